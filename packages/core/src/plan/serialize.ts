@@ -1,0 +1,48 @@
+import { ErrorCode } from "../errors/codes.ts";
+import { PipewrightError } from "../errors/errors.ts";
+import { sha256 } from "../util/canonical.ts";
+import { type Plan, PlanSchema } from "./schema.ts";
+
+/** The plan as JSON text: 2-space indented, newline-terminated, stable byte for byte. */
+export function serializePlan(plan: Plan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+/**
+ * sha256 of the serialized plan. Adapters embed it; `run-node --plan-hash` refuses to run
+ * when the image's code compiles to a different plan.
+ */
+export function planHash(plan: Plan): string {
+  return sha256(serializePlan(plan));
+}
+
+/**
+ * Parses and validates plan JSON. `source` (a file name) goes into the error message.
+ *
+ * @example
+ * const plan = parsePlan(readFileSync("plan.json", "utf8"), "plan.json");
+ */
+export function parsePlan(text: string, source = "plan"): Plan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new PipewrightError(
+      ErrorCode.INVALID_PLAN,
+      `${source} is not valid JSON: ${(error as Error).message}. Produce it with \`pipewright compile --target local\`.`,
+      { cause: error },
+    );
+  }
+  const result = PlanSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("; ");
+    throw new PipewrightError(
+      ErrorCode.INVALID_PLAN,
+      `${source} is not a valid pipewright plan (irVersion 1): ${problems}. Produce it with \`pipewright compile --target local\`.`,
+    );
+  }
+  return result.data;
+}
