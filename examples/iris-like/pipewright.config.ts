@@ -1,0 +1,14 @@
+import { defineConfig } from "pipewright";
+
+export default defineConfig({
+  name: "iris-like",
+  pipelines: {
+    __default__: () => import("./src/pipelines/classifier.ts").then((m) => m.classifier()),
+  },
+  catalog: "conf/catalog.yaml",
+  params: "conf/params.yaml",
+  targets: {
+    argo: { image: "ghcr.io/example/iris-like:0.1.0", storage: { cache: "s3://iris-like/cache" } },
+    airflow: { image: "ghcr.io/example/iris-like:0.1.0" },
+  },
+});
