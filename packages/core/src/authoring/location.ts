@@ -4,10 +4,11 @@ import { fileURLToPath } from "node:url";
 export interface SourceLocation {
   file: string;
   line: number;
+  column: number;
 }
 
 const coreDir = fileURLToPath(new URL("..", import.meta.url));
-const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*$/;
+const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/;
 
 /**
  * The first stack frame outside @pipewright/core: where the user called node().
@@ -23,7 +24,7 @@ export function callerLocation(): SourceLocation | null {
     if (!m) continue;
     const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
     if (file.startsWith(coreDir) || file.startsWith("node:") || file.includes("/node_modules/")) continue;
-    return { file, line: Number(m[2]) };
+    return { file, line: Number(m[2]), column: Number(m[3]) };
   }
   return null;
 }

@@ -37,6 +37,7 @@ export class Pipeline {
   readonly items: readonly Node[];
   private cachedIndex: PipelineIndex | undefined;
   private cachedSorted: readonly Node[] | undefined;
+  private cachedSort: { order: string[]; blocked: string[] } | undefined;
 
   constructor(items: readonly Node[]) {
     // The same node object added twice (e.g. via plus()) counts once, as in Kedro.
@@ -84,14 +85,20 @@ export class Pipeline {
 
   /** @internal topological sort of node ids; `blocked` lists ids on or behind a cycle. */
   sortIds(): { order: string[]; blocked: string[] } {
+    if (this.cachedSort) return this.cachedSort;
     const { byId, producers } = this.index;
-    return topoSort([...byId.keys()], (id) => {
-      const preds = new Set<string>();
+    // Duplicate predecessors are fine: topoSort counts and releases each occurrence.
+    this.cachedSort = topoSort([...byId.keys()], (id) => {
+      const preds: string[] = [];
       for (const n of byId.get(id)!) {
-        for (const [, ds] of n.datasetInputs()) for (const p of producers.get(ds.name) ?? []) if (p.id !== id) preds.add(p.id);
+        for (const input of Object.values(n.inputs)) {
+          if (!(input instanceof Dataset)) continue;
+          for (const p of producers.get(input.name) ?? []) if (p.id !== id) preds.push(p.id);
+        }
       }
       return preds;
     });
+    return this.cachedSort;
   }
 
   /** Free inputs: datasets no node produces, and every param, sorted by name. */

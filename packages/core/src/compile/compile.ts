@@ -13,11 +13,13 @@ import {
   type PlanParam,
   type StorageBinding,
 } from "../plan/schema.ts";
-import { hashJson } from "../util/canonical.ts";
+import { Dataset } from "../authoring/dataset.ts";
+import { hashJson, sha256 } from "../util/canonical.ts";
 import { nameProblem } from "../util/names.ts";
 import { Fingerprinter } from "./fingerprint.ts";
 import { type ResolvedParam, resolveParams } from "./params.ts";
 import { schemaInfo } from "./schemas.ts";
+import { callSourceText } from "./source-text.ts";
 import { type CatalogResolver, structuralIssues } from "./validate.ts";
 
 export interface CompileOptions {
@@ -33,19 +35,19 @@ export interface CompileOptions {
 
 const MEMORY: StorageBinding = { type: "memory" };
 
-// Many nodes share one function object (factories, generated pipelines): hash each once.
-const fnHashes = new WeakMap<object, string>();
-function fnHash(fn: (...args: never[]) => unknown): string {
-  let h = fnHashes.get(fn);
-  if (!h) {
-    h = createHash("sha256").update(fn.toString()).digest("hex");
-    fnHashes.set(fn, h);
-  }
+/**
+ * Hashes the node's source: the original text of its node() call when the file can be
+ * read (the same whatever loader ran it), else the function's own text. Memoised per
+ * call site, since factories and generated pipelines declare many nodes at one place.
+ */
+function nodeSourceHash(n: Node, memo: Map<string, string>, files: Map<string, string | null>): string {
+  const site = n.location ? `${n.location.file}:${n.location.line}:${n.location.column}` : undefined;
+  const known = site === undefined ? undefined : memo.get(site);
+  if (known) return known;
+  const text = (n.location && callSourceText(n.location, files)) ?? n.run.toString();
+  const h = createHash("sha256").update(text).digest("hex");
+  if (site !== undefined) memo.set(site, h);
   return h;
-}
-
-function sortedRecord<V>(map: Map<string, V>): Record<string, V> {
-  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
@@ -108,8 +110,8 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     });
   }
 
-  const fingerprinter = new Fingerprinter(root);
-  const nodes = order.map((id) => planNode(byId.get(id)![0]!, fingerprinter, params, storage));
+  const ctx: NodeContext = { fp: new Fingerprinter(root), params, storage, sources: new Map(), files: new Map(), codeHashes: new Map() };
+  const nodes = order.map((id) => planNode(byId.get(id)![0]!, ctx));
   return {
     irVersion: IR_VERSION,
     keyFormat: KEY_FORMAT,
@@ -118,7 +120,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     order,
     datasets: planDatasets,
     params: planParams,
-    schemas: sortedRecord(schemas),
+    schemas: Object.fromEntries([...schemas].sort(([a], [b]) => (a < b ? -1 : 1))),
     inputs: planDatasets.filter((d) => d.producer === null).map((d) => d.id),
     outputs: planDatasets.filter((d) => d.consumers.length === 0).map((d) => d.id),
   };
@@ -131,35 +133,63 @@ function readersOf(p: Pipeline, paramId: string): string[] {
     .sort();
 }
 
-function planNode(n: Node, fp: Fingerprinter, params: Map<string, ResolvedParam>, storage: Map<string, StorageBinding>): PlanNode {
-  const closure = n.location ? fp.closureOf(n.location.file) : { files: new Map<string, string>(), packages: new Map<string, string>() };
+interface NodeContext {
+  fp: Fingerprinter;
+  params: Map<string, ResolvedParam>;
+  storage: Map<string, StorageBinding>;
+  sources: Map<string, string>;
+  files: Map<string, string | null>;
+  /** fn hash + declaring file -> code hash: nodes declared at one site share it. */
+  codeHashes: Map<string, string>;
+}
+
+function planNode(n: Node, ctx: NodeContext): PlanNode {
+  const { fp, params, storage } = ctx;
+  const closure = fp.closureOf(n.location?.file);
   const code: CodeFingerprint = {
     version: n.codeVersion,
-    fn: fnHash(n.run),
-    files: sortedRecord(closure.files),
-    packages: sortedRecord(closure.packages),
+    fn: nodeSourceHash(n, ctx.sources, ctx.files),
+    files: closure.files,
+    packages: closure.packages,
   };
-  const codeHash = hashJson(n.codeVersion !== null ? { version: n.codeVersion } : { fn: code.fn, files: code.files });
+  const codeKey = `${n.codeVersion ?? ""}\0${code.fn}\0${n.location?.file ?? ""}`;
+  let codeHash = ctx.codeHashes.get(codeKey);
+  if (codeHash === undefined) {
+    codeHash = hashJson(n.codeVersion !== null ? { version: n.codeVersion } : { fn: code.fn, files: code.files });
+    ctx.codeHashes.set(codeKey, codeHash);
+  }
+  // The static part of the cache key: everything here can make a rerun produce different
+  // outputs; the runner adds the inputs' content hashes. It is the sha256 of the canonical
+  // JSON of { code, id, inputs: { key: { dataset, schema } }, keyFormat, outputs: { key:
+  // { dataset, format, schema } }, packages, params: { key: valueHash } } (see docs/caching.md),
+  // written out by hand because this runs once per node and must stay cheap.
   const inputs: Record<string, string> = {};
   const paramRefs: Record<string, string> = {};
-  for (const [key, h] of n.datasetInputs()) inputs[key] = h.name;
-  for (const [key, h] of n.paramInputs()) paramRefs[key] = h.name;
   const outputs: Record<string, string> = {};
-  for (const [key, h] of Object.entries(n.outputs)) outputs[key] = h.name;
-
-  // The static part of the cache key; the runner adds the inputs' content hashes.
-  // Everything here is what can make a rerun produce different outputs. See docs/caching.md.
-  const cacheKey = hashJson({
-    keyFormat: KEY_FORMAT,
-    id: n.id,
-    code: codeHash,
-    packages: code.packages,
-    params: Object.fromEntries(n.paramInputs().map(([key, h]) => [key, params.get(h.name)!.valueHash])),
-    inputs: Object.fromEntries(n.datasetInputs().map(([key, h]) => [key, { dataset: h.name, schema: schemaInfo(h.schema).hash }])),
-    outputs: Object.fromEntries(
-      Object.entries(n.outputs).map(([key, h]) => [key, { dataset: h.name, schema: schemaInfo(h.schema).hash, format: storage.get(h.name)!.type }]),
-    ),
-  });
+  let inputsJson = "";
+  let paramsJson = "";
+  for (const key of Object.keys(n.inputs).sort()) {
+    const h = n.inputs[key]!;
+    const k = JSON.stringify(key);
+    if (h instanceof Dataset) {
+      inputs[key] = h.name;
+      inputsJson += `${inputsJson ? "," : ""}${k}:{"dataset":${JSON.stringify(h.name)},"schema":"${schemaInfo(h.schema).hash}"}`;
+    } else {
+      paramRefs[key] = h.name;
+      paramsJson += `${paramsJson ? "," : ""}${k}:${JSON.stringify(params.get(h.name)!.valueHash)}`;
+    }
+  }
+  let outputsJson = "";
+  for (const key of Object.keys(n.outputs).sort()) {
+    const h = n.outputs[key]!;
+    outputs[key] = h.name;
+    const format = JSON.stringify(storage.get(h.name)!.type);
+    outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:{"dataset":${JSON.stringify(h.name)},"format":${format},"schema":"${schemaInfo(h.schema).hash}"}`;
+  }
+  const cacheKey = sha256(
+    `{"code":"${codeHash}","id":${JSON.stringify(n.id)},"inputs":{${inputsJson}},"keyFormat":${KEY_FORMAT},` +
+      `"outputs":{${outputsJson}},"packages":${ctx.fp.packagesJson(closure)},"params":{${paramsJson}}}`,
+  );
   return {
     id: n.id,
     name: n.name,

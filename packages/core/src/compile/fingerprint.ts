@@ -2,14 +2,21 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { canonicalJson } from "../util/canonical.ts";
 
 /** The code a node depends on: local files by content, packages by version. */
 export interface ModuleClosure {
-  /** Project-relative path -> sha256 of the file's text. */
-  files: Map<string, string>;
-  /** Package name -> installed version. */
-  packages: Map<string, string>;
+  /** Project-relative path -> sha256 of the file's text, sorted by path. */
+  files: Record<string, string>;
+  /** Package name -> installed version, sorted by name. */
+  packages: Record<string, string>;
 }
+
+function sortedRecord<V>(map: Map<string, V>): Record<string, V> {
+  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const EMPTY: ModuleClosure = { files: {}, packages: {} };
 
 // Static imports and re-exports (`import x from "m"`, `export * from "m"`), bare
 // side-effect imports, and dynamic import("m") with a literal. Type-only imports are
@@ -74,14 +81,16 @@ export class Fingerprinter {
   private readonly closures = new Map<string, ModuleClosure>();
   private readonly packages = new Map<string, PackageInfo | null>();
   private readonly fileHashes = new Map<string, string>();
+  private readonly packageJson = new WeakMap<ModuleClosure, string>();
 
   constructor(readonly root: string) {}
 
   /** The closure of modules `file` imports, transitively; `file` itself is not included. */
-  closureOf(file: string): ModuleClosure {
+  closureOf(file: string | undefined): ModuleClosure {
+    if (file === undefined) return EMPTY;
     const cached = this.closures.get(file);
     if (cached) return cached;
-    const closure: ModuleClosure = { files: new Map(), packages: new Map() };
+    const closure = { files: new Map<string, string>(), packages: new Map<string, string>() };
     const seen = new Set<string>([file]);
     const queue = [file];
     for (let i = 0; i < queue.length; i++) {
@@ -111,8 +120,19 @@ export class Fingerprinter {
         }
       }
     }
-    this.closures.set(file, closure);
-    return closure;
+    const result = { files: sortedRecord(closure.files), packages: sortedRecord(closure.packages) };
+    this.closures.set(file, result);
+    return result;
+  }
+
+  /** Canonical JSON of a closure's packages, computed once per closure. */
+  packagesJson(closure: ModuleClosure): string {
+    let json = this.packageJson.get(closure);
+    if (json === undefined) {
+      json = canonicalJson(closure.packages);
+      this.packageJson.set(closure, json);
+    }
+    return json;
   }
 
   private hashFile(path: string, source: string): string {
@@ -124,9 +144,16 @@ export class Fingerprinter {
     return h;
   }
 
+  private readonly relPaths = new Map<string, string>();
+
   /** Project-relative, "/"-separated, so plans match across machines. */
   rel(path: string): string {
-    return relative(this.root, path).split(sep).join("/");
+    let r = this.relPaths.get(path);
+    if (r === undefined) {
+      r = relative(this.root, path).split(sep).join("/");
+      this.relPaths.set(path, r);
+    }
+    return r;
   }
 
   private packageInfo(name: string, fromFile: string): PackageInfo | null {

@@ -24,9 +24,16 @@ export function structuralIssues(p: Pipeline, root: string, catalog: CatalogReso
   const issues: Issue[] = [];
   const { byId, producers, consumers, datasets } = p.index;
   const badNames = new Set<string>();
+  const goodNames = new Set<string>();
   const nameIssue = (kind: string, name: string, path: string[], n?: Node) => {
+    // Datasets appear in many nodes: check each distinct name once.
+    if (goodNames.has(name)) return;
     const problem = nameProblem(name);
-    if (!problem || badNames.has(`${kind}:${name}`)) return;
+    if (!problem) {
+      goodNames.add(name);
+      return;
+    }
+    if (badNames.has(`${kind}:${name}`)) return;
     badNames.add(`${kind}:${name}`);
     issues.push({
       code: ErrorCode.INVALID_NAME,

@@ -59,7 +59,7 @@ export type Resources = z.infer<typeof ResourcesSchema>;
 export const CodeFingerprintSchema = z.object({
   /** Declared `codeVersion`; when set it replaces fn and files in the key. */
   version: z.string().nullable(),
-  /** sha256 of the node function's source text. */
+  /** sha256 of the original source text of the node() call (or of the function, when unreadable). */
   fn: Hash,
   /** Project-relative path -> sha256, for every local module the declaring file imports (transitively). */
   files: z.record(z.string(), Hash),

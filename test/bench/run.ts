@@ -1,0 +1,52 @@
+// `pnpm bench`: runs every benchmark module in this folder (each exports `bench()`), prints
+// its table and writes them all to docs/benchmarks.md. Figures are comparable only within
+// one run on one machine; targets are from the issues, peers' figures from the same machine.
+import { readdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { BenchSection } from "./types.ts";
+
+const here = import.meta.dirname;
+const only = process.argv.slice(2);
+const modules = readdirSync(here)
+  .filter((f) => f.endsWith(".ts") && !["run.ts", "types.ts"].includes(f))
+  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
+  .sort();
+
+function table(s: BenchSection): string {
+  const lines = [`## ${s.title}`, "", "| measure | result | target | peer |", "| --- | --- | --- | --- |"];
+  for (const r of s.rows) lines.push(`| ${r.name} | ${r.value} | ${r.target ?? ""} | ${r.peer ?? ""} |`);
+  if (s.notes?.length) lines.push("", ...s.notes.map((n) => `- ${n}`));
+  return lines.join("\n");
+}
+
+const sections: string[] = [];
+let failed = false;
+for (const file of modules) {
+  process.stderr.write(`bench ${file} ...\n`);
+  try {
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as { bench: () => Promise<BenchSection | BenchSection[]> };
+    const result = await mod.bench();
+    for (const s of Array.isArray(result) ? result : [result]) {
+      const text = table(s);
+      process.stdout.write(`${text}\n\n`);
+      sections.push(text);
+    }
+  } catch (error) {
+    failed = true;
+    process.stderr.write(`bench ${file} failed: ${(error as Error).stack}\n`);
+    sections.push(`## ${file}\n\nfailed: ${(error as Error).message}`);
+  }
+}
+const header = [
+  "# Benchmarks",
+  "",
+  "Written by `pnpm bench` (test/bench/run.ts). Compare figures as ratios within one run; they are",
+  "not asserted in tests.",
+  "",
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
+  "",
+].join("\n");
+if (only.length === 0) writeFileSync(join(here, "..", "..", "docs", "benchmarks.md"), `${header}\n${sections.join("\n\n")}\n`);
+process.exitCode = failed ? 1 : 0;
