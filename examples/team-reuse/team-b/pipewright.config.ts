@@ -1,0 +1,16 @@
+import { defineConfig } from "pipewright";
+
+export default defineConfig({
+  name: "team-b",
+  pipelines: {
+    __default__: () => import("./src/pipelines.ts").then((m) => m.all()),
+    features: () => import("./src/pipelines.ts").then((m) => m.webFeaturePipeline()),
+    churn: () => import("./src/pipelines.ts").then((m) => m.churn()),
+  },
+  catalog: "conf/catalog.yaml",
+  params: "conf/params.yaml",
+  targets: {
+    argo: { image: "ghcr.io/acme/team-b:0.1.0", storage: { cache: "s3://acme-team-b/cache" } },
+    airflow: { image: "ghcr.io/acme/team-b:0.1.0" },
+  },
+});
