@@ -1,0 +1,2 @@
+export { compileAirflow } from "./compile.ts";
+export type { AirflowOptions } from "./options.ts";

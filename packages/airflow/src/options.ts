@@ -1,0 +1,84 @@
+import type { GroupingOptions } from "@pipewright/core";
+
+/** What `compileAirflow` emits, and how each task reaches the project. */
+export interface AirflowOptions {
+  /** 3 (default): `airflow.sdk` and the standard provider. 2: Airflow 2.9+ import paths. */
+  airflowVersion?: 2 | 3;
+  /** "kubernetes" (default): a KubernetesPodOperator per task. "bash": a BashOperator next to the project. */
+  operator?: "kubernetes" | "bash";
+  /** The pipeline name `run-node` compiles in the image (default: the plan's pipeline). */
+  pipeline?: string;
+  /** The DAG id (default: the pipeline name, made safe for Airflow). */
+  dagId?: string;
+  /** The image holding the project; required with the kubernetes operator. */
+  image?: string;
+  /** Kubernetes namespace of the pods (default: the provider's). */
+  namespace?: string;
+  serviceAccountName?: string;
+  /** With the bash operator: the project folder on the Airflow worker (required). */
+  projectDir?: string;
+  /** The pipewright command (default `["npx", "pipewright"]`). */
+  command?: string[];
+  /** Appended to every run-node call, e.g. `["--params", "model.alpha=0.1"]`. */
+  extraArgs?: string[];
+  /** Plain environment variables for every task. */
+  env?: Record<string, string>;
+  /** Environment variables read from Kubernetes secrets: references only, never values. */
+  secretEnv?: Record<string, { secret: string; key: string }>;
+  /**
+   * Where data and the cache live in a cluster: `cache` becomes PIPEWRIGHT_CACHE,
+   * `endpoint` AWS_ENDPOINT_URL, `region` AWS_REGION, and every key of the Kubernetes
+   * secret `credentialsSecret` an environment variable (e.g. AWS_ACCESS_KEY_ID).
+   */
+  storage?: { cache?: string; endpoint?: string; region?: string; credentialsSecret?: string };
+  /** A cron expression or preset ("@daily"); null or absent: triggered by hand. */
+  schedule?: string | null;
+  /** ISO date (YYYY-MM-DD, UTC) the schedule starts from; fixed so the file is stable. Default "2024-01-01". */
+  startDate?: string;
+  catchup?: boolean;
+  /** Default ["pipewright"]. */
+  tags?: string[];
+  /** Default 16. */
+  maxActiveTasks?: number;
+  /** Default retries of a task whose nodes declare none. Default 0. */
+  retries?: number;
+  /** Default 300. */
+  retryDelaySeconds?: number;
+  /** Default execution timeout of a task whose nodes declare none. */
+  timeoutSeconds?: number;
+  pool?: string;
+  queue?: string;
+  /** What happens to a finished pod (default "delete_pod"). */
+  onFinishAction?: "delete_pod" | "keep_pod" | "delete_succeeded_pod";
+  /** How nodes are packed into tasks (see groupTasks in @pipewright/core). Default: one task per node. */
+  group?: GroupingOptions;
+}
+
+/** Options with defaults applied and storage folded into env and secrets. */
+export interface ResolvedOptions {
+  version: 2 | 3;
+  operator: "kubernetes" | "bash";
+  pipeline: string;
+  dagId: string;
+  image: string | null;
+  namespace: string | null;
+  serviceAccountName: string | null;
+  projectDir: string | null;
+  command: string[];
+  extraArgs: string[];
+  env: [string, string][];
+  /** [env name, secret, key]; key null: every key of the secret (envFrom). */
+  secrets: [string | null, string, string | null][];
+  schedule: string | null;
+  startDate: [number, number, number];
+  catchup: boolean;
+  tags: string[];
+  maxActiveTasks: number;
+  retries: number;
+  retryDelaySeconds: number;
+  timeoutSeconds: number | null;
+  pool: string | null;
+  queue: string | null;
+  onFinishAction: "delete_pod" | "keep_pod" | "delete_succeeded_pod";
+  group: GroupingOptions;
+}

@@ -1,0 +1,257 @@
+import { CompileError, ErrorCode, type Issue, type Plan } from "@pipewright/core";
+import { dagIdFor, MAX_KEY } from "./names.ts";
+import type { AirflowOptions, ResolvedOptions } from "./options.ts";
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Airflow's Secret upper-cases env targets; accepting only upper case keeps what the
+// user wrote and what the pod sees the same.
+const SECRET_ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+// Kubernetes object names (DNS subdomain) and secret data keys.
+const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+const DAG_ID = /^[A-Za-z0-9_.-]+$/;
+const PRESETS = new Set([
+  "@once",
+  "@continuous",
+  "@hourly",
+  "@daily",
+  "@midnight",
+  "@weekly",
+  "@monthly",
+  "@quarterly",
+  "@yearly",
+  "@annually",
+]);
+const CRON_FIELD = /^[A-Za-z0-9*?,/#-]+$/;
+/** Variables the emitted file sets itself. */
+const RESERVED = "PIPEWRIGHT_RUN_ID";
+
+const isString = (v: unknown): v is string => typeof v === "string";
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+
+/**
+ * Checks every option and applies defaults. All problems are reported together in one
+ * CompileError (code ADAPTER_OPTION), each naming the option and what to write instead.
+ */
+export function resolveOptions(plan: Plan, options: AirflowOptions): ResolvedOptions {
+  const issues: Issue[] = [];
+  const bad = (field: string, message: string) =>
+    issues.push({
+      code: ErrorCode.ADAPTER_OPTION,
+      message: `airflow option ${field}: ${message}`,
+      path: ["airflow", field],
+    });
+
+  const version = options.airflowVersion ?? 3;
+  if (version !== 2 && version !== 3)
+    bad("airflowVersion", `must be 2 or 3, got ${JSON.stringify(version)}`);
+  const operator = options.operator ?? "kubernetes";
+  if (operator !== "kubernetes" && operator !== "bash")
+    bad("operator", `must be "kubernetes" or "bash", got ${JSON.stringify(operator)}`);
+  const kube = operator === "kubernetes";
+
+  const text = (field: string, value: unknown): string | null => {
+    if (value === undefined || value === null) return null;
+    if (!isString(value) || value.length === 0) {
+      bad(field, `must be a non-empty string, got ${JSON.stringify(value)}`);
+      return null;
+    }
+    return value;
+  };
+  const image = text("image", options.image);
+  if (kube && image === null && options.image === undefined) {
+    bad(
+      "image",
+      "is required with the kubernetes operator: give the image that holds the project (e.g. --image registry.example.com/my-project:1.2.0)",
+    );
+  }
+  const projectDir = text("projectDir", options.projectDir);
+  if (!kube && projectDir === null && options.projectDir === undefined) {
+    bad(
+      "projectDir",
+      "is required with the bash operator: give the project folder as the Airflow worker sees it",
+    );
+  }
+  const pipeline = text("pipeline", options.pipeline) ?? plan.pipeline;
+
+  let dagId = dagIdFor(plan.pipeline);
+  if (options.dagId !== undefined) {
+    if (!isString(options.dagId) || !DAG_ID.test(options.dagId) || options.dagId.length > MAX_KEY) {
+      bad(
+        "dagId",
+        `${JSON.stringify(options.dagId)} is not a valid Airflow dag_id: use letters, digits, "_", "." and "-", at most ${MAX_KEY} characters`,
+      );
+    } else dagId = options.dagId;
+  }
+
+  const command = options.command ?? ["npx", "pipewright"];
+  if (!isStringArray(command) || command.length === 0 || command[0] === "") {
+    bad("command", `must be a non-empty list of strings, such as ["npx", "pipewright"]`);
+  }
+  const extraArgs = options.extraArgs ?? [];
+  if (!isStringArray(extraArgs)) bad("extraArgs", "must be a list of strings");
+
+  const env: [string, string][] = [];
+  const secrets: [string | null, string, string | null][] = [];
+  const envNames = new Map<string, string>();
+  const addEnv = (name: string, value: unknown, from: string) => {
+    if (!ENV_NAME.test(name))
+      bad(
+        from,
+        `${JSON.stringify(name)} is not an environment variable name (letters, digits and "_", not starting with a digit)`,
+      );
+    else if (name === RESERVED && !kube)
+      bad(from, `${name} is set by the DAG itself (it carries Airflow's run id)`);
+    else if (envNames.has(name))
+      bad(from, `${name} is also set by ${envNames.get(name)}: set it once`);
+    else if (!isString(value)) bad(from, `the value of ${name} must be a string`);
+    else {
+      envNames.set(name, from);
+      env.push([name, value]);
+    }
+  };
+
+  const storage = options.storage ?? {};
+  const cache = text("storage.cache", storage.cache);
+  if (cache !== null) addEnv("PIPEWRIGHT_CACHE", cache, "storage.cache");
+  const endpoint = text("storage.endpoint", storage.endpoint);
+  if (endpoint !== null) addEnv("AWS_ENDPOINT_URL", endpoint, "storage.endpoint");
+  const region = text("storage.region", storage.region);
+  if (region !== null) addEnv("AWS_REGION", region, "storage.region");
+  for (const [name, value] of Object.entries(options.env ?? {})) addEnv(name, value, "env");
+
+  if (storage.credentialsSecret !== undefined) {
+    if (!kube)
+      bad(
+        "storage.credentialsSecret",
+        "needs the kubernetes operator; with bash, give the worker its credentials in its own environment",
+      );
+    else if (!isString(storage.credentialsSecret) || !K8S_NAME.test(storage.credentialsSecret)) {
+      bad(
+        "storage.credentialsSecret",
+        `${JSON.stringify(storage.credentialsSecret)} is not a Kubernetes secret name (lower-case letters, digits, "-" and ".")`,
+      );
+    } else secrets.push([null, storage.credentialsSecret, null]);
+  }
+  for (const [name, ref] of Object.entries(options.secretEnv ?? {})) {
+    if (!kube) {
+      bad(
+        "secretEnv",
+        "needs the kubernetes operator; with bash, give the worker its secrets in its own environment",
+      );
+      break;
+    }
+    if (!SECRET_ENV_NAME.test(name))
+      bad(
+        "secretEnv",
+        `${JSON.stringify(name)} must be an upper-case environment variable name (Airflow upper-cases it)`,
+      );
+    else if (envNames.has(name))
+      bad("secretEnv", `${name} is also set by ${envNames.get(name)}: set it once`);
+    else if (!ref || !isString(ref.secret) || !K8S_NAME.test(ref.secret))
+      bad(
+        "secretEnv",
+        `${name}: secret ${JSON.stringify(ref?.secret)} is not a Kubernetes secret name`,
+      );
+    else if (!isString(ref.key) || !SECRET_KEY.test(ref.key))
+      bad("secretEnv", `${name}: key ${JSON.stringify(ref.key)} is not a Kubernetes secret key`);
+    else {
+      envNames.set(name, "secretEnv");
+      secrets.push([name, ref.secret, ref.key]);
+    }
+  }
+
+  const schedule = options.schedule ?? null;
+  if (schedule !== null && !validSchedule(schedule)) {
+    bad(
+      "schedule",
+      `${JSON.stringify(schedule)} is neither a cron expression ("0 3 * * *") nor a preset (${[...PRESETS].join(", ")})`,
+    );
+  }
+  const startDate = parseDate(options.startDate ?? "2024-01-01");
+  if (!startDate)
+    bad("startDate", `${JSON.stringify(options.startDate)} is not a date written YYYY-MM-DD`);
+
+  const tags = options.tags ?? ["pipewright"];
+  if (!isStringArray(tags) || tags.some((t) => t.length === 0 || t.length > 100)) {
+    bad("tags", "must be a list of strings of 1 to 100 characters (Airflow's limit)");
+  }
+  const count = (field: string, value: unknown, fallback: number, min: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+      bad(field, `must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return value;
+  };
+  const seconds = (field: string, value: unknown): number | null => {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+      bad(field, `must be a positive number of seconds, got ${JSON.stringify(value)}`);
+      return null;
+    }
+    return value;
+  };
+  const onFinishAction = options.onFinishAction ?? "delete_pod";
+  if (!["delete_pod", "keep_pod", "delete_succeeded_pod"].includes(onFinishAction)) {
+    bad(
+      "onFinishAction",
+      `must be "delete_pod", "keep_pod" or "delete_succeeded_pod", got ${JSON.stringify(onFinishAction)}`,
+    );
+  }
+  if (options.catchup !== undefined && typeof options.catchup !== "boolean")
+    bad("catchup", "must be true or false");
+
+  const resolved: ResolvedOptions = {
+    version,
+    operator,
+    pipeline,
+    dagId,
+    image,
+    namespace: text("namespace", options.namespace),
+    serviceAccountName: text("serviceAccountName", options.serviceAccountName),
+    projectDir,
+    command,
+    extraArgs,
+    env,
+    secrets,
+    schedule,
+    startDate: startDate ?? [2024, 1, 1],
+    catchup: options.catchup ?? false,
+    tags: [...new Set(isStringArray(tags) ? tags : [])],
+    maxActiveTasks: count("maxActiveTasks", options.maxActiveTasks, 16, 1),
+    retries: count("retries", options.retries, 0, 0),
+    retryDelaySeconds: seconds("retryDelaySeconds", options.retryDelaySeconds) ?? 300,
+    timeoutSeconds: seconds("timeoutSeconds", options.timeoutSeconds),
+    pool: text("pool", options.pool),
+    queue: text("queue", options.queue),
+    onFinishAction,
+    group: options.group ?? {},
+  };
+  CompileError.throwIfAny(issues);
+  return resolved;
+}
+
+function validSchedule(schedule: unknown): boolean {
+  if (!isString(schedule)) return false;
+  if (schedule.startsWith("@")) return PRESETS.has(schedule);
+  if (schedule !== schedule.trim()) return false;
+  const fields = schedule.split(/[ \t]+/);
+  return (fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f));
+}
+
+function parseDate(text: unknown): [number, number, number] | undefined {
+  if (!isString(text)) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (
+    date.getUTCFullYear() !== y ||
+    date.getUTCMonth() !== mo - 1 ||
+    date.getUTCDate() !== d ||
+    y < 1
+  )
+    return undefined;
+  return [y, mo, d];
+}
