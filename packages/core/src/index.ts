@@ -26,6 +26,7 @@ export {
   type StorageBinding,
   StorageBindingSchema,
 } from "./plan/schema.ts";
+export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
 export { parsePlan, planHash, serializePlan } from "./plan/serialize.ts";
 export { canonicalJson, hashJson, sha256 } from "./util/canonical.ts";
 export { closest, didYouMean } from "./util/names.ts";

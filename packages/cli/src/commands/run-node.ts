@@ -1,0 +1,53 @@
+import { ErrorCode, PipewrightError, didYouMean } from "@pipewright/core";
+import { type Command, JSON_OPTION, PARAMS_OPTION, PIPELINE_OPTION, str, strings } from "../command.ts";
+import { UsageError } from "../errors.ts";
+import { json } from "../output.ts";
+import { compileProject, loadProject } from "../project.ts";
+import { cacheLocation, interruptible } from "../run-support.ts";
+
+export const runNode: Command = {
+  name: "run-node",
+  summary: "Run exactly the given node(s) of a pipeline: what each Argo or Airflow task executes.",
+  usage: "pipewright run-node --node NAME [--node NAME ...] [--pipeline NAME] [--run-id ID] [--plan-hash HASH]",
+  options: {
+    node: { type: "string", short: "n", multiple: true, value: "NAME", description: "The node to run (repeat for a group of nodes, in order)." },
+    ...PIPELINE_OPTION,
+    "run-id": { type: "string", value: "ID", description: "The engine's run id, recorded in the run record." },
+    "plan-hash": { type: "string", value: "HASH", description: "Refuse to run unless this project compiles to the plan with this hash." },
+    ...PARAMS_OPTION,
+    ...JSON_OPTION,
+  },
+  examples: ["pipewright run-node --pipeline __default__ --node active.train_model --plan-hash 3f2a... --run-id $WORKFLOW_UID"],
+  async run({ values }, io) {
+    const nodes = strings(values.node);
+    if (nodes.length === 0) throw new UsageError("run-node needs --node NAME.");
+    const project = await loadProject(io.cwd);
+    const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides: strings(values.params) });
+    const known = new Set(compiled.plan.order);
+    for (const n of nodes) {
+      if (!known.has(n)) {
+        throw new PipewrightError(ErrorCode.UNKNOWN_NODE, `no node named "${n}" in pipeline "${compiled.name}".${didYouMean(n, known)}`);
+      }
+    }
+    const { runNodes } = await import("@pipewright/runner");
+    const planHash = str(values["plan-hash"]);
+    const runId = str(values["run-id"]);
+    const record = await interruptible(io, (signal) =>
+      runNodes({
+        root: project.root,
+        plan: compiled.plan,
+        pipeline: compiled.pipeline,
+        nodes,
+        signal,
+        pipelineName: compiled.name,
+        params: compiled.params,
+        ...(planHash && { planHash }),
+        ...(runId && { runId }),
+        ...cacheLocation(project, io.env),
+      }),
+    );
+    for (const n of record.nodes) io.err(`${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : n.error.message}` : ""}\n`);
+    if (values.json) io.out(json(record));
+    return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;
+  },
+};

@@ -1,0 +1,153 @@
+import { existsSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type CompileOptions, ErrorCode, type FilterOptions, type Pipeline, type Plan, PipewrightError, compile, didYouMean } from "@pipewright/core";
+import type { Catalog } from "@pipewright/io";
+import type { PipewrightConfig } from "./config.ts";
+import { applyOverrides, readParamsFile } from "./params.ts";
+
+const CONFIG_NAMES = ["pipewright.config.ts", "pipewright.config.mts", "pipewright.config.js", "pipewright.config.mjs"];
+
+/** A loaded project: its config, and lazy access to pipelines, catalog and params. */
+export interface Project {
+  root: string;
+  configFile: string;
+  config: PipewrightConfig;
+  name: string;
+  pipelineNames: string[];
+  /** The name to use when --pipeline is not given. */
+  defaultPipeline: string;
+}
+
+/** Finds pipewright.config.* in `dir` or its parents. */
+export function findConfig(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    for (const name of CONFIG_NAMES) if (existsSync(join(d, name))) return join(d, name);
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** Where a thrown error points in the user's code, from its stack: " (at src/x.ts:3)". */
+function userFrame(error: unknown, root: string): string {
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  for (const line of stack.split("\n").slice(1)) {
+    const m = /((?:file:\/\/)?\/[^():]+):(\d+):\d+/.exec(line);
+    if (!m) continue;
+    const file = m[1]!.replace(/^file:\/\//, "");
+    if (file.includes("/node_modules/") || file.includes("/packages/cli/") || !file.startsWith(root)) continue;
+    return ` (at ${relative(root, file)}:${m[2]})`;
+  }
+  return "";
+}
+
+/** Loads the project around `cwd`: the config module is TypeScript, imported through tsx. */
+export async function loadProject(cwd: string): Promise<Project> {
+  const configFile = findConfig(cwd);
+  if (!configFile) {
+    throw new PipewrightError(
+      ErrorCode.CONFIG_NOT_FOUND,
+      `no pipewright.config.ts in ${cwd} or any parent folder. Run \`pipewright init\` to create a project, or pass --cwd DIR.`,
+    );
+  }
+  const root = dirname(configFile);
+  let config: PipewrightConfig;
+  try {
+    const mod = (await import(pathToFileURL(configFile).href)) as { default?: PipewrightConfig };
+    config = mod.default as PipewrightConfig;
+  } catch (error) {
+    throw new PipewrightError(
+      ErrorCode.CONFIG_FAILED,
+      `${relative(cwd, configFile) || basename(configFile)} failed to load: ${(error as Error).message}${userFrame(error, root)}`,
+      { cause: error },
+    );
+  }
+  if (!config || typeof config !== "object" || typeof config.pipelines !== "object" || config.pipelines === null) {
+    throw new PipewrightError(
+      ErrorCode.CONFIG_FAILED,
+      `${basename(configFile)} must \`export default defineConfig({ pipelines: { name: () => ... } })\`.`,
+    );
+  }
+  const pipelineNames = Object.keys(config.pipelines);
+  const defaultPipeline = config.defaultPipeline ?? (pipelineNames.includes("__default__") ? "__default__" : pipelineNames[0]!);
+  return { root, configFile, config, name: config.name ?? basename(root), pipelineNames, defaultPipeline };
+}
+
+/** The pipeline name to use: the given one (checked) or the project's default. */
+export function pipelineName(project: Project, name: string | undefined): string {
+  const chosen = name ?? project.defaultPipeline;
+  if (!project.pipelineNames.includes(chosen)) {
+    throw new PipewrightError(
+      ErrorCode.UNKNOWN_PIPELINE,
+      `no pipeline named "${chosen}".${didYouMean(chosen, project.pipelineNames)} Pipelines: ${project.pipelineNames.join(", ")}.`,
+    );
+  }
+  return chosen;
+}
+
+/** Calls one pipeline factory (and only that one: pipelines load lazily). */
+export async function loadPipeline(project: Project, name: string): Promise<Pipeline> {
+  const factory = project.config.pipelines[pipelineName(project, name)]!;
+  let result: unknown;
+  try {
+    result = await factory();
+  } catch (error) {
+    throw new PipewrightError(
+      ErrorCode.CONFIG_FAILED,
+      `pipeline "${name}" failed to load: ${(error as Error).message}${userFrame(error, project.root)}`,
+      { cause: error },
+    );
+  }
+  const p = (result as { default?: unknown })?.default ?? result;
+  if (!p || (p as { type?: string }).type !== "pipeline") {
+    throw new PipewrightError(ErrorCode.CONFIG_FAILED, `pipeline "${name}" in ${basename(project.configFile)} must return a pipeline (from pipeline([...])).`);
+  }
+  return p as Pipeline;
+}
+
+/** The catalog: conf/catalog.yaml (or config.catalog) plus entries declared in code. */
+export async function loadCatalog(project: Project): Promise<Catalog | undefined> {
+  const { Catalog } = await import("@pipewright/io");
+  const setting = project.config.catalog;
+  const file = setting === false ? undefined : join(project.root, setting ?? "conf/catalog.yaml");
+  const entries = project.config.catalogEntries;
+  if (file && existsSync(file)) {
+    const catalog = await Catalog.fromFile(file, { root: project.root });
+    return entries ? catalog.with(entries) : catalog;
+  }
+  if (setting !== undefined && setting !== false && file) {
+    throw new PipewrightError(ErrorCode.CATALOG_INVALID, `catalog file ${setting} named in ${basename(project.configFile)} does not exist.`);
+  }
+  return entries ? Catalog.fromEntries(entries, { root: project.root, source: basename(project.configFile) }) : undefined;
+}
+
+/** Params from conf/params.yaml (or config.params) with --params overrides applied. */
+export function loadParams(project: Project, overrides: readonly string[], p: Pipeline): Record<string, unknown> {
+  const setting = project.config.params;
+  const base = setting === false ? {} : readParamsFile(join(project.root, setting ?? "conf/params.yaml"), project.root);
+  return applyOverrides(base, overrides, [...p.index.params.keys()]);
+}
+
+export interface Compiled {
+  name: string;
+  /** The whole pipeline (node functions live here). */
+  pipeline: Pipeline;
+  /** The filtered pipeline that was compiled. */
+  selected: Pipeline;
+  plan: Plan;
+  params: Record<string, unknown>;
+  catalog: Catalog | undefined;
+}
+
+/** Loads, filters and compiles one pipeline of the project. */
+export async function compileProject(
+  project: Project,
+  options: { pipeline?: string | undefined; overrides?: readonly string[]; filter?: FilterOptions },
+): Promise<Compiled> {
+  const name = pipelineName(project, options.pipeline);
+  const p = await loadPipeline(project, name);
+  const params = loadParams(project, options.overrides ?? [], p);
+  const catalog = await loadCatalog(project);
+  const selected = options.filter ? p.filter(options.filter) : p;
+  const compileOptions: CompileOptions = { name, params, root: project.root, ...(catalog && { catalog }) };
+  return { name, pipeline: p, selected, plan: compile(selected, compileOptions), params, catalog };
+}
