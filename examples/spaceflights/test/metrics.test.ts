@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { regressionScores } from "../src/lib/metrics.ts";
+import { regressionScores, rounded } from "../src/lib/metrics.ts";
 
 describe("regressionScores", () => {
   it("computes r2, mae and max_error as scikit-learn does", () => {
@@ -22,5 +22,15 @@ describe("regressionScores", () => {
   it("rejects empty or mismatched lists", () => {
     expect(() => regressionScores([], [])).toThrow(/non-empty/);
     expect(() => regressionScores([1], [1, 2])).toThrow(/got 1 and 2/);
+  });
+});
+
+describe("rounded", () => {
+  it("rounds every score to 4 decimals by default", () => {
+    expect(rounded({ r2: 0.38897475667854364, mae: 356.0734769603807 })).toEqual({
+      r2: 0.389,
+      mae: 356.0735,
+    });
+    expect(rounded({ a: 1.25 }, 1)).toEqual({ a: 1.3 });
   });
 });

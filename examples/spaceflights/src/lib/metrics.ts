@@ -36,3 +36,14 @@ export function regressionScores(
   const r2 = ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
   return { r2, mae: absSum / actual.length, max_error: maxAbs };
 }
+
+/**
+ * Every value rounded to `digits` decimals: reports and `runs diff` then show 0.3890
+ * rather than 0.38897475667854364, and tiny float noise cannot look like a change.
+ */
+export function rounded<T extends Record<string, number>>(scores: T, digits = 4): T {
+  const f = 10 ** digits;
+  return Object.fromEntries(
+    Object.entries(scores).map(([k, v]) => [k, Math.round(v * f) / f]),
+  ) as T;
+}

@@ -10,7 +10,7 @@ import {
   yTest,
   yTrain,
 } from "../datasets.ts";
-import { regressionScores } from "../lib/metrics.ts";
+import { regressionScores, rounded } from "../lib/metrics.ts";
 import { fitOls, predict } from "../lib/ols.ts";
 import { splitData } from "../lib/split.ts";
 
@@ -45,7 +45,7 @@ export function modelling(): Pipeline {
       name: "evaluate_model",
       inputs: { model: regressor, x: xTest, y: yTest },
       outputs: { scores },
-      run: ({ model, x, y }) => ({ scores: regressionScores(y, predict(model, x)) }),
+      run: ({ model, x, y }) => ({ scores: rounded(regressionScores(y, predict(model, x))) }),
       tags: ["evaluation"],
     }),
   ]);
