@@ -1,0 +1,2 @@
+export { compileArgo } from "./compile.ts";
+export type { ArgoKind, ArgoOptions } from "./options.ts";

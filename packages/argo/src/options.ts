@@ -1,0 +1,94 @@
+import type { GroupingOptions, Resources } from "@pipewright/core";
+
+/** What `compileArgo` emits. */
+export type ArgoKind = "workflow" | "template" | "cron";
+
+/** Options of `compileArgo`; `pipewright compile --target argo` fills them from the project config. */
+export interface ArgoOptions {
+  /** Workflow (default), WorkflowTemplate or CronWorkflow. */
+  kind?: ArgoKind;
+  /** The user's image, holding the project (see docs/targets/argo.md for a Dockerfile). */
+  image: string;
+  /** Pipeline name passed to `run-node --pipeline` (default: the plan's pipeline). */
+  pipeline?: string;
+  /** Base of the object's name (default: derived from the pipeline name). */
+  name?: string;
+  /** Kubernetes namespace of the object. */
+  namespace?: string;
+  /** Service account the pods run as. */
+  serviceAccountName?: string;
+  /** Where the project lives in the image (default "/app"). */
+  workingDir?: string;
+  /** The pipewright command in the image (default ["npx", "pipewright"]). */
+  command?: string[];
+  /** Appended to every run-node call (the CLI passes --params overrides here). */
+  extraArgs?: string[];
+  /** Plain environment variables of every pod. */
+  env?: Record<string, string>;
+  /** Environment variables read from Kubernetes secrets (secretKeyRef): never a secret value in the YAML. */
+  secretEnv?: Record<string, { secret: string; key: string }>;
+  storage?: {
+    /** s3:// URI of the shared cache store, set as PIPEWRIGHT_CACHE. */
+    cache?: string;
+    /** S3-compatible endpoint (MinIO, R2 ...), set as AWS_ENDPOINT_URL. */
+    endpoint?: string;
+    /** Set as AWS_REGION. */
+    region?: string;
+    /** Secret holding the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. */
+    credentialsSecret?: string;
+  };
+  /** Default requests of every pod; a node's own resources win. */
+  resources?: Resources;
+  /** Default extra attempts after a failure; a node's own `retries` (when > 0) wins. */
+  retries?: number;
+  /** Default seconds an attempt may run; a node's own `timeout` wins. */
+  timeoutSeconds?: number;
+  /** At most this many pods at once (spec.parallelism). */
+  parallelism?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** CronWorkflow only: cron schedules (Argo v4's `schedules` list). */
+  schedules?: string[];
+  /** CronWorkflow only: IANA time zone of the schedules. */
+  timezone?: string;
+  /** CronWorkflow only: what to do when a run is still going (default Allow). */
+  concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+  /** How nodes are packed into pods (see groupTasks in @pipewright/core); default one node per pod. */
+  group?: GroupingOptions;
+  /** Also let Argo skip finished tasks (memoize); run-node's own cache works without it. */
+  memoize?: { maxAge: string; configMap?: string } | false;
+  /** Artifact repository of the workflow (Argo's logs, if archived). */
+  artifactRepositoryRef?: { configMap: string; key: string };
+}
+
+/** Every key of ArgoOptions, to report typos in a project config. */
+export const OPTION_KEYS: readonly (keyof ArgoOptions)[] = [
+  "kind",
+  "image",
+  "pipeline",
+  "name",
+  "namespace",
+  "serviceAccountName",
+  "workingDir",
+  "command",
+  "extraArgs",
+  "env",
+  "secretEnv",
+  "storage",
+  "resources",
+  "retries",
+  "timeoutSeconds",
+  "parallelism",
+  "labels",
+  "annotations",
+  "schedules",
+  "timezone",
+  "concurrencyPolicy",
+  "group",
+  "memoize",
+  "artifactRepositoryRef",
+];
+
+export const DEFAULT_COMMAND = ["npx", "pipewright"];
+export const DEFAULT_WORKING_DIR = "/app";
+export const DEFAULT_MEMO_CONFIGMAP = "pipewright-memoize";

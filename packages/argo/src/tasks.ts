@@ -1,0 +1,75 @@
+import { type Plan, sha256, type Task } from "@pipewright/core";
+import { displayText } from "./escape.ts";
+import { taskNames } from "./names.ts";
+import { mergeSettings, podSpecPatch, type Settings } from "./settings.ts";
+
+/** Longest task name we emit: Argo allows 128, but names repeat in every `depends` and node status. */
+export const MAX_TASK_NAME = 63;
+
+/** One DAG task: the nodes one pod runs, with everything its arguments need. */
+export interface ArgoTask {
+  /** groupTasks' id: the node id, namespace, "tag:<tag>" or the first fused node. */
+  id: string;
+  /** The Argo task name: unique, lowercase, at most MAX_TASK_NAME characters. */
+  name: string;
+  /** Node ids, in the plan's topological order. */
+  nodes: string[];
+  /** Ids of the tasks that must finish first. */
+  dependsOn: string[];
+  /** What the Argo UI shows: the node id, or the group and its size. */
+  display: string;
+  settings: Settings;
+  /** Pod spec patch for what differs from the shared template's defaults, if anything. */
+  patch: string | undefined;
+  /** Hex key for Argo's memoize (when enabled): changes whenever the task or anything upstream changes. */
+  memoKey: string | undefined;
+}
+
+/** Pairs core's tasks with Argo names, merged settings, display names and memoize keys. */
+export function argoTasks(
+  plan: Plan,
+  groups: readonly Task[],
+  settings: Map<string, Settings>,
+  defaults: Settings,
+  memoize: boolean,
+): ArgoTask[] {
+  const names = taskNames(
+    groups.map((g) => g.id),
+    MAX_TASK_NAME,
+  );
+  const lineage = memoize ? lineageHashes(plan) : undefined;
+  return groups.map((g) => {
+    const merged = mergeSettings(g.nodes.map((n) => settings.get(n)!));
+    return {
+      id: g.id,
+      name: names.get(g.id)!,
+      nodes: g.nodes,
+      dependsOn: g.dependsOn,
+      display: displayText(
+        g.nodes.length === 1 ? g.nodes[0]! : `${g.id} (${g.nodes.length} nodes)`,
+      ),
+      settings: merged,
+      patch: podSpecPatch(merged, defaults),
+      memoKey: lineage && sha256(g.nodes.map((n) => lineage.get(n)!).join("\n")),
+    };
+  });
+}
+
+/**
+ * A Merkle hash per node over its static cache key and its producers' lineage hashes, so
+ * an edit anywhere upstream (code, params, schema) changes every key downstream. The
+ * content of free inputs is not in it: Argo's memoize cannot see data; run-node's own
+ * cache check can, which is why memoize is optional and bounded by maxAge.
+ */
+function lineageHashes(plan: Plan): Map<string, string> {
+  const producer = new Map<string, string>();
+  for (const ds of plan.datasets) if (ds.producer !== null) producer.set(ds.id, ds.producer);
+  const out = new Map<string, string>();
+  for (const n of plan.nodes) {
+    const parents = [
+      ...new Set(Object.values(n.inputs).flatMap((d) => producer.get(d) ?? [])),
+    ].sort();
+    out.set(n.id, sha256([n.cacheKey, ...parents.map((p) => out.get(p)!)].join("\n")));
+  }
+  return out;
+}
