@@ -1,0 +1,331 @@
+// The page: state, events and the glue between layout, drawing and panels.
+import { drawView } from "./draw.js";
+import { ICONS } from "./icons.js";
+import { layoutView } from "./layout.js";
+import { adjacency, lineage, litKeys } from "./lineage.js";
+import { panelHtml } from "./panel.js";
+import {
+  legendHtml,
+  resultsHtml,
+  runSummaryHtml,
+  searchVertices,
+  statsText,
+  tagsHtml,
+  treeHtml,
+} from "./sidebar.js";
+import { createViewport } from "./viewport.js";
+
+/* global dagre */
+const t0 = performance.now();
+const $ = (id) => document.getElementById(id);
+const data = JSON.parse($("pw-data").textContent);
+const parseMs = performance.now() - t0;
+
+const state = { collapsed: new Set(), tags: new Set(), params: false };
+const view = { pretty: false, selection: null, hits: [], active: 0 };
+const cache = new Map(Object.entries(data.layout));
+const adj = adjacency(data);
+const svg = $("canvas");
+const layer = $("viewport");
+svg.querySelector("defs").innerHTML = ICONS;
+const viewport = createViewport(svg, layer, (k) => {
+  svg.classList.toggle("far", k < 0.42);
+  $("zoom-level").textContent = `${Math.round(k * 100)}%`;
+});
+/** @type {import("../model/types.ts").ViewLayout} */
+let layout;
+let elements = new Map();
+
+function render() {
+  layout = layoutView(dagre, data, state, cache);
+  layer.innerHTML = drawView(data, layout, view);
+  elements = new Map();
+  for (const el of layer.querySelectorAll("[data-key]")) elements.set(el.dataset.key, el);
+  svg.classList.toggle("small", layout.boxes.size < 400);
+  $("tree").innerHTML = treeHtml(data, state.collapsed);
+  $("tags").innerHTML = tagsHtml(data, state.tags);
+  $("tags-clear").hidden = state.tags.size === 0;
+  highlight();
+}
+
+/** Re-lays the page, keeping the box `anchor` (if given) where it was on screen. */
+function relayout(anchor) {
+  const before = anchor && layout.boxes.get(anchor);
+  $("busy").hidden = false;
+  // Let the "Laying out…" note paint before a possibly long layout.
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      try {
+        render();
+        const after = anchor && layout.boxes.get(anchor);
+        if (before && after)
+          viewport.shift(
+            before.x - before.w / 2 - (after.x - after.w / 2),
+            before.y - before.h / 2 - (after.y - after.h / 2),
+          );
+        else fit(true);
+      } catch (error) {
+        toast(`Layout failed: ${error.message}`);
+        console.error(error);
+      } finally {
+        $("busy").hidden = true;
+      }
+    }, 0),
+  );
+}
+
+function fit(animate) {
+  viewport.fit(0, 0, layout.width, layout.height, animate);
+}
+
+function toggleGroup(g) {
+  if (state.collapsed.has(g)) state.collapsed.delete(g);
+  else state.collapsed.add(g);
+  relayout(`g${g}`);
+}
+
+function highlight() {
+  for (const el of layer.querySelectorAll(".lit, .selected, .match"))
+    el.classList.remove("lit", "selected", "match");
+  const sel = view.selection;
+  svg.classList.toggle("focus", sel !== null);
+  if (sel) {
+    const start =
+      sel.type === "group"
+        ? data.vertices.flatMap((v, i) => (isIn(v.group, sel.index) ? [i] : []))
+        : [sel.index];
+    const { up, down } = lineage(adj, start);
+    const lit = litKeys(data, layout.visible, start, up, down);
+    for (const key of lit.boxes) elements.get(key)?.classList.add("lit");
+    for (const key of lit.edges) elements.get(key)?.classList.add("lit");
+    const own =
+      sel.type === "group"
+        ? layout.boxes.has(`g${sel.index}`)
+          ? `g${sel.index}`
+          : null
+        : layout.visible.rep[sel.index];
+    if (own) elements.get(own)?.classList.add("selected", "lit");
+  }
+  svg.classList.toggle("searching", view.hits.length > 0);
+  for (const i of view.hits) {
+    const key = layout.visible.rep[i];
+    if (key) elements.get(key)?.classList.add("match");
+  }
+  for (const row of document.querySelectorAll(".tree-row"))
+    row.classList.toggle("selected", sel?.type === "group" && sel.index === +row.dataset.group);
+}
+
+function isIn(group, ancestor) {
+  for (let g = group; g !== -1; g = data.groups[g].parent) if (g === ancestor) return true;
+  return false;
+}
+
+function select(sel) {
+  view.selection = sel;
+  const panel = $("panel");
+  if (sel) {
+    panel.innerHTML = panelHtml(data, sel);
+    panel.hidden = false;
+    panel.scrollTop = 0;
+  } else panel.hidden = true;
+  document.body.classList.toggle("panel-open", sel !== null);
+  highlight();
+}
+
+/** Shows vertex `i`: clears a filter hiding it, expands namespaces around it, selects and centres it. */
+function reveal(i) {
+  const v = data.vertices[i];
+  let changed = false;
+  if (layout.visible.rep[i] === null) {
+    if (v.kind === "param") state.params = true;
+    state.tags.clear();
+    $("show-params").checked = state.params;
+    changed = true;
+  }
+  for (let g = v.group; g !== -1; g = data.groups[g].parent)
+    changed = state.collapsed.delete(g) || changed;
+  if (changed) render();
+  // The search did its job: stop dimming everything else.
+  view.hits = [];
+  select({ type: "vertex", index: i });
+  const box = layout.boxes.get(`v${i}`);
+  if (box) viewport.centerOn(box.x, box.y, 0.9, panelWidth());
+}
+
+function panelWidth() {
+  const panel = $("panel");
+  return panel.hidden ? 0 : panel.getBoundingClientRect().width;
+}
+
+function toast(message) {
+  const el = $("toast");
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => {
+    el.hidden = true;
+  }, 5000);
+}
+
+// Clicks on the drawing: toggles first, then boxes, else clear the selection.
+svg.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-toggle]");
+  if (toggle) return toggleGroup(+toggle.dataset.toggle.slice(1));
+  const box = event.target.closest(".v");
+  if (!box) return select(null);
+  const key = box.dataset.key;
+  select({ type: key[0] === "g" ? "group" : "vertex", index: +key.slice(1) });
+});
+svg.addEventListener("dblclick", (event) => {
+  const box = event.target.closest(".v-group");
+  if (box) toggleGroup(+box.dataset.key.slice(1));
+});
+
+$("panel").addEventListener("click", (event) => {
+  const go = event.target.closest("[data-goto]");
+  if (go) {
+    event.preventDefault();
+    return reveal(+go.dataset.goto);
+  }
+  if (event.target.closest("[data-close]")) return select(null);
+  const toggle = event.target.closest("[data-toggle]");
+  if (toggle) toggleGroup(+toggle.dataset.toggle.slice(1));
+});
+
+$("sidebar").addEventListener("click", (event) => {
+  const tag = event.target.closest("[data-tag]");
+  if (tag) {
+    const name = data.tags[+tag.dataset.tag];
+    if (state.tags.has(name)) state.tags.delete(name);
+    else state.tags.add(name);
+    return relayout();
+  }
+  const toggle = event.target.closest("[data-toggle]");
+  if (toggle) return toggleGroup(+toggle.dataset.toggle.slice(1));
+  const group = event.target.closest("[data-select-group]");
+  if (group) {
+    const g = +group.dataset.selectGroup;
+    select({ type: "group", index: g });
+    const box = layout.boxes.get(`g${g}`);
+    if (box) viewport.centerOn(box.x, box.y, 0.6, panelWidth());
+  }
+});
+$("tags-clear").addEventListener("click", () => {
+  state.tags.clear();
+  relayout();
+});
+$("expand-all").addEventListener("click", () => {
+  state.collapsed.clear();
+  relayout();
+});
+$("collapse-all").addEventListener("click", () => {
+  for (const [i, g] of data.groups.entries()) if (g.parent === -1) state.collapsed.add(i);
+  relayout();
+});
+$("pretty").addEventListener("change", (event) => {
+  view.pretty = event.target.checked;
+  render();
+});
+$("show-params").addEventListener("change", (event) => {
+  state.params = event.target.checked;
+  relayout();
+});
+$("zoom").addEventListener("click", (event) => {
+  const what = event.target.closest("[data-zoom]")?.dataset.zoom;
+  if (what === "in") viewport.zoomBy(1.25);
+  else if (what === "out") viewport.zoomBy(0.8);
+  else if (what === "fit") fit(true);
+});
+
+// Search: dims everything but the matches; Enter or a click on a result goes there.
+const search = $("search");
+const results = $("search-results");
+function runSearch() {
+  const all = searchVertices(data, search.value, Number.POSITIVE_INFINITY);
+  view.hits = all;
+  view.active = 0;
+  results.hidden = search.value.trim() === "";
+  results.innerHTML = results.hidden
+    ? ""
+    : resultsHtml(data, all.slice(0, 40), all.length, 0, layout.visible);
+  highlight();
+}
+search.addEventListener("input", runSearch);
+search.addEventListener("keydown", (event) => {
+  const buttons = [...results.querySelectorAll("[data-result]")];
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    view.active =
+      (view.active + (event.key === "ArrowDown" ? 1 : buttons.length - 1)) %
+      Math.max(buttons.length, 1);
+    for (const [n, b] of buttons.entries()) b.classList.toggle("active", n === view.active);
+  } else if (event.key === "Enter" && buttons[view.active]) {
+    reveal(+buttons[view.active].dataset.result);
+    results.hidden = true;
+  } else if (event.key === "Escape") {
+    search.value = "";
+    runSearch();
+    search.blur();
+  }
+});
+results.addEventListener("click", (event) => {
+  const hit = event.target.closest("[data-result]");
+  if (!hit) return;
+  reveal(+hit.dataset.result);
+  results.hidden = true;
+});
+search.addEventListener("focus", () => {
+  if (search.value.trim()) results.hidden = false;
+});
+document.addEventListener("click", (event) => {
+  if (!event.target.closest(".search-wrap")) results.hidden = true;
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.target instanceof HTMLInputElement) return;
+  if (event.key === "/") {
+    event.preventDefault();
+    search.focus();
+  } else if (event.key === "Escape") select(null);
+  else if (event.key === "f") fit(true);
+});
+
+const theme = $("theme");
+const stored = (() => {
+  try {
+    return localStorage.getItem("pipewright-viz-theme");
+  } catch {
+    return null;
+  }
+})();
+document.documentElement.dataset.theme =
+  stored ?? (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+theme.addEventListener("click", () => {
+  const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
+  document.documentElement.dataset.theme = next;
+  try {
+    localStorage.setItem("pipewright-viz-theme", next);
+  } catch {
+    // file:// pages may have no storage; the choice just is not remembered.
+  }
+});
+
+$("stats").textContent = statsText(data);
+$("run-summary").innerHTML = runSummaryHtml(data.run);
+$("legend").innerHTML = `<h3>Legend</h3>${legendHtml(data)}`;
+const t1 = performance.now();
+render();
+fit(false);
+const t2 = performance.now();
+// Ready once the first frame with the drawing has been painted.
+requestAnimationFrame(() =>
+  requestAnimationFrame(() => {
+    window.pipewrightViz = {
+      parseMs,
+      renderMs: t2 - t1,
+      readyMs: performance.now(),
+      boxes: layout.boxes.size,
+    };
+    document.documentElement.dataset.ready = "true";
+  }),
+);

@@ -1,0 +1,40 @@
+import dagre from "@dagrejs/dagre";
+import type { Plan } from "@pipewright/core";
+import { layoutView } from "../client/layout.js";
+import { buildModel } from "../model/build-model.ts";
+import type { RunOverlay } from "../model/run.ts";
+import type { ContainerLayout, VizData } from "../model/types.ts";
+import { pageAssets } from "./assets.ts";
+import { jsonForScript } from "./escape.ts";
+import { pageHtml } from "./page.ts";
+
+export interface HtmlOptions {
+  /** A run record (or its subset) to colour nodes by status and show durations and metrics. */
+  run?: RunOverlay;
+  /** The page title; default "<pipeline> · pipewright". */
+  title?: string;
+}
+
+/**
+ * Renders a plan as one self-contained HTML page: inline script and styles, no network,
+ * opens from disk. The first view's layout is computed here, so a large page draws at
+ * once; the browser re-lays only what collapsing, filtering or parameters change.
+ *
+ * @example
+ * writeFileSync("pipeline.html", renderHtml(plan, { run: latestRun }));
+ */
+export function renderHtml(plan: Plan, options: HtmlOptions = {}): string {
+  const title = options.title ?? `${plan.pipeline} · pipewright`;
+  const model = buildModel(plan, { run: options.run, title });
+  const cache = new Map<string, ContainerLayout>();
+  const data: VizData = { ...model, layout: {} };
+  layoutView(dagre, data, { collapsed: new Set(), tags: new Set(), params: false }, cache);
+  data.layout = Object.fromEntries(cache);
+  const assets = pageAssets();
+  return pageHtml({
+    title,
+    heading: options.title ?? plan.pipeline,
+    dataJson: jsonForScript(data),
+    ...assets,
+  });
+}

@@ -1,0 +1,4 @@
+export { type HtmlOptions, renderHtml } from "./html/render-html.ts";
+export type { RunOverlay } from "./model/run.ts";
+export { renderDot } from "./text/dot.ts";
+export { renderMermaid } from "./text/mermaid.ts";
