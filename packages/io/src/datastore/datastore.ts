@@ -55,6 +55,7 @@ export class DataStore {
       if (!kept) throw this.notFound(dataset, ctx);
       return validate(schema, kept.value, where(dataset, ctx), "load");
     }
+    this.format(dataset, ctx); // an unknown type is a clearer error than a missing file
     return this.decode(dataset, await this.readBytes(dataset, ctx), schema, ctx);
   }
 
@@ -106,8 +107,8 @@ export class DataStore {
     schema: z.ZodType,
     ctx: DataContext = {},
   ): Promise<Uint8Array> {
-    const parsed = validate(schema, value, where(dataset, ctx), "save");
     const format = this.format(dataset, ctx);
+    const parsed = validate(schema, value, where(dataset, ctx), "save");
     const fctx = this.formatContext(dataset, schema, ctx, "save");
     try {
       return await format.encode(parsed, fctx);

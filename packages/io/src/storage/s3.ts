@@ -24,6 +24,8 @@ export class S3Storage implements Storage {
   constructor(
     readonly client: S3Client,
     private readonly label: string,
+    /** Keys per list request; S3's maximum (1000) unless a test wants several pages. */
+    private readonly pageSize = 1000,
   ) {}
 
   static open(options: StorageOptions): S3Storage {
@@ -90,6 +92,7 @@ export class S3Storage implements Storage {
           new ListObjectsV2Command({
             Bucket: bucket,
             Prefix: key,
+            MaxKeys: this.pageSize,
             ...(token !== undefined && { ContinuationToken: token }),
           }),
         );
