@@ -40,9 +40,10 @@ function mainHelp(): string {
 function report(error: unknown, io: Io, verbose: boolean): number {
   const c = io.colours;
   if (error instanceof PipewrightError) {
-    const lines = error instanceof CompileError && error.issues.length > 1 ? error.issues.map((i) => `[${i.code}] ${i.message}`) : [error.message];
-    io.err(`${c.red("error")} ${c.dim(`[${error.code}]`)} ${lines[0]}\n`);
-    for (const l of lines.slice(1)) io.err(`  ${l}\n`);
+    if (error instanceof CompileError && error.issues.length > 1) {
+      io.err(`${c.red("error")} ${error.issues.length} problems:\n`);
+      for (const i of error.issues) io.err(`  ${c.dim(`[${i.code}]`)} ${i.message}\n`);
+    } else io.err(`${c.red("error")} ${c.dim(`[${error.code}]`)} ${error.message}\n`);
     if (error instanceof UsageError && error.command) io.err(c.dim(`Run \`pipewright ${error.command} --help\` for usage.\n`));
     if (verbose) io.err(`${error.stack}\n${error.cause instanceof Error ? `cause: ${error.cause.stack}\n` : ""}`);
     return USAGE_CODES.has(error.code) ? 2 : 1;

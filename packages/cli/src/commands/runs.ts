@@ -22,13 +22,54 @@ async function runsLs(io: Io, asJson: boolean, store: import("@pipewright/runner
   io.out(table([["ID", "PIPELINE", "STATUS", "STARTED", "RAN", "CACHED", "FAILED"], ...runs.map((r) => [r.id, r.pipeline, r.status, r.startedAt, String(r.counts.ran ?? 0), String(r.counts.cached ?? 0), String(r.counts.failed ?? 0)])]));
 }
 
+const num = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(6))) : show(v));
+const signed = (d: number | undefined) => (d === undefined ? "" : `${d > 0 ? "+" : ""}${num(d)}`);
+
+/** Two runs side by side: changed params, every metric with its delta, cache hits and durations. */
+function renderRunDiff(d: import("@pipewright/runner").RunDiff, io: Io): string {
+  const c = io.colours;
+  const parts = [
+    `${c.bold("A")} ${d.a.id}  ${d.a.status}, ${d.a.ran} ran / ${d.a.cacheHits} cached, ${duration(d.a.durationMs)}\n`,
+    `${c.bold("B")} ${d.b.id}  ${d.b.status}, ${d.b.ran} ran / ${d.b.cacheHits} cached, ${duration(d.b.durationMs)}\n`,
+  ];
+  const changed = d.params.filter((p) => p.changed);
+  parts.push(`\n${c.bold("params")} ${c.dim(`(${changed.length} of ${d.params.length} changed)`)}\n`);
+  if (changed.length > 0) parts.push(table([["PARAM", "A", "B"], ...changed.map((p) => [p.name, show(p.a), show(p.b)])]));
+  if (d.metrics.length > 0) {
+    parts.push(`\n${c.bold("metrics")}\n`, table([["METRIC", "A", "B", "Δ"], ...d.metrics.map((m) => [m.name, num(m.a), num(m.b), signed(m.delta)])]));
+  }
+  parts.push(
+    `\n${c.bold("nodes")}\n`,
+    table([
+      ["NODE", "A", "B", "Δ TIME"],
+      ...d.nodes.map((n) => [
+        n.name,
+        n.a ? `${n.a.status} ${duration(n.a.durationMs)}` : "-",
+        n.b ? `${n.b.status} ${duration(n.b.durationMs)}` : "-",
+        n.durationDeltaMs === undefined ? "" : `${n.durationDeltaMs < 0 ? "-" : "+"}${duration(Math.abs(n.durationDeltaMs))}`,
+      ]),
+    ]),
+  );
+  return parts.join("");
+}
+
+/** Accepts an id, "latest", or "latest~N" (the run N before the latest). */
+async function resolveRun(store: import("@pipewright/runner").RunStore, ref: string): Promise<string> {
+  const m = /^latest~(\d+)$/.exec(ref);
+  if (!m) return ref;
+  const ids = (await store.list()).map((r) => r.id).sort();
+  const id = ids[ids.length - 1 - Number(m[1])];
+  if (!id) throw new UsageError(`${ref}: there are only ${ids.length} recorded run(s).`);
+  return id;
+}
+
 export const runs: Command = {
   name: "runs",
   summary: "List, show and compare recorded runs (.pipewright/runs).",
-  usage: "pipewright runs ls | show ID|latest | diff A B  [--json]",
+  usage: "pipewright runs ls | show ID|latest | diff A B  [--json]   (A, B: ids, latest, or latest~N)",
   options: { ...JSON_OPTION },
   positionals: { min: 1, max: 3 },
-  examples: ["pipewright runs ls", "pipewright runs show latest --json", "pipewright runs diff 2026-11-27T10-00-00-000Z-ab12 latest"],
+  examples: ["pipewright runs ls", "pipewright runs show latest --json", "pipewright runs diff latest~1 latest"],
   async run({ values, positionals }, io) {
     const [sub, ...args] = positionals as [string, ...string[]];
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {
@@ -45,7 +86,7 @@ export const runs: Command = {
       return 0;
     }
     if (sub === "show") {
-      const record = await store.get(args[0]!);
+      const record = await store.get(await resolveRun(store, args[0]!));
       if (asJson) {
         io.out(json(record));
         return 0;
@@ -54,20 +95,12 @@ export const runs: Command = {
       io.out(table([["NODE", "STATUS", "TIME", "METRICS"], ...record.nodes.map((n) => [n.name, n.status, duration(n.durationMs), n.metrics ? show(n.metrics) : ""])]));
       return 0;
     }
-    const [a, b] = await Promise.all([store.get(args[0]!), store.get(args[1]!)]);
-    const d = diffRuns(a, b);
+    const [a, b] = await Promise.all([store.get(await resolveRun(store, args[0]!)), store.get(await resolveRun(store, args[1]!))]);
     if (asJson) {
-      io.out(json(d));
+      io.out(json(diffRuns(a, b)));
       return 0;
     }
-    io.out(`runs ${a.id} → ${b.id}\n`);
-    const sections = d as unknown as Record<string, unknown>;
-    for (const [title, rows] of Object.entries(sections)) {
-      if (!Array.isArray(rows) || rows.length === 0) continue;
-      io.out(`\n${title}\n`);
-      const keys = Object.keys(rows[0] as object);
-      io.out(table([keys.map((k) => k.toUpperCase()), ...rows.map((r) => keys.map((k) => show((r as Record<string, unknown>)[k])))]));
-    }
+    io.out(renderRunDiff(diffRuns(a, b), io));
     return 0;
   },
 };
