@@ -1,8 +1,8 @@
-import { ErrorCode, groupTasks, PipewrightError, type Plan, planHash } from "@pipewright/core";
+import { groupTasks, type Plan, planHash } from "@pipewright/core";
 import { labelValue } from "./checks.ts";
 import { type ContainerSpec, containerTemplate, containerTemplateName } from "./container.ts";
 import { dagTemplates } from "./dag.ts";
-import { checkSize, toYaml } from "./emit.ts";
+import { checkSize, checkTemplateCount, toYaml } from "./emit.ts";
 import { containerEnv, envTexts } from "./env.ts";
 import { needsLbrace } from "./escape.ts";
 import { baseNameBudget, manifest } from "./manifest.ts";
@@ -53,14 +53,8 @@ export function compileArgo(plan: Plan, options: ArgoOptions): string {
   );
   const { main, parts } = partition(tasks);
   const sizes = [...new Set(tasks.map((t) => t.nodes.length))].sort((a, b) => a - b);
-  const templateCount = 1 + parts.length + sizes.length;
   const what = `the Argo ${KIND_NAMES[kind]} for pipeline "${plan.pipeline}" (${plan.nodes.length} nodes in ${tasks.length} tasks)`;
-  if (templateCount > MAX_ITEMS) {
-    throw new PipewrightError(
-      ErrorCode.MANIFEST_TOO_LARGE,
-      `${what} needs ${templateCount} templates, over Argo's limit of ${MAX_ITEMS}. Run several nodes per pod with the group option (group: { by: "namespace" }, "tag" or "memory"), or compile parts of the pipeline separately.`,
-    );
-  }
+  checkTemplateCount(1 + parts.length + sizes.length, MAX_ITEMS, what);
 
   const pipeline = options.pipeline ?? plan.pipeline;
   const memoize = options.memoize

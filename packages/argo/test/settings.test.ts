@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { mergeSettings, podSpecPatch, quantityValue } from "../src/settings.ts";
+
+describe("settings", () => {
+  it("reads quantities in every unit to compare them", () => {
+    expect(quantityValue("500m")).toBe(0.5);
+    expect(quantityValue("2")).toBe(2);
+    expect(quantityValue("1Gi")).toBe(2 ** 30);
+    expect(quantityValue("1G")).toBe(1e9);
+    expect(quantityValue("1e3")).toBe(1000);
+    expect(quantityValue("1.5Ki")).toBe(1536);
+  });
+
+  it("merges by the largest value, not the longest text", () => {
+    const merged = mergeSettings([
+      { resources: { cpu: "1500m", memory: "900Mi" }, retries: 0, timeoutSeconds: 10 },
+      { resources: { cpu: "2", memory: "1Gi" }, retries: 3, timeoutSeconds: 20 },
+      { resources: { cpu: "250m", memory: "1000M" }, retries: 1, timeoutSeconds: 30 },
+    ]);
+    expect(merged).toEqual({
+      resources: { cpu: "2", memory: "1Gi" },
+      retries: 3,
+      timeoutSeconds: 60,
+    });
+  });
+
+  it("has no timeout when one node of the group has none", () => {
+    const merged = mergeSettings([
+      { resources: {}, retries: 0, timeoutSeconds: 10 },
+      { resources: {}, retries: 0, timeoutSeconds: null },
+    ]);
+    expect(merged.timeoutSeconds).toBeNull();
+  });
+
+  it("patches only what differs from the defaults", () => {
+    const defaults = { resources: { cpu: "1" }, retries: 0, timeoutSeconds: null };
+    expect(podSpecPatch(defaults, defaults)).toBeUndefined();
+    expect(podSpecPatch({ ...defaults, retries: 3 }, defaults)).toBeUndefined();
+    expect(podSpecPatch({ ...defaults, timeoutSeconds: 5 }, defaults)).toBe(
+      '{"activeDeadlineSeconds":5}',
+    );
+    expect(podSpecPatch({ ...defaults, resources: { cpu: "1", gpu: 2 } }, defaults)).toBe(
+      '{"containers":[{"name":"main","resources":{"requests":{"cpu":"1"},"limits":{"nvidia.com/gpu":"2"}}}]}',
+    );
+  });
+});
