@@ -1,7 +1,7 @@
 import { importLines } from "./imports.ts";
 import type { TaskRow } from "./layout.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { type PyValue, pyLiteral, pyStr, pyText } from "./python.ts";
+import { jsonText, type PyValue, pyLiteral, pyStr, pyText } from "./python.ts";
 
 /** Everything the emitted file is made of, computed before any text is written. */
 export interface DagFile {
@@ -59,15 +59,16 @@ export function emitDagFile(f: DagFile): string {
   );
   out.push(
     "",
-    "# One row per task: (task id, node ids, upstream task ids, retries, timeout in seconds,",
-    `# ${kube ? "(cpu, memory, gpu) requests" : "unused"}). None takes the DAG's default.`,
+    "# One JSON row per task: [task id, node ids, upstream task ids, retries, timeout in",
+    `# seconds, ${kube ? "[cpu, memory, gpu] requests" : "resource requests (unused here)"}]; null takes the DAG's default.`,
+    "# One string keeps this file quick to parse however many tasks the plan has.",
+    "TASKS = json.loads(",
+    '    "["',
+    ...f.rows.map((r, i) => `    ${pyStr(`${row(r)}${i < f.rows.length - 1 ? "," : ""}`, "'")}`),
+    '    "]"',
+    ")",
   );
-  out.push(
-    table(
-      "TASKS",
-      f.rows.map((r) => row(r)),
-    ),
-  );
+
   out.push("", ...helpers(kube), "", "", ...dagBlock(o, kube), "");
   return out.join("\n");
 }
@@ -78,8 +79,7 @@ function table(name: string, items: readonly string[]): string {
 }
 
 function row(r: TaskRow): string {
-  const values: PyValue[] = [r.id, r.nodes, r.upstream, r.retries, r.timeout, r.resources];
-  return `(${values.map(pyLiteral).join(", ")})`;
+  return jsonText([r.id, r.nodes, r.upstream, r.retries, r.timeout, r.resources]);
 }
 
 function helpers(kube: boolean): string[] {
@@ -164,7 +164,8 @@ function dagBlock(o: ResolvedOptions, kube: boolean): string[] {
       "    cwd = _verbatim(PROJECT_DIR)",
       '    extra_args = "".join(" " + shlex.quote(arg) for arg in EXTRA_ARGS)',
       "    # Airflow's run id reaches the shell through the environment, never spliced into the command.",
-      '    env = {**{name: _verbatim(value) for name, value in ENV.items()}, "PIPEWRIGHT_RUN_ID": "{{ run_id }}"}',
+      "    env = {name: _verbatim(value) for name, value in ENV.items()}",
+      '    env["PIPEWRIGHT_RUN_ID"] = "{{ run_id }}"',
     );
   }
   lines.push(
@@ -173,7 +174,7 @@ function dagBlock(o: ResolvedOptions, kube: boolean): string[] {
     '        parent, _, name = group_id.rpartition(".")',
     "        groups[group_id] = TaskGroup(group_id=name, parent_group=groups.get(parent))",
     "    tasks = {}",
-    "    for task_id, nodes, upstream, retries, timeout, requests in TASKS:",
+    `    for task_id, nodes, upstream, retries, timeout, ${kube ? "requests" : "_requests"} in TASKS:`,
     '        group, _, name = task_id.rpartition(".")',
     "        overrides = {}",
     "        if retries is not None:",

@@ -7,7 +7,13 @@ import type { ResolvedOptions } from "./options.ts";
  * KubernetesPodOperator path is the same in both (cncf.kubernetes provider >= 10).
  */
 export function importLines(o: ResolvedOptions): string[] {
-  const lines = ["from __future__ import annotations", "", "import datetime", "import re"];
+  const lines = [
+    "from __future__ import annotations",
+    "",
+    "import datetime",
+    "import json",
+    "import re",
+  ];
   if (o.operator === "bash") lines.push("import shlex");
   lines.push("");
   const from: string[] = [];

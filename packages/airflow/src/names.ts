@@ -28,7 +28,7 @@ export function fit(name: string, max: number, raw: string): string {
 
 /** A valid dag_id for a pipeline name: unsafe characters become "_", long names are cut with a hash. */
 export function dagIdFor(pipeline: string): string {
-  return fit(clean(pipeline, /[^A-Za-z0-9_.-]/g), MAX_KEY, pipeline);
+  return fit(clean(pipeline, /[^A-Za-z0-9_.-]/gu), MAX_KEY, pipeline);
 }
 
 /**
@@ -86,10 +86,10 @@ export interface AirflowNames {
   tasks: Map<string, string>;
 }
 
-const GROUP_UNSAFE = /[^A-Za-z0-9_-]/g;
+const GROUP_UNSAFE = /[^A-Za-z0-9_-]/gu;
 // Local task ids keep no dots either: the emitted loop splits a full id at its last dot
 // to find the group, and a dotted local name would read like a group in the UI.
-const TASK_UNSAFE = /[^A-Za-z0-9_-]/g;
+const TASK_UNSAFE = /[^A-Za-z0-9_-]/gu;
 const SEP = "\u0000";
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Python literals for values that come from users (names, params, paths). Every string
- * becomes a double-quoted, pure-ASCII literal: quotes, backslashes, control characters
+ * becomes a quoted, pure-ASCII literal: quotes, backslashes, control characters
  * and every non-ASCII code point are escaped, so no input can end the literal, start a
  * new statement, or hide code behind bidirectional-text or look-alike characters.
  */
@@ -23,11 +23,15 @@ const SIMPLE_ESCAPES: Record<number, string> = {
 
 // Printable ASCII that needs no escape: most strings are made of these only.
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const PLAIN_SINGLE = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
 
-/** A Python `str` literal equal to `text` (code point for code point, lone surrogates included). */
-export function pyStr(text: string): string {
-  if (PLAIN.test(text)) return `"${text}"`;
-  let out = '"';
+/**
+ * A Python `str` literal equal to `text` (code point for code point, lone surrogates
+ * included), in double quotes, or single quotes when `quote` says so (for JSON text).
+ */
+export function pyStr(text: string, quote: '"' | "'" = '"'): string {
+  if (quote === '"' ? PLAIN.test(text) : PLAIN_SINGLE.test(text)) return `${quote}${text}${quote}`;
+  let out = quote;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     let cp = unit;
@@ -40,13 +44,15 @@ export function pyStr(text: string): string {
       }
     }
     const simple = SIMPLE_ESCAPES[cp];
-    if (simple !== undefined) out += simple;
+    if (cp === 0x22 && quote === "'") out += '"';
+    else if (cp === 0x27 && quote === "'") out += "\\'";
+    else if (simple !== undefined) out += simple;
     else if (cp >= 0x20 && cp < 0x7f) out += String.fromCharCode(cp);
     else if (cp < 0x100) out += `\\x${hex(cp, 2)}`;
     else if (cp < 0x10000) out += `\\u${hex(cp, 4)}`;
     else out += `\\U${hex(cp, 8)}`;
   }
-  return `${out}"`;
+  return `${out}${quote}`;
 }
 
 /** The values the emitted file holds: strings, numbers, booleans, None, lists and dicts. */
@@ -77,4 +83,17 @@ export function pyText(text: string): string {
   const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   if (lines.length <= 1) return pyStr(text);
   return `(\n${lines.map((line) => `    ${pyStr(line)}\n`).join("")})`;
+}
+
+/** Compact JSON with a space after each comma, so a JSON table reads like Python. */
+export function jsonText(value: PyValue): string {
+  if (Array.isArray(value)) return `[${value.map(jsonText).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${jsonText(v as PyValue)}`)
+      .join(", ")}}`;
+  }
+  if (typeof value === "number" && !Number.isFinite(value))
+    throw new TypeError(`cannot write ${value} as JSON`);
+  return JSON.stringify(value);
 }

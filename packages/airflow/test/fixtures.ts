@@ -1,75 +1,12 @@
-import { compile, dataset, node, type Plan, param, pipeline } from "@pipewright/core";
+import { compile, dataset, node, type Plan, pipeline } from "@pipewright/core";
 import { z } from "zod";
+import { smallPlan } from "./small-plan.ts";
 
-const rows = z.array(z.object({ id: z.number(), value: z.number() }));
+export { smallPlan };
+
 const catalog = {
   resolve: (id: string) => ({ type: "parquet", uri: `s3://bucket/data/${id}.parquet` }),
 };
-
-/**
- * A small pipeline with a namespace, a param, resources, retries and a timeout:
- * ingest -> (features.clean -> features.scale) -> train -> report.
- */
-export function smallPlan(): Plan {
-  const raw = dataset("raw", rows);
-  const clean = dataset("clean", rows);
-  const scaled = dataset("scaled", rows);
-  const model = dataset("model", z.object({ weights: z.array(z.number()) }));
-  const report = dataset("report", z.object({ score: z.number() }));
-  const factor = param("scale.factor", z.number());
-
-  const features = pipeline([
-    node({
-      name: "clean",
-      inputs: { raw },
-      outputs: { clean },
-      run: ({ raw }) => ({ clean: raw }),
-      tags: ["prep"],
-    }),
-    node({
-      name: "scale",
-      inputs: { clean, factor },
-      outputs: { scaled },
-      run: ({ clean, factor }) => ({
-        scaled: clean.map((r) => ({ ...r, value: r.value * factor })),
-      }),
-      tags: ["prep"],
-      resources: { cpu: "500m", memory: "1Gi" },
-    }),
-  ]).namespace("features", { inputs: [raw], outputs: [scaled], params: [factor] });
-
-  const p = pipeline([
-    node({
-      name: "ingest",
-      outputs: { raw },
-      run: () => ({ raw: [{ id: 1, value: 2 }] }),
-      retries: 3,
-      timeout: 600,
-    }),
-    features,
-    node({
-      name: "train",
-      inputs: { scaled },
-      outputs: { model },
-      run: ({ scaled }) => ({ model: { weights: scaled.map((r) => r.value) } }),
-      resources: { cpu: 2, memory: "4Gi", gpu: 1 },
-      tags: ["ml"],
-    }),
-    node({
-      name: "report",
-      inputs: { model, scaled },
-      outputs: { report },
-      run: ({ model }) => ({ report: { score: model.weights.length } }),
-      tags: ["ml"],
-    }),
-  ]);
-  return compile(p, {
-    name: "small",
-    catalog,
-    params: { scale: { factor: 2 } },
-    root: process.cwd(),
-  });
-}
 
 /** Strings that break naive code generators: quotes, backslashes, newlines, Jinja, unicode. */
 export const HOSTILE = [
@@ -138,4 +75,39 @@ export function hostilePlan(): Plan {
     ns,
     `small${HOSTILE[2]}${HOSTILE[4]}`,
   );
+}
+
+/**
+ * A generated plan of `n` nodes in namespaces of `perNamespace`: node i reads the
+ * outputs of nodes i-1 and i/2 (a long chain with fan-in), so tasks have real edges.
+ */
+export function largePlan(n: number, perNamespace = 100): Plan {
+  const value = z.number();
+  const data = Array.from({ length: n }, (_, i) => dataset(`d${i}`, value));
+  const step = (a: number, b: number) => a + b;
+  const nodes = data.map((out, i) => {
+    const inputs = i === 0 ? {} : { a: data[i - 1]!, b: data[Math.floor(i / 2)]! };
+    return node({
+      name: `step_${i}`,
+      inputs,
+      outputs: { out },
+      run: (x: Record<string, number>) => ({ out: step(x.a ?? 0, x.b ?? 0) }),
+      ...(i % 10 === 0 && { resources: { cpu: "250m", memory: "256Mi" }, retries: 1 }),
+    });
+  });
+  const groups = [];
+  for (let start = 0; start < n; start += perNamespace) {
+    const members = nodes.slice(start, start + perNamespace);
+    const own = new Set(members.flatMap((m) => Object.values(m.outputs).map((d) => d.name)));
+    const outside = [
+      ...new Set(members.flatMap((m) => Object.values(m.inputs).map((d) => d.name))),
+    ].filter((d) => !own.has(d));
+    groups.push(
+      pipeline(members).namespace(`part${start / perNamespace}`, {
+        inputs: outside,
+        outputs: [...own],
+      }),
+    );
+  }
+  return compile(pipeline(groups), { name: "large", catalog, root: process.cwd() });
 }
