@@ -123,7 +123,17 @@ export function catalogJsonSchema(): Record<string, unknown> {
     patternProperties: { "^_": { description: "YAML anchors and shared blocks; ignored." } },
     additionalProperties: {
       ...entry,
-      description: "A catalog entry: exactly one of path or uri, except for type memory.",
+      description:
+        "A catalog entry: exactly one of path or uri, except for type memory, which has neither.",
+      // The superRefine rules, in JSON Schema terms, so editors flag them too.
+      if: { properties: { type: { const: "memory" } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else
+      then: {
+        not: {
+          anyOf: [{ required: ["path"] }, { required: ["uri"] }, { required: ["credentials"] }],
+        },
+      },
+      else: { oneOf: [{ required: ["path"] }, { required: ["uri"] }] },
     },
   };
 }
