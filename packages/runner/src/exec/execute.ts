@@ -1,0 +1,199 @@
+import { ErrorCode, type PlanNode, PipewrightError } from "@pipewright/core";
+import { fullKey, keyParts } from "../cache/key.ts";
+import { missCauses } from "../cache/causes.ts";
+import type { CacheEntry } from "../cache/store.ts";
+import { isMemory } from "../plan-index.ts";
+import type { CacheCause, NodeHookContext, NodeRecord } from "../types.ts";
+import { asError, errorRecord } from "../util/errors.ts";
+import type { Execution } from "./execution.ts";
+import { guard, interrupted } from "./guard.ts";
+import { acceptHit, checkEntry } from "./hit.ts";
+import { externalHash, gatherInputs } from "./inputs.ts";
+import { validateOutputs } from "./validate.ts";
+
+const now = () => performance.now();
+
+/**
+ * Brings one node up to date: a trusted cache hit, or a run. Never throws: a failure is
+ * the node's record (status "failed", or "skipped" when the run was interrupted).
+ */
+export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRecord> {
+  const started = now();
+  const state: Attempt = { key: null, inputs: {}, attempts: 0 };
+  let record: NodeRecord;
+  try {
+    for (const key in node.inputs) {
+      const id = node.inputs[key]!;
+      let hash = ex.hashes.get(id);
+      if (hash === undefined) {
+        hash = await externalHash(ex, ex.index.datasets.get(id)!, node);
+        ex.hashes.set(id, hash);
+      }
+      state.inputs[id] = hash;
+    }
+    state.key = fullKey(node, ex.hashes, ex.index);
+    const useCache = ex.cache !== undefined && node.cache;
+    let causes: CacheCause[];
+    if (useCache) {
+      const entry = await ex.cache!.getEntry(state.key);
+      const hit = entry && (await checkEntry(ex, node, entry));
+      if (hit) {
+        acceptHit(ex, node, hit);
+        await rememberKey(ex, node, state.key);
+        record = base(node, "cached", started, state);
+        for (const id of Object.values(node.outputs)) record.outputs[id] = hit.entry.outputs[id]!.hash;
+        if (hit.entry.metrics) record.metrics = hit.entry.metrics;
+        if (hit.restored.length > 0) record.restored = hit.restored;
+        ex.records.set(node.id, record);
+        ex.emit({ type: "node-cached", node: node.id, restored: hit.restored });
+        return record;
+      }
+      causes = entry
+        ? [{ kind: "missing-output", detail: "the outputs are gone or changed and the cache store has no intact copy" }]
+        : missCauses(await ex.cache!.lastRun(node.id), keyParts(node, ex.hashes, ex.index), state.key);
+    } else {
+      causes = [{ kind: "no-cache", detail: node.cache ? "caching is off for this run (--no-cache)" : "the node opts out of caching (cache: false)" }];
+    }
+    record = await execute(ex, node, state, started, useCache, causes);
+  } catch (error) {
+    record = failure(ex, node, state, started, error);
+  }
+  ex.records.set(node.id, record);
+  return record;
+}
+
+interface Attempt {
+  key: string | null;
+  inputs: Record<string, string>;
+  attempts: number;
+}
+
+function base(node: PlanNode, status: NodeRecord["status"], started: number, state: Attempt): NodeRecord {
+  return {
+    name: node.id,
+    status,
+    durationMs: Math.round((now() - started) * 1000) / 1000,
+    cacheKey: state.key,
+    inputs: state.inputs,
+    outputs: {},
+    attempts: state.attempts,
+  };
+}
+
+function failure(ex: Execution, node: PlanNode, state: Attempt, started: number, error: unknown): NodeRecord {
+  const e = asError(error);
+  const isInterrupt = e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED;
+  const record = base(node, isInterrupt ? "skipped" : "failed", started, state);
+  record.error = errorRecord(e);
+  if (isInterrupt) ex.emit({ type: "node-skipped", node: node.id, reason: "interrupted" });
+  else ex.emit({ type: "node-failed", node: node.id, error: e });
+  return record;
+}
+
+/** Points the node at the key it just hit, when that is not already its last one. */
+async function rememberKey(ex: Execution, node: PlanNode, key: string): Promise<void> {
+  // The previous run set every node's pointer: when it used this key, there is nothing to read.
+  if (ex.previousKeys.get(node.id) === key) return;
+  if ((await ex.cache!.lastKey(node.id)) !== key) await ex.cache!.setLastKey(node.id, key);
+}
+
+/** Wraps what a node's function threw: names the node, keeps the original as `cause`. */
+function nodeFailed(node: PlanNode, error: unknown): Error {
+  const e = asError(error);
+  if (e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED) return e;
+  return new PipewrightError(
+    ErrorCode.NODE_FAILED,
+    `node "${node.id}"${node.location ? ` (${node.location})` : ""} failed: ${e.message}`,
+    { cause: e },
+  );
+}
+
+async function invoke(ex: Execution, node: PlanNode, inputs: Record<string, unknown>): Promise<unknown> {
+  const pool = ex.workers();
+  const g = { node: node.id, signal: ex.signal, timeoutSeconds: node.timeoutSeconds };
+  if (pool) {
+    const task = pool.run(node.id, inputs);
+    return guard(task.result, { ...g, onAbandon: task.abandon });
+  }
+  const fn = ex.nodeOf(node.id).run;
+  const returned = fn(inputs);
+  return returned instanceof Promise ? guard(returned, g) : returned;
+}
+
+/** Runs the node (with retries), validates and writes its outputs, and stores the cache entry. */
+async function execute(ex: Execution, node: PlanNode, state: Attempt, started: number, useCache: boolean, causes: CacheCause[]): Promise<NodeRecord> {
+  const inputs = await gatherInputs(ex, node);
+  // Loading a cached in-memory input may have recomputed it: take the key from what is read.
+  for (const id of Object.values(node.inputs)) state.inputs[id] = ex.hashes.get(id)!;
+  state.key = fullKey(node, ex.hashes, ex.index);
+  const maxAttempts = 1 + (ex.o.retries ?? node.retries);
+  const ctx = (): NodeHookContext => ({ runId: ex.runId, node, inputs, attempt: state.attempts });
+  let returned: unknown;
+  for (;;) {
+    state.attempts++;
+    if (ex.signal?.aborted) throw interrupted(node.id);
+    if (state.attempts === 1) await ex.hooks?.beforeNode?.(ctx());
+    ex.emit({ type: "node-start", node: node.id, attempt: state.attempts });
+    try {
+      returned = await invoke(ex, node, inputs);
+      break;
+    } catch (error) {
+      const e = nodeFailed(node, error);
+      if (e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED) throw e;
+      const willRetry = state.attempts < maxAttempts && !ex.signal?.aborted;
+      await ex.hooks?.onNodeError?.({ ...ctx(), error: e, willRetry });
+      if (!willRetry) throw e;
+      ex.emit({ type: "node-retry", node: node.id, attempt: state.attempts, error: e });
+    }
+  }
+  const values = validateOutputs(node, returned, ex.schemaOf, (id) => isMemory(ex.index.datasets.get(id)!));
+  // Past this point the outputs are written; an interrupt before it leaves them untouched.
+  if (ex.signal?.aborted) throw interrupted(node.id);
+  const record = base(node, "ran", started, state);
+  record.causes = causes;
+  const entry: Omit<CacheEntry, "parts"> = { v: 1, key: state.key, node: node.id, createdAt: new Date().toISOString(), outputs: {} };
+  let cacheable = useCache;
+  for (const [id, value] of values) {
+    const ds = ex.index.datasets.get(id)!;
+    const written = await ex.data.save(ds, value, node.id);
+    record.outputs[id] = written.hash;
+    ex.hashes.set(id, written.hash);
+    ex.pending.delete(id);
+    ex.emit({ type: "node-output", node: node.id, dataset: id, hash: written.hash });
+    if (ds.kind === "metrics") (record.metrics ??= {})[id] = value;
+    if (!cacheable) continue;
+    if (written.bytes === undefined) cacheable = false;
+    else {
+      // The blob goes in before the entry that names it (see CacheStore).
+      await ex.cache!.putBlob(written.hash, written.bytes);
+      entry.outputs[id] = { hash: written.hash, size: written.bytes.byteLength };
+    }
+  }
+  if (cacheable) {
+    if (record.metrics) entry.metrics = record.metrics;
+    await ex.cache!.putEntry(entry, keyParts(node, ex.hashes, ex.index));
+    await ex.cache!.setLastKey(node.id, state.key);
+    ex.emit({ type: "cache-stored", node: node.id, key: state.key });
+  }
+  record.durationMs = Math.round((now() - started) * 1000) / 1000;
+  await ex.hooks?.afterNode?.({ ...ctx(), outputs: Object.fromEntries(Object.entries(node.outputs).map(([k, id]) => [k, values.get(id)])), record });
+  ex.emit({ type: "node-done", node: node.id, durationMs: record.durationMs });
+  return record;
+}
+
+/**
+ * Runs a node that was a cache hit again, because an in-memory output of it could not be
+ * loaded from the store; its record becomes "ran" with a missing-output cause.
+ */
+export async function recompute(ex: Execution, node: PlanNode, reason: string): Promise<void> {
+  const state: Attempt = { key: null, inputs: {}, attempts: 0 };
+  const started = now();
+  let record: NodeRecord;
+  try {
+    record = await execute(ex, node, state, started, ex.cache !== undefined && node.cache, [{ kind: "missing-output", detail: `${reason}; recomputed` }]);
+  } catch (error) {
+    const e = asError(error);
+    throw new PipewrightError(ErrorCode.NODE_FAILED, `${reason}, and recomputing node "${node.id}" failed: ${e.message}`, { cause: e });
+  }
+  ex.records.set(node.id, record);
+}

@@ -1,0 +1,90 @@
+import type { Node, Plan, PlanNode } from "@pipewright/core";
+import { ErrorCode, PipewrightError } from "@pipewright/core";
+import { z } from "zod";
+import type { CacheStore } from "../cache/store.ts";
+import type { PlanIndex } from "../plan-index.ts";
+import type { NodeRecord, RunEvent, RunHooks, RunOptions } from "../types.ts";
+import type { DataAccess } from "./data.ts";
+import { WorkerPool } from "./pool.ts";
+
+const anything = z.unknown();
+
+/**
+ * The state of one run: what is known about every dataset (content hashes, in-memory
+ * values, cached values not yet loaded) and the record of every node so far.
+ */
+export class Execution {
+  /** Dataset id -> content hash, for everything produced, restored or read so far. */
+  readonly hashes = new Map<string, string>();
+  /** In-memory dataset id -> content hash of a cached value not loaded yet (loaded on first use). */
+  readonly pending = new Map<string, string>();
+  /** Loads of pending values in flight, so two consumers never load (or recompute) one twice. */
+  readonly materializing = new Map<string, Promise<void>>();
+  readonly records = new Map<string, NodeRecord>();
+  /** Node id -> cache key in the project's latest run record: a hint that saves pointer reads. */
+  previousKeys = new Map<string, string>();
+  /**
+   * Runs a cached node again because its in-memory output could not be loaded from the
+   * store (set by the runner; a callback so the input loader need not import it).
+   */
+  recompute: (node: PlanNode, reason: string) => Promise<void> = async () => {};
+  private pool: WorkerPool | undefined;
+  private readonly fnCache = new Map<string, Node>();
+
+  constructor(
+    readonly runId: string,
+    readonly index: PlanIndex,
+    readonly data: DataAccess,
+    /** Undefined with --no-cache: nothing is read from or written to the store. */
+    readonly cache: CacheStore | undefined,
+    readonly o: RunOptions,
+  ) {}
+
+  get plan(): Plan {
+    return this.index.plan;
+  }
+
+  get hooks(): RunHooks | undefined {
+    return this.o.hooks;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.o.signal;
+  }
+
+  emit(e: RunEvent): void {
+    this.o.onEvent?.(e);
+  }
+
+  /** The zod schema of a dataset, from the in-memory pipeline. */
+  schemaOf = (dataset: string): z.ZodType => this.o.pipeline.index.datasets.get(dataset)?.schema ?? anything;
+
+
+  /** The in-memory node for a plan node. */
+  nodeOf(id: string): Node {
+    let n = this.fnCache.get(id);
+    if (!n) {
+      n = this.o.pipeline.index.byId.get(id)?.[0];
+      if (!n) {
+        throw new PipewrightError(
+          ErrorCode.UNKNOWN_NODE,
+          `plan node "${id}" is not in the pipeline given to the runner. Pass the pipeline the plan was compiled from.`,
+        );
+      }
+      this.fnCache.set(id, n);
+    }
+    return n;
+  }
+
+  /** Worker threads, started on the first node that actually runs (an all-cached run needs none). */
+  workers(): WorkerPool | undefined {
+    const parallel = this.o.parallel ?? 1;
+    if (parallel <= 1 || !this.o.worker) return undefined;
+    this.pool ??= new WorkerPool(parallel, this.o.worker);
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}

@@ -1,0 +1,23 @@
+export { defaultCacheDir } from "./cache/backend.ts";
+export { explainPlan } from "./cache/explain.ts";
+export { type RunDiff, diffRuns } from "./records/diff.ts";
+export { gitCommit } from "./records/git.ts";
+export { RunStore } from "./records/store.ts";
+export { preflight, runNodes, runPipeline } from "./run.ts";
+export type {
+  CacheCause,
+  CacheCauseKind,
+  ExplainOptions,
+  NodeErrorRecord,
+  NodeHookContext,
+  NodeRecord,
+  NodeStatus,
+  RunCounts,
+  RunEvent,
+  RunHooks,
+  RunNodesOptions,
+  RunOptions,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+} from "./types.ts";
