@@ -55,6 +55,9 @@ export const ErrorCode = {
   // adapters
   MANIFEST_TOO_LARGE: "MANIFEST_TOO_LARGE",
   ADAPTER_OPTION: "ADAPTER_OPTION",
+
+  // viz
+  VIZ_SERVE_FAILED: "VIZ_SERVE_FAILED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -175,7 +175,18 @@ svg.addEventListener("click", (event) => {
   if (!box) return select(null);
   const key = box.dataset.key;
   select({ type: key[0] === "g" ? "group" : "vertex", index: +key.slice(1) });
+  keepClearOfPanel(key);
 });
+
+/** The panel covers the right of the drawing: bring a selected box out from under it. */
+function keepClearOfPanel(key) {
+  const el = elements.get(key);
+  const b = layout.boxes.get(key);
+  if (!el || !b) return;
+  const panelLeft = $("panel").getBoundingClientRect().left;
+  if (el.getBoundingClientRect().right > panelLeft - 24)
+    viewport.centerOn(b.x, b.y, viewport.k, panelWidth());
+}
 svg.addEventListener("dblclick", (event) => {
   const box = event.target.closest(".v-group");
   if (box) toggleGroup(+box.dataset.key.slice(1));

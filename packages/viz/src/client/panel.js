@@ -51,7 +51,7 @@ function ioList(data, pairs, open) {
       const summary = summaryType(schema);
       return (
         `<details class="io"${open ? " open" : ""}><summary><span class="key mono">${esc(key)}</span>${link(data, index)}` +
-        `<span class="type">${esc(summary)}</span></summary><div class="io-body">${schemaHtml(schema)}</div></details>`
+        `<span class="type">${esc(summary)}</span></summary><div class="io-body">${schemaHtml(schema, true)}</div></details>`
       );
     })
     .join("");
@@ -79,7 +79,7 @@ function runBlock(run) {
 
 function nodeBody(data, v) {
   const n = v.node;
-  const open = n.inputs.length + n.outputs.length <= 4;
+
   const params = n.params.map(([key, index]) => {
     const p = data.vertices[index];
     return `<div class="param"><span class="key mono">${esc(key)}</span>${link(data, index)}<pre class="value">${esc(prettyJson(p.param.value, 2000))}</pre></div>`;
@@ -118,9 +118,9 @@ function nodeBody(data, v) {
   ];
   return (
     runBlock(v.run) +
-    section("Inputs", ioList(data, n.inputs, open), n.inputs.length) +
+    section("Inputs", ioList(data, n.inputs, n.inputs.length <= 2), n.inputs.length) +
     (n.params.length > 0 ? section("Parameters", params.join(""), n.params.length) : "") +
-    section("Outputs", ioList(data, n.outputs, open), n.outputs.length) +
+    section("Outputs", ioList(data, n.outputs, n.outputs.length <= 2), n.outputs.length) +
     (v.tags.length > 0 ? section("Tags", tagChips(v.tags)) : "") +
     section(
       "Details",

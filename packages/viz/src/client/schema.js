@@ -34,8 +34,11 @@ function columnsOf(schema) {
   return null;
 }
 
-/** The schema as an HTML block: a column table when it has one, and the raw JSON Schema. */
-export function schemaHtml(schema) {
+/**
+ * The schema as an HTML block: a column table when it has one, and the raw JSON Schema.
+ * `brief` leaves out the type line, for places that show the type already.
+ */
+export function schemaHtml(schema, brief = false) {
   const cols = columnsOf(schema);
   let body;
   if (cols) {
@@ -50,7 +53,9 @@ export function schemaHtml(schema) {
       : `Record · ${rows.length} field${rows.length === 1 ? "" : "s"}`;
     body = `<div class="schema-kind">${what}</div><table class="columns"><tbody>${rows.join("")}</tbody></table>`;
   } else {
-    body = `<div class="schema-kind"><span class="type">${esc(typeName(schema))}</span></div>`;
+    body = brief
+      ? ""
+      : `<div class="schema-kind"><span class="type">${esc(typeName(schema))}</span></div>`;
   }
   const described = schema?.description ? `<p class="desc">${esc(schema.description)}</p>` : "";
   return `${described}${body}<details class="raw"><summary>JSON Schema</summary><pre>${esc(prettyJson(schema))}</pre></details>`;

@@ -24,7 +24,9 @@ export interface HtmlOptions {
  * writeFileSync("pipeline.html", renderHtml(plan, { run: latestRun }));
  */
 export function renderHtml(plan: Plan, options: HtmlOptions = {}): string {
-  const title = options.title ?? `${plan.pipeline} · pipewright`;
+  // "__default__" is the name a project's main pipeline gets; say it in words.
+  const name = plan.pipeline === "__default__" ? "default pipeline" : plan.pipeline;
+  const title = options.title ?? `${name} · pipewright`;
   const model = buildModel(plan, { run: options.run, title });
   const cache = new Map<string, ContainerLayout>();
   const data: VizData = { ...model, layout: {} };
@@ -33,7 +35,7 @@ export function renderHtml(plan: Plan, options: HtmlOptions = {}): string {
   const assets = pageAssets();
   return pageHtml({
     title,
-    heading: options.title ?? plan.pipeline,
+    heading: options.title ?? name,
     dataJson: jsonForScript(data),
     ...assets,
   });

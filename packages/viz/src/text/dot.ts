@@ -19,7 +19,8 @@ export function renderDot(plan: Plan): string {
   const lines = [
     `// pipewright pipeline ${dotString(plan.pipeline)}`,
     `digraph ${dotString(plan.pipeline)} {`,
-    '  graph [rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.25, ranksep=0.45];',
+    // Graph attributes as plain assignments: graphlib-dot does not read `graph [...]`.
+    '  rankdir=LR; fontname="Helvetica"; fontsize=11; nodesep=0.25; ranksep=0.45;',
     '  node [fontname="Helvetica", fontsize=10, height=0.3];',
     '  edge [color="#64748b", arrowsize=0.6];',
   ];
