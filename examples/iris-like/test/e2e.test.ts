@@ -63,8 +63,10 @@ describe("iris-like: compare two parameter choices with runs diff", { timeout: 3
 
     const text = await project.cli("runs", "diff", a, b);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/model\.k\s+5\s+15/);
-    expect(text.stdout).toMatch(/metrics\.accuracy\s+evaluate\s+0\.9778\s+0\.9556/);
+    // One line per param and metric, with both runs' values side by side.
+    const line = (name: string) => text.stdout.split("\n").find((l) => l.trim().startsWith(`${name} `)) ?? "";
+    expect(line("model.k")).toMatch(/\b5\s+15\b/);
+    expect(line("metrics.accuracy")).toMatch(/0\.9778\s+0\.9556/);
   });
 
   it("explains a feature change: training reruns for the param, the rest for its input", async () => {
