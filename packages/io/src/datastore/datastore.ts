@@ -221,7 +221,8 @@ export class DataStore {
       {}) as Record<string, unknown>;
     const format = findFormat(dataset.storage.type);
     const check = direction === "load" ? format?.loadArgs : format?.saveArgs;
-    const r = check?.safeParse(options);
+    // Bindings from a catalog were checked when it loaded; this catches hand-edited plans.
+    const r = Object.keys(options).length > 0 ? check?.safeParse(options) : undefined;
     if (r && !r.success) {
       throw new DataError(
         ErrorCode.CATALOG_INVALID,

@@ -13,6 +13,46 @@ import { ErrorCode, type Format, type FormatContext, formatError } from "./forma
  * value has a stable hash.
  */
 export function canonicalText(value: unknown, ctx: FormatContext, strict: boolean): string {
+  return plainText(value, 0) ?? taggedText(value, ctx, strict);
+}
+
+const BAIL = 256;
+
+/**
+ * The common case, plain JSON data, without the bookkeeping of taggedText; undefined as
+ * soon as anything needs a tag (or nesting is deep enough to suspect a cycle). For plain
+ * data both give the same text.
+ */
+function plainText(v: unknown, depth: number): string | undefined {
+  if (typeof v === "string" || typeof v === "boolean") return JSON.stringify(v);
+  if (typeof v === "number")
+    return Number.isFinite(v) && !Object.is(v, -0) ? JSON.stringify(v) : undefined;
+  if (v === null) return "null";
+  if (typeof v !== "object" || depth > BAIL) return undefined;
+  if (Array.isArray(v)) {
+    let out = "[";
+    for (let i = 0; i < v.length; i++) {
+      const s = plainText(v[i], depth + 1);
+      if (s === undefined) return undefined;
+      out += i === 0 ? s : `,${s}`;
+    }
+    return `${out}]`;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const keys = Object.keys(v).sort();
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k.startsWith("$")) return undefined;
+    const s = plainText((v as Record<string, unknown>)[k], depth + 1);
+    if (s === undefined) return undefined;
+    out += `${i === 0 ? "" : ","}${JSON.stringify(k)}:${s}`;
+  }
+  return `${out}}`;
+}
+
+export function taggedText(value: unknown, ctx: FormatContext, strict: boolean): string {
   const stack: unknown[] = [];
   const path: PropertyKey[] = [];
   const fail = (v: unknown, why: string): never => {
