@@ -37,9 +37,9 @@ describe("the page, opened from disk", () => {
         return (
           r.width > 0 &&
           r.left >= 0 &&
-          r.right <= innerWidth &&
+          r.right <= (globalThis as any).innerWidth &&
           r.top >= 0 &&
-          r.bottom <= innerHeight
+          r.bottom <= (globalThis as any).innerHeight
         );
       }),
     );
@@ -213,7 +213,7 @@ describe("the run overlay", () => {
       expect(await page.getAttribute(node(n.id), "class")).toContain(`st-${statuses[i]}`);
     }
     const accent = (id: string) =>
-      page.$eval(`${node(id)} .accent`, (e) => getComputedStyle(e).fill);
+      page.$eval(`${node(id)} .accent`, (e) => (globalThis as any).getComputedStyle(e).fill);
     const colours = new Set(await Promise.all(plan.nodes.slice(0, 9).map((n) => accent(n.id))));
     expect(colours.size).toBe(4); // ran, cached, failed, skipped all look different
     expect(await page.textContent(`${node("data_processing.preprocess_companies")} .dur`)).toBe(
@@ -249,7 +249,9 @@ describe("hostile names", () => {
       "hostile",
       renderHtml(hostilePlan(), { title: "</title><script>window.__pwned=4</script>" }),
     );
-    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
     expect(await page.$$("img, b, iframe")).toHaveLength(0);
     expect(await page.title()).toBe("</title><script>window.__pwned=4</script>");
     const titles = await page.$$eval("#viewport .v > title", (els) =>
@@ -269,7 +271,9 @@ describe("hostile names", () => {
     await page.click("#tags [data-tag]");
     await expect.poll(async () => (await ids(page, "node")).length).toBe(1);
     await screenshot(page, "hostile");
-    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -289,20 +293,21 @@ describe("Mermaid output, read by Mermaid itself", () => {
     await page.addScriptTag({ path: mermaidJs });
     const result = await page.evaluate(
       async ([a, b]) => {
-        const m = (window as unknown as { mermaid: any }).mermaid;
+        const doc = (globalThis as any).document;
+        const m = (globalThis as any).mermaid;
         m.initialize({ startOnLoad: false, securityLevel: "strict" });
         const parsed = [await m.parse(a), await m.parse(b)].map(
           (p: { diagramType: string }) => p.diagramType,
         );
         const { svg } = await m.render("hostile", b);
-        document.getElementById("out")!.innerHTML = svg;
-        const texts = [...document.querySelectorAll("#out .nodeLabel, #out .cluster-label")].map(
-          (e) => e.textContent,
+        doc.getElementById("out").innerHTML = svg;
+        const texts = [...doc.querySelectorAll("#out .nodeLabel, #out .cluster-label")].map(
+          (e: any) => e.textContent,
         );
         return {
           parsed,
           texts,
-          injected: document.querySelectorAll("#out img, #out b, #out script").length,
+          injected: doc.querySelectorAll("#out img, #out b, #out script").length,
         };
       },
       [renderMermaid(plan), renderMermaid(hostilePlan())],
@@ -312,7 +317,9 @@ describe("Mermaid output, read by Mermaid itself", () => {
     expect(result.texts).toContain(HOSTILE.dataset);
     expect(result.texts).toContain(HOSTILE.namespace);
     expect(result.injected).toBe(0);
-    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
     await screenshot(page, "mermaid-hostile");
     expect(errors).toEqual([]);
     void renderDot;
