@@ -27,6 +27,16 @@ describe("memory datasets", () => {
     expect(await new DataStore({ root: project.root }).exists(d)).toBe(false);
   });
 
+  it("a consumer that mutates what it loaded does not change what the next one sees", async () => {
+    const d = planDataset("shared", MEM);
+    const schema = z.array(z.object({ n: z.number() }));
+    await store.save(d, [{ n: 1 }], schema);
+    const first = (await store.load(d, schema)) as { n: number }[];
+    first[0]!.n = 99;
+    first.push({ n: 2 });
+    expect(await store.load(d, schema)).toEqual([{ n: 1 }]);
+  });
+
   it("hash a canonical serialisation: equal values, equal hashes, whatever the key order", async () => {
     const a = planDataset("a", MEM);
     const b = planDataset("b", MEM);

@@ -11,11 +11,11 @@ import { YamlSource } from "./yaml-source.ts";
 
 export interface CatalogOptions {
   /** Project root: `path`s are relative to it and may not leave it (default: cwd). */
-  root?: string;
+  root?: string | undefined;
   /** Environment for `${env:VAR}` (default: process.env). */
-  env?: Env;
+  env?: Env | undefined;
   /** When given, every `credentials:` name is checked against it (MISSING_CREDENTIALS). */
-  credentials?: Credentials;
+  credentials?: Credentials | undefined;
 }
 
 /**
@@ -58,7 +58,7 @@ export class Catalog implements CatalogResolver {
   /** A catalog from entries given in code; `source` names them in errors (default "catalog entries in code"). */
   static fromEntries(
     entries: Record<string, unknown>,
-    options: CatalogOptions & { source?: string } = {},
+    options: CatalogOptions & { source?: string | undefined } = {},
   ): Catalog {
     return Catalog.build(
       entries,

@@ -13,16 +13,16 @@ import { validate } from "./validate.ts";
 
 export interface DataContext {
   /** The node reading or writing, named in errors. */
-  node?: string;
+  node?: string | undefined;
 }
 
 export interface DataStoreOptions {
   /** Project root: project-relative dataset paths resolve against it. */
   root: string;
   /** Parsed conf/credentials.yaml, for datasets that name credentials. */
-  credentials?: Credentials;
+  credentials?: Credentials | undefined;
   /** Environment for AWS_* variables (default process.env). */
-  env?: Env;
+  env?: Env | undefined;
 }
 
 /** Which bindings look alike to storage: one Storage per kind and credentials name. */

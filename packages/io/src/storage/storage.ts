@@ -27,11 +27,11 @@ export interface StorageOptions {
   /** Project root: relative paths resolve against it and may not leave it. */
   root: string;
   /** Parsed conf/credentials.yaml. */
-  credentials?: Credentials;
+  credentials?: Credentials | undefined;
   /** The credentials entry to use (S3); without one, the standard AWS environment applies. */
-  credentialsName?: string;
+  credentialsName?: string | undefined;
   /** Environment for AWS_* variables (default process.env). */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 /**
