@@ -1,4 +1,4 @@
-export { Catalog, type CatalogOptions } from "./catalog/catalog.ts";
+export { Catalog, type CatalogMatch, type CatalogOptions } from "./catalog/catalog.ts";
 export { type Credentials, loadCredentials } from "./catalog/credentials.ts";
 export {
   type CatalogEntry,

@@ -294,6 +294,22 @@ exact.model_input:
     });
   });
 
+  it("lookup() tells which key matched, where it was written, with the entry substituted", async () => {
+    const c = await load(yaml);
+    expect(c.lookup("eu.model_input")).toEqual({
+      entry: { type: "parquet", path: "data/03_primary/eu/model_input.parquet" },
+      key: "{namespace}.model_input",
+      pattern: true,
+      where: "conf/catalog.yaml:8",
+    });
+    expect(c.lookup("exact.model_input")).toMatchObject({
+      key: "exact.model_input",
+      pattern: false,
+      where: "conf/catalog.yaml:14",
+    });
+    expect(Catalog.fromEntries({}).lookup("x")).toBeUndefined();
+  });
+
   it("an exact entry wins over every pattern", async () => {
     expect((await load(yaml)).resolve("exact.model_input")).toEqual({ type: "memory" });
   });

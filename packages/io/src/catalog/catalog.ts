@@ -18,6 +18,17 @@ export interface CatalogOptions {
   credentials?: Credentials | undefined;
 }
 
+/** What Catalog.lookup() found for a dataset id. */
+export interface CatalogMatch {
+  /** The entry, with a pattern's placeholders substituted. */
+  entry: CatalogEntry;
+  /** The catalog key that matched: the dataset's name, or a pattern. */
+  key: string;
+  pattern: boolean;
+  /** `conf/catalog.yaml:12`, or the label of entries given in code. */
+  where: string;
+}
+
 /**
  * Where datasets live: conf/catalog.yaml and entries given in code. Resolves a dataset id
  * to the storage binding the plan records: an exact entry first, then the most specific
@@ -112,14 +123,32 @@ export class Catalog implements CatalogResolver {
   /** The binding of a dataset, or undefined when no entry or pattern matches it. */
   resolve(datasetId: string): StorageBinding | undefined {
     if (this.cache.has(datasetId)) return this.cache.get(datasetId);
-    const found = this.lookup(datasetId);
+    const found = this.find(datasetId);
     const binding = found && this.binding(datasetId, found.entry, found.from);
     this.cache.set(datasetId, binding);
     return binding;
   }
 
-  /** The entry that provides a dataset (placeholders substituted) and where it was written. */
-  lookup(datasetId: string): { entry: CatalogEntry; from: CompiledEntry } | undefined {
+  /**
+   * The entry that provides a dataset, placeholders substituted (description included),
+   * the key that matched and where it was written; for `pipewright ls` and messages.
+   *
+   * @example
+   * catalog.lookup("eu.model_input") // { entry: {...}, key: "{namespace}.model_input", where: "conf/catalog.yaml:12" }
+   */
+  lookup(datasetId: string): CatalogMatch | undefined {
+    const found = this.find(datasetId);
+    return (
+      found && {
+        entry: found.entry,
+        key: found.from.key,
+        pattern: found.from.pattern !== undefined,
+        where: found.from.where,
+      }
+    );
+  }
+
+  private find(datasetId: string): { entry: CatalogEntry; from: CompiledEntry } | undefined {
     const exact = this.exact.get(datasetId);
     if (exact) return { entry: exact.entry, from: exact };
     for (const p of this.patterns) {
