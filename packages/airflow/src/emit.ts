@@ -42,10 +42,8 @@ export function emitDagFile(f: DagFile): string {
   constant("ENV", Object.fromEntries(o.env));
   if (kube) {
     out.push("# Kubernetes secret references (names only, never values).");
-    const secrets = o.secrets.map(([env, secret, key]) =>
-      key === null
-        ? `Secret("env", None, ${pyStr(secret)})`
-        : `Secret("env", ${pyStr(env!)}, ${pyStr(secret)}, ${pyStr(key)})`,
+    const secrets = o.secrets.map(
+      ([env, secret, key]) => `Secret("env", ${pyStr(env)}, ${pyStr(secret)}, ${pyStr(key)})`,
     );
     out.push(`SECRETS = [${secrets.join(", ")}]`);
   }

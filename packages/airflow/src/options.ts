@@ -27,8 +27,8 @@ export interface AirflowOptions {
   secretEnv?: Record<string, { secret: string; key: string }>;
   /**
    * Where data and the cache live in a cluster: `cache` becomes PIPEWRIGHT_CACHE,
-   * `endpoint` AWS_ENDPOINT_URL, `region` AWS_REGION, and every key of the Kubernetes
-   * secret `credentialsSecret` an environment variable (e.g. AWS_ACCESS_KEY_ID).
+   * `endpoint` AWS_ENDPOINT_URL, `region` AWS_REGION; the Kubernetes secret
+   * `credentialsSecret` must hold the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
    */
   storage?: { cache?: string; endpoint?: string; region?: string; credentialsSecret?: string };
   /** A cron expression or preset ("@daily"); null or absent: triggered by hand. */
@@ -67,8 +67,8 @@ export interface ResolvedOptions {
   command: string[];
   extraArgs: string[];
   env: [string, string][];
-  /** [env name, secret, key]; key null: every key of the secret (envFrom). */
-  secrets: [string | null, string, string | null][];
+  /** [env name, secret, key]. */
+  secrets: [string, string, string][];
   schedule: string | null;
   startDate: [number, number, number];
   catchup: boolean;

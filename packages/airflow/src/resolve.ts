@@ -1,14 +1,8 @@
 import { CompileError, ErrorCode, type Issue, type Plan } from "@pipewright/core";
+import { resolveEnvironment } from "./environment.ts";
 import { dagIdFor, MAX_KEY } from "./names.ts";
 import type { AirflowOptions, ResolvedOptions } from "./options.ts";
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Airflow's Secret upper-cases env targets; accepting only upper case keeps what the
-// user wrote and what the pod sees the same.
-const SECRET_ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-// Kubernetes object names (DNS subdomain) and secret data keys.
-const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 const DAG_ID = /^[A-Za-z0-9_.-]+$/;
 const PRESETS = new Set([
   "@once",
@@ -23,8 +17,6 @@ const PRESETS = new Set([
   "@annually",
 ]);
 const CRON_FIELD = /^[A-Za-z0-9*?,/#-]+$/;
-/** Variables the emitted file sets itself. */
-const RESERVED = "PIPEWRIGHT_RUN_ID";
 
 const isString = (v: unknown): v is string => typeof v === "string";
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
@@ -91,75 +83,7 @@ export function resolveOptions(plan: Plan, options: AirflowOptions): ResolvedOpt
   const extraArgs = options.extraArgs ?? [];
   if (!isStringArray(extraArgs)) bad("extraArgs", "must be a list of strings");
 
-  const env: [string, string][] = [];
-  const secrets: [string | null, string, string | null][] = [];
-  const envNames = new Map<string, string>();
-  const addEnv = (name: string, value: unknown, from: string) => {
-    if (!ENV_NAME.test(name))
-      bad(
-        from,
-        `${JSON.stringify(name)} is not an environment variable name (letters, digits and "_", not starting with a digit)`,
-      );
-    else if (name === RESERVED && !kube)
-      bad(from, `${name} is set by the DAG itself (it carries Airflow's run id)`);
-    else if (envNames.has(name))
-      bad(from, `${name} is also set by ${envNames.get(name)}: set it once`);
-    else if (!isString(value)) bad(from, `the value of ${name} must be a string`);
-    else {
-      envNames.set(name, from);
-      env.push([name, value]);
-    }
-  };
-
-  const storage = options.storage ?? {};
-  const cache = text("storage.cache", storage.cache);
-  if (cache !== null) addEnv("PIPEWRIGHT_CACHE", cache, "storage.cache");
-  const endpoint = text("storage.endpoint", storage.endpoint);
-  if (endpoint !== null) addEnv("AWS_ENDPOINT_URL", endpoint, "storage.endpoint");
-  const region = text("storage.region", storage.region);
-  if (region !== null) addEnv("AWS_REGION", region, "storage.region");
-  for (const [name, value] of Object.entries(options.env ?? {})) addEnv(name, value, "env");
-
-  if (storage.credentialsSecret !== undefined) {
-    if (!kube)
-      bad(
-        "storage.credentialsSecret",
-        "needs the kubernetes operator; with bash, give the worker its credentials in its own environment",
-      );
-    else if (!isString(storage.credentialsSecret) || !K8S_NAME.test(storage.credentialsSecret)) {
-      bad(
-        "storage.credentialsSecret",
-        `${JSON.stringify(storage.credentialsSecret)} is not a Kubernetes secret name (lower-case letters, digits, "-" and ".")`,
-      );
-    } else secrets.push([null, storage.credentialsSecret, null]);
-  }
-  for (const [name, ref] of Object.entries(options.secretEnv ?? {})) {
-    if (!kube) {
-      bad(
-        "secretEnv",
-        "needs the kubernetes operator; with bash, give the worker its secrets in its own environment",
-      );
-      break;
-    }
-    if (!SECRET_ENV_NAME.test(name))
-      bad(
-        "secretEnv",
-        `${JSON.stringify(name)} must be an upper-case environment variable name (Airflow upper-cases it)`,
-      );
-    else if (envNames.has(name))
-      bad("secretEnv", `${name} is also set by ${envNames.get(name)}: set it once`);
-    else if (!ref || !isString(ref.secret) || !K8S_NAME.test(ref.secret))
-      bad(
-        "secretEnv",
-        `${name}: secret ${JSON.stringify(ref?.secret)} is not a Kubernetes secret name`,
-      );
-    else if (!isString(ref.key) || !SECRET_KEY.test(ref.key))
-      bad("secretEnv", `${name}: key ${JSON.stringify(ref.key)} is not a Kubernetes secret key`);
-    else {
-      envNames.set(name, "secretEnv");
-      secrets.push([name, ref.secret, ref.key]);
-    }
-  }
+  const { env, secrets } = resolveEnvironment(options, kube, bad);
 
   const schedule = options.schedule ?? null;
   if (schedule !== null && !validSchedule(schedule)) {

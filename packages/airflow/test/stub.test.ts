@@ -149,7 +149,8 @@ describe("the emitted DAG, run against a recording stand-in for Airflow", () => 
       LOG_LEVEL: "debug",
     });
     expect(k.secrets).toEqual([
-      { deploy_type: "env", deploy_target: null, secret: "s3-credentials", key: null },
+      { deploy_type: "env", deploy_target: "AWS_ACCESS_KEY_ID", secret: "s3-credentials", key: "AWS_ACCESS_KEY_ID" },
+      { deploy_type: "env", deploy_target: "AWS_SECRET_ACCESS_KEY", secret: "s3-credentials", key: "AWS_SECRET_ACCESS_KEY" },
       { deploy_type: "env", deploy_target: "DB_PASSWORD", secret: "db", key: "password" },
     ]);
   });

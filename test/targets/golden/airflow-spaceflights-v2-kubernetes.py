@@ -18,7 +18,7 @@ from airflow.utils.task_group import TaskGroup
 from kubernetes.client import models as k8s
 
 PIPELINE = "__default__"
-PLAN_HASH = "9fabe9374a620fb19d4a8ecf932d0b0a0e0753c6465513927d2c622cf4200a68"
+PLAN_HASH = "92507d69bf45d8426c10f48194acc7369a80a9acd39611adee6120e713b4ad1a"
 COMMAND = ["npx", "pipewright"]
 EXTRA_ARGS = []
 IMAGE = "ghcr.io/example/spaceflights:0.1.0"
@@ -26,7 +26,7 @@ NAMESPACE = "airflow"
 SERVICE_ACCOUNT_NAME = "pipewright"
 ENV = {"PIPEWRIGHT_CACHE": "s3://spaceflights/cache"}
 # Kubernetes secret references (names only, never values).
-SECRETS = [Secret("env", None, "spaceflights-s3")]
+SECRETS = [Secret("env", "AWS_ACCESS_KEY_ID", "spaceflights-s3", "AWS_ACCESS_KEY_ID"), Secret("env", "AWS_SECRET_ACCESS_KEY", "spaceflights-s3", "AWS_SECRET_ACCESS_KEY")]
 DOC_MD = (
     "### pipewright pipeline `__default__`\n"
     "\n"
@@ -35,7 +35,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `9fabe9374a620fb19d4a8ecf932d0b0a0e0753c6465513927d2c622cf4200a68`\n"
+    "- Plan hash: `92507d69bf45d8426c10f48194acc7369a80a9acd39611adee6120e713b4ad1a`\n"
     "- Nodes: 9, tasks: 5 (grouped by memory)\n"
     "- Inputs: `companies`, `reviews`, `shuttles`\n"
     "- Outputs: `active.metrics`, `candidate.metrics`\n"

@@ -16,7 +16,7 @@ from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, TaskGroup
 
 PIPELINE = "__default__"
-PLAN_HASH = "9fabe9374a620fb19d4a8ecf932d0b0a0e0753c6465513927d2c622cf4200a68"
+PLAN_HASH = "92507d69bf45d8426c10f48194acc7369a80a9acd39611adee6120e713b4ad1a"
 COMMAND = ["npx", "pipewright"]
 EXTRA_ARGS = []
 PROJECT_DIR = "/opt/airflow/projects/spaceflights"
@@ -29,7 +29,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `9fabe9374a620fb19d4a8ecf932d0b0a0e0753c6465513927d2c622cf4200a68`\n"
+    "- Plan hash: `92507d69bf45d8426c10f48194acc7369a80a9acd39611adee6120e713b4ad1a`\n"
     "- Nodes: 9, tasks: 5 (grouped by memory)\n"
     "- Inputs: `companies`, `reviews`, `shuttles`\n"
     "- Outputs: `active.metrics`, `candidate.metrics`\n"

@@ -25,7 +25,7 @@ NAMESPACE = "data"
 SERVICE_ACCOUNT_NAME = None
 ENV = {"PIPEWRIGHT_CACHE": "s3://bucket/cache"}
 # Kubernetes secret references (names only, never values).
-SECRETS = [Secret("env", None, "s3-credentials")]
+SECRETS = [Secret("env", "AWS_ACCESS_KEY_ID", "s3-credentials", "AWS_ACCESS_KEY_ID"), Secret("env", "AWS_SECRET_ACCESS_KEY", "s3-credentials", "AWS_SECRET_ACCESS_KEY")]
 DOC_MD = (
     "### pipewright pipeline `small`\n"
     "\n"
