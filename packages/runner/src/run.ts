@@ -1,5 +1,14 @@
-import { didYouMean, ErrorCode, groupTasks, type GroupingOptions, type Plan, PipewrightError, planHash } from "@pipewright/core";
+import {
+  didYouMean,
+  ErrorCode,
+  type GroupingOptions,
+  groupTasks,
+  PipewrightError,
+  type Plan,
+  planHash,
+} from "@pipewright/core";
 import { DataStore } from "@pipewright/io";
+import { z } from "zod";
 import { defaultCacheDir, openCacheBackend } from "./cache/backend.ts";
 import { CacheStore } from "./cache/store.ts";
 import { DataAccess } from "./exec/data.ts";
@@ -9,9 +18,8 @@ import { materialize } from "./exec/inputs.ts";
 import { schedule } from "./exec/schedule.ts";
 import { indexPlan } from "./plan-index.ts";
 import { gitCommit } from "./records/git.ts";
-import { RunStore } from "./records/store.ts";
 import { countNodes, newRunId, writeRunRecord } from "./records/record.ts";
-import { z } from "zod";
+import { RunStore } from "./records/store.ts";
 import type { RunNodesOptions, RunOptions, RunRecord, RunStatus } from "./types.ts";
 
 /**
@@ -56,7 +64,11 @@ export function runNodes(o: RunNodesOptions): Promise<RunRecord> {
     );
   }
   const wanted = new Set(o.nodes);
-  return execute({ ...o, ...(o.planHash !== undefined && { verifiedPlanHash: o.planHash }) }, o.plan.order.filter((id) => wanted.has(id)), "run-node");
+  return execute(
+    { ...o, ...(o.planHash !== undefined && { verifiedPlanHash: o.planHash }) },
+    o.plan.order.filter((id) => wanted.has(id)),
+    "run-node",
+  );
 }
 
 /**
@@ -72,31 +84,61 @@ export function preflight(plan: Plan, grouping?: GroupingOptions): void {
 
 const anything = z.unknown();
 
-async function execute(o: RunOptions & { verifiedPlanHash?: string }, order: readonly string[], kind: RunRecord["kind"]): Promise<RunRecord> {
+async function execute(
+  o: RunOptions & { verifiedPlanHash?: string },
+  order: readonly string[],
+  kind: RunRecord["kind"],
+): Promise<RunRecord> {
   const absent = order.filter((id) => !o.pipeline.index.byId.has(id));
   if (absent.length > 0) {
     throw new PipewrightError(
       ErrorCode.UNKNOWN_NODE,
-      `plan node${absent.length > 1 ? "s" : ""} ${absent.slice(0, 5).map((n) => `"${n}"`).join(", ")} ${absent.length > 1 ? "are" : "is"} not in the pipeline given to the runner. Pass the pipeline the plan was compiled from.`,
+      `plan node${absent.length > 1 ? "s" : ""} ${absent
+        .slice(0, 5)
+        .map((n) => `"${n}"`)
+        .join(
+          ", ",
+        )} ${absent.length > 1 ? "are" : "is"} not in the pipeline given to the runner. Pass the pipeline the plan was compiled from.`,
     );
   }
   const started = new Date();
   const t0 = performance.now();
-  const runId = o.runId === undefined ? newRunId(started) : kind === "run-node" ? `${o.runId}-${order.join("+")}` : o.runId;
+  const runId =
+    o.runId === undefined
+      ? newRunId(started)
+      : kind === "run-node"
+        ? `${o.runId}-${order.join("+")}`
+        : o.runId;
   const index = indexPlan(o.plan);
   const memory = o.memory ?? new Map<string, unknown>();
   const store = o.store ?? new DataStore({ root: o.root });
   const useCache = o.cache !== false;
-  const cache = useCache ? new CacheStore(openCacheBackend(o.cacheDir ?? defaultCacheDir(o.root), o.root)) : undefined;
+  const cache = useCache
+    ? new CacheStore(openCacheBackend(o.cacheDir ?? defaultCacheDir(o.root), o.root))
+    : undefined;
   const schemaOf = (id: string) => o.pipeline.index.datasets.get(id)?.schema ?? anything;
-  const ex: Execution = new Execution(runId, index, new DataAccess(store, memory, schemaOf), cache, o);
+  const ex: Execution = new Execution(
+    runId,
+    index,
+    new DataAccess(store, memory, schemaOf),
+    cache,
+    o,
+  );
   ex.recompute = (node, reason) => recompute(ex, node, reason);
   if (cache) ex.previousKeys = new RunStore(o.root).latestKeys();
   const params = o.params ?? Object.fromEntries(o.plan.params.map((p) => [p.id, p.value]));
   const parallel = Math.max(1, Math.floor(o.parallel ?? 1));
   const keepGoing = o.keepGoing ?? false;
 
-  ex.emit({ type: "run-start", runId, pipeline: o.pipelineName ?? o.plan.pipeline, nodes: [...order] });
+  // Worker threads boot (tsx, the config module) while the main thread checks the cache.
+  if (parallel > 1 && o.worker && order.length > 1)
+    ex.startWorkers(Math.min(parallel, order.length), o.worker);
+  ex.emit({
+    type: "run-start",
+    runId,
+    pipeline: o.pipelineName ?? o.plan.pipeline,
+    nodes: [...order],
+  });
   await o.hooks?.beforeRun?.({ runId, plan: o.plan, params });
   try {
     await schedule(ex, order, parallel, keepGoing);
@@ -108,7 +150,12 @@ async function execute(o: RunOptions & { verifiedPlanHash?: string }, order: rea
 
   const nodes = order.map((id) => ex.records.get(id)!);
   const counts = countNodes(nodes);
-  const status: RunStatus = o.signal?.aborted ? "interrupted" : counts.failed > 0 ? "failed" : "succeeded";
+  const interrupted = o.signal?.aborted === true && counts.skipped > 0;
+  const status: RunStatus = interrupted
+    ? "interrupted"
+    : counts.failed > 0
+      ? "failed"
+      : "succeeded";
   const commit = gitCommit(o.root);
   const record: RunRecord = {
     id: runId,

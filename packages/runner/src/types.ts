@@ -2,7 +2,15 @@ import type { GroupingOptions, Pipeline, Plan, PlanNode } from "@pipewright/core
 import type { DataStore } from "@pipewright/io";
 
 /** Why a node must run, as `pipewright status` and the run record report it. */
-export type CacheCauseKind = "first-run" | "code" | "param" | "input" | "schema" | "package" | "no-cache" | "missing-output";
+export type CacheCauseKind =
+  | "first-run"
+  | "code"
+  | "param"
+  | "input"
+  | "schema"
+  | "package"
+  | "no-cache"
+  | "missing-output";
 
 /**
  * One reason a node misses the cache. `detail` is a sentence for people; the other
@@ -129,10 +137,16 @@ export interface NodeHookContext {
  * beforeNode/afterNode are called only for nodes that execute, not for cache hits.
  */
 export interface RunHooks {
-  beforeRun?(ctx: { runId: string; plan: Plan; params: Record<string, unknown> }): void | Promise<void>;
+  beforeRun?(ctx: {
+    runId: string;
+    plan: Plan;
+    params: Record<string, unknown>;
+  }): void | Promise<void>;
   afterRun?(record: RunRecord): void | Promise<void>;
   beforeNode?(ctx: NodeHookContext): void | Promise<void>;
-  afterNode?(ctx: NodeHookContext & { outputs: Record<string, unknown>; record: NodeRecord }): void | Promise<void>;
+  afterNode?(
+    ctx: NodeHookContext & { outputs: Record<string, unknown>; record: NodeRecord },
+  ): void | Promise<void>;
   /** Called for every failed attempt; `willRetry` says whether another attempt follows. */
   onNodeError?(ctx: NodeHookContext & { error: Error; willRetry: boolean }): void | Promise<void>;
 }

@@ -19,7 +19,12 @@ export function tempProject(): string {
 }
 
 /** Compiles with a catalog given as entries (none: everything in memory). */
-export function plan(p: Pipeline, root: string, entries?: Record<string, unknown>, params?: Record<string, unknown>): Plan {
+export function plan(
+  p: Pipeline,
+  root: string,
+  entries?: Record<string, unknown>,
+  params?: Record<string, unknown>,
+): Plan {
   return compile(p, {
     root,
     ...(entries && { catalog: Catalog.fromEntries(entries, { root }) }),
@@ -34,7 +39,14 @@ export interface Ran {
 }
 
 /** Runs a pipeline and collects its events and in-memory outputs. */
-export async function run(p: Pipeline, root: string, o: Partial<RunOptions> & { entries?: Record<string, unknown>; paramValues?: Record<string, unknown> } = {}): Promise<Ran> {
+export async function run(
+  p: Pipeline,
+  root: string,
+  o: Partial<RunOptions> & {
+    entries?: Record<string, unknown>;
+    paramValues?: Record<string, unknown>;
+  } = {},
+): Promise<Ran> {
   const events: RunEvent[] = [];
   const memory = o.memory ?? new Map<string, unknown>();
   const { entries, paramValues, ...rest } = o;
@@ -50,5 +62,6 @@ export async function run(p: Pipeline, root: string, o: Partial<RunOptions> & { 
   return { record, events, memory };
 }
 
-export const statuses = (r: RunRecord) => Object.fromEntries(r.nodes.map((n) => [n.name, n.status]));
+export const statuses = (r: RunRecord) =>
+  Object.fromEntries(r.nodes.map((n) => [n.name, n.status]));
 export const readText = (root: string, path: string) => readFileSync(join(root, path), "utf8");

@@ -15,13 +15,25 @@ const factor = param("model.factor", z.number());
 function linear() {
   return pipeline([
     node({ name: "load", outputs: { raw }, run: () => ({ raw: [1, 2, 3] }) }),
-    node({ name: "double", inputs: { raw, factor }, outputs: { doubled }, run: ({ raw, factor }) => ({ doubled: raw.map((x) => x * factor) }) }),
-    node({ name: "sum", inputs: { doubled }, outputs: { total }, run: ({ doubled }) => ({ total: doubled.reduce((a, b) => a + b, 0) }) }),
+    node({
+      name: "double",
+      inputs: { raw, factor },
+      outputs: { doubled },
+      run: ({ raw, factor }) => ({ doubled: raw.map((x) => x * factor) }),
+    }),
+    node({
+      name: "sum",
+      inputs: { doubled },
+      outputs: { total },
+      run: ({ doubled }) => ({ total: doubled.reduce((a, b) => a + b, 0) }),
+    }),
     node({
       name: "score",
       inputs: { doubled, total },
       outputs: { scores },
-      run: ({ doubled, total }) => ({ scores: { mean: total / doubled.length, n: doubled.length } }),
+      run: ({ doubled, total }) => ({
+        scores: { mean: total / doubled.length, n: doubled.length },
+      }),
     }),
   ]);
 }
@@ -29,12 +41,16 @@ function linear() {
 describe("runPipeline", () => {
   test("runs every node in order and hands in-memory values downstream", async () => {
     const root = tempProject();
-    const { record, memory, events } = await run(linear(), root, { paramValues: { model: { factor: 2 } } });
+    const { record, memory, events } = await run(linear(), root, {
+      paramValues: { model: { factor: 2 } },
+    });
     expect(record.status).toBe("succeeded");
     expect(statuses(record)).toEqual({ load: "ran", double: "ran", sum: "ran", score: "ran" });
     expect(memory.get("total")).toBe(12);
     expect(memory.get("scores")).toEqual({ mean: 4, n: 3 });
-    const starts = events.filter((e) => e.type === "node-start").map((e) => (e as { node: string }).node);
+    const starts = events
+      .filter((e) => e.type === "node-start")
+      .map((e) => (e as { node: string }).node);
     expect(starts).toEqual(["load", "double", "sum", "score"]);
     expect(events[0]!.type).toBe("run-start");
     expect(events.at(-1)!.type).toBe("run-done");
@@ -47,13 +63,25 @@ describe("runPipeline", () => {
     const file = join(root, ".pipewright", "runs", `${record.id}.json`);
     const onDisk = JSON.parse(readFileSync(file, "utf8")) as RunRecord;
     expect(onDisk).toEqual(record);
-    expect(Object.keys(onDisk)).toEqual(expect.arrayContaining(["id", "pipeline", "status", "startedAt", "finishedAt", "params", "nodes"]));
+    expect(Object.keys(onDisk)).toEqual(
+      expect.arrayContaining([
+        "id",
+        "pipeline",
+        "status",
+        "startedAt",
+        "finishedAt",
+        "params",
+        "nodes",
+      ]),
+    );
     expect(onDisk.pipeline).toBe("__default__");
     expect(onDisk.params).toEqual({ "model.factor": 2 });
     expect(Date.parse(onDisk.finishedAt)).toBeGreaterThanOrEqual(Date.parse(onDisk.startedAt));
     expect(onDisk.gitCommit).toBeUndefined();
     const double = onDisk.nodes.find((n) => n.name === "double")!;
-    expect(Object.keys(double)).toEqual(expect.arrayContaining(["name", "status", "durationMs", "cacheKey", "inputs", "outputs"]));
+    expect(Object.keys(double)).toEqual(
+      expect.arrayContaining(["name", "status", "durationMs", "cacheKey", "inputs", "outputs"]),
+    );
     expect(double.cacheKey).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(double.inputs)).toEqual(["raw"]);
     expect(double.inputs.raw).toBe(onDisk.nodes[0]!.outputs.raw);
@@ -64,7 +92,9 @@ describe("runPipeline", () => {
   test("copies metrics outputs into the node record, also when cached", async () => {
     const root = tempProject();
     const first = await run(linear(), root, { paramValues: { model: { factor: 2 } } });
-    expect(first.record.nodes.find((n) => n.name === "score")!.metrics).toEqual({ scores: { mean: 4, n: 3 } });
+    expect(first.record.nodes.find((n) => n.name === "score")!.metrics).toEqual({
+      scores: { mean: 4, n: 3 },
+    });
     const second = await run(linear(), root, { paramValues: { model: { factor: 2 } } });
     const score = second.record.nodes.find((n) => n.name === "score")!;
     expect(score.status).toBe("cached");
@@ -89,7 +119,10 @@ describe("runPipeline", () => {
     const root = tempProject();
     await run(linear(), root, {
       paramValues: { model: { factor: 3 } },
-      entries: { total: { type: "json", path: "data/total.json" }, doubled: { type: "json", path: "data/doubled.json" } },
+      entries: {
+        total: { type: "json", path: "data/total.json" },
+        doubled: { type: "json", path: "data/doubled.json" },
+      },
     });
     expect(JSON.parse(readFileSync(join(root, "data/total.json"), "utf8"))).toBe(18);
     expect(JSON.parse(readFileSync(join(root, "data/doubled.json"), "utf8"))).toEqual([3, 6, 9]);
@@ -109,7 +142,14 @@ describe("runPipeline", () => {
 
   test("an in-memory input nobody provides fails the node; one given in `memory` is used", async () => {
     const root = tempProject();
-    const p = pipeline([node({ name: "sum", inputs: { doubled }, outputs: { total }, run: ({ doubled }) => ({ total: doubled.length }) })]);
+    const p = pipeline([
+      node({
+        name: "sum",
+        inputs: { doubled },
+        outputs: { total },
+        run: ({ doubled }) => ({ total: doubled.length }),
+      }),
+    ]);
     const missing = await run(p, root);
     expect(missing.record.status).toBe("failed");
     expect(missing.record.nodes[0]!.error!.message).toMatch(/in-memory dataset "doubled"/);
@@ -122,7 +162,9 @@ describe("runPipeline", () => {
     const root = tempProject();
     const p = linear();
     const other = pipeline([node({ name: "load", outputs: { raw }, run: () => ({ raw: [] }) })]);
-    await expect(run(other, root, { plan: plan(p, root, undefined, { model: { factor: 1 } }) })).rejects.toMatchObject({
+    await expect(
+      run(other, root, { plan: plan(p, root, undefined, { model: { factor: 1 } }) }),
+    ).rejects.toMatchObject({
       code: "UNKNOWN_NODE",
       message: expect.stringMatching(/"double", "sum", "score" are not in the pipeline/),
     });

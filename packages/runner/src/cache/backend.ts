@@ -89,7 +89,10 @@ class StorageBackend implements CacheBackend {
   }
 
   async write(path: string, data: Uint8Array | string): Promise<void> {
-    await this.storage.write(this.uri(path), typeof data === "string" ? new TextEncoder().encode(data) : data);
+    await this.storage.write(
+      this.uri(path),
+      typeof data === "string" ? new TextEncoder().encode(data) : data,
+    );
   }
 
   exists(path: string): Promise<boolean> {

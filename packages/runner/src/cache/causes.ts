@@ -13,9 +13,20 @@ const union = (a: object, b: object) => [...new Set([...Object.keys(a), ...Objec
 export function compareParts(prev: KeyParts | undefined, now: KeyParts): CacheCause[] {
   if (!prev) return [{ kind: "first-run", detail: "no previous run of this node in the cache" }];
   if (prev.keyFormat !== now.keyFormat) {
-    return [{ kind: "first-run", detail: `the cache key format changed (${prev.keyFormat} -> ${now.keyFormat}); nothing cached before it is reused` }];
+    return [
+      {
+        kind: "first-run",
+        detail: `the cache key format changed (${prev.keyFormat} -> ${now.keyFormat}); nothing cached before it is reused`,
+      },
+    ];
   }
-  return [...codeCauses(prev, now), ...packageCauses(prev, now), ...paramCauses(prev, now), ...inputCauses(prev, now), ...outputCauses(prev, now)];
+  return [
+    ...codeCauses(prev, now),
+    ...packageCauses(prev, now),
+    ...paramCauses(prev, now),
+    ...inputCauses(prev, now),
+    ...outputCauses(prev, now),
+  ];
 }
 
 function codeCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
@@ -23,17 +34,28 @@ function codeCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
   const at = file ? { file } : {};
   if (prev.code.version !== null || now.code.version !== null) {
     if (prev.code.version === now.code.version) return [];
-    return [{ kind: "code", ...at, detail: `codeVersion changed: ${show(prev.code.version)} -> ${show(now.code.version)}` }];
+    return [
+      {
+        kind: "code",
+        ...at,
+        detail: `codeVersion changed: ${show(prev.code.version)} -> ${show(now.code.version)}`,
+      },
+    ];
   }
   const causes: CacheCause[] = [];
   if (prev.code.fn !== now.code.fn) {
-    causes.push({ kind: "code", ...at, detail: `the node's function body changed${now.code.location ? ` (${now.code.location})` : ""}` });
+    causes.push({
+      kind: "code",
+      ...at,
+      detail: `the node's function body changed${now.code.location ? ` (${now.code.location})` : ""}`,
+    });
   }
   for (const f of union(prev.code.files, now.code.files)) {
     const a = prev.code.files[f];
     const b = now.code.files[f];
     if (a === b) continue;
-    const what = a === undefined ? "is now imported" : b === undefined ? "is no longer imported" : "changed";
+    const what =
+      a === undefined ? "is now imported" : b === undefined ? "is no longer imported" : "changed";
     causes.push({ kind: "code", file: f, detail: `${f} ${what}` });
   }
   return causes;
@@ -44,7 +66,14 @@ function packageCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
   for (const name of union(prev.code.packages, now.code.packages)) {
     const a = prev.code.packages[name];
     const b = now.code.packages[name];
-    if (a !== b) causes.push({ kind: "package", name, old: a ?? null, new: b ?? null, detail: `${name} ${a ?? "(not imported)"} -> ${b ?? "(not imported)"}` });
+    if (a !== b)
+      causes.push({
+        kind: "package",
+        name,
+        old: a ?? null,
+        new: b ?? null,
+        detail: `${name} ${a ?? "(not imported)"} -> ${b ?? "(not imported)"}`,
+      });
   }
   return causes;
 }
@@ -55,7 +84,13 @@ function paramCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
     const a = prev.params[name];
     const b = now.params[name];
     if (a?.hash === b?.hash) continue;
-    causes.push({ kind: "param", name, old: a?.value ?? null, new: b?.value ?? null, detail: `${name}: ${show(a?.value)} -> ${show(b?.value)}` });
+    causes.push({
+      kind: "param",
+      name,
+      old: a?.value ?? null,
+      new: b?.value ?? null,
+      detail: `${name}: ${show(a?.value)} -> ${show(b?.value)}`,
+    });
   }
   return causes;
 }
@@ -67,11 +102,18 @@ function inputCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
     const b = now.inputs[dataset];
     const upstream = b?.upstream ?? a?.upstream ?? null;
     if (!a || !b) {
-      causes.push({ kind: "input", dataset, upstream, detail: a ? `no longer reads "${dataset}"` : `now reads "${dataset}"` });
+      causes.push({
+        kind: "input",
+        dataset,
+        upstream,
+        detail: a ? `no longer reads "${dataset}"` : `now reads "${dataset}"`,
+      });
     } else if (a.schema !== b.schema) {
       causes.push({ kind: "schema", dataset, detail: `the schema of input "${dataset}" changed` });
     } else if (a.hash !== b.hash) {
-      const by = upstream ? `upstream node "${upstream}" wrote different data` : "it is a free input and its content changed";
+      const by = upstream
+        ? `upstream node "${upstream}" wrote different data`
+        : "it is a free input and its content changed";
       causes.push({ kind: "input", dataset, upstream, detail: `"${dataset}" changed: ${by}` });
     }
   }
@@ -84,11 +126,19 @@ function outputCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
     const a = prev.outputs[dataset];
     const b = now.outputs[dataset];
     if (!a || !b) {
-      causes.push({ kind: "code", ...(fileOf(now.code.location) && { file: fileOf(now.code.location)! }), detail: a ? `no longer writes "${dataset}"` : `now writes "${dataset}"` });
+      causes.push({
+        kind: "code",
+        ...(fileOf(now.code.location) && { file: fileOf(now.code.location)! }),
+        detail: a ? `no longer writes "${dataset}"` : `now writes "${dataset}"`,
+      });
     } else if (a.schema !== b.schema) {
       causes.push({ kind: "schema", dataset, detail: `the schema of output "${dataset}" changed` });
     } else if (a.format !== b.format) {
-      causes.push({ kind: "schema", dataset, detail: `the format of output "${dataset}" changed: ${a.format} -> ${b.format}` });
+      causes.push({
+        kind: "schema",
+        dataset,
+        detail: `the format of output "${dataset}" changed: ${a.format} -> ${b.format}`,
+      });
     }
   }
   return causes;
@@ -98,12 +148,30 @@ function outputCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
  * The causes of a miss, never empty: what changed since the node's last run, or, when
  * nothing did, why the entry for this very key cannot be used.
  */
-export function missCauses(prev: { key: string; parts: KeyParts } | undefined, now: KeyParts, key: string): CacheCause[] {
+export function missCauses(
+  prev: { key: string; parts: KeyParts } | undefined,
+  now: KeyParts,
+  key: string,
+): CacheCause[] {
   const causes = compareParts(prev?.parts, now);
   if (causes.length > 0) return causes;
   if (prev && prev.key === key) {
-    return [{ kind: "missing-output", detail: "the cached outputs are gone or no longer match their recorded hashes, and no intact copy is in the cache store" }];
+    return [
+      {
+        kind: "missing-output",
+        detail:
+          "the cached outputs are gone or no longer match their recorded hashes, and no intact copy is in the cache store",
+      },
+    ];
   }
-  if (prev && prev.parts.static !== now.static) return [{ kind: "code", detail: "the node's declaration changed (inputs, outputs or their names)" }];
-  return [{ kind: "first-run", detail: "no cache entry for this key (the cache store may have been cleared)" }];
+  if (prev && prev.parts.static !== now.static)
+    return [
+      { kind: "code", detail: "the node's declaration changed (inputs, outputs or their names)" },
+    ];
+  return [
+    {
+      kind: "first-run",
+      detail: "no cache entry for this key (the cache store may have been cleared)",
+    },
+  ];
 }

@@ -21,15 +21,23 @@ import { type CacheEntry, CacheStore } from "./store.ts";
  */
 export async function explainPlan(o: ExplainOptions): Promise<NodeStatus[]> {
   const index = indexPlan(o.plan);
-  const cache = o.cache === false ? undefined : new CacheStore(openCacheBackend(o.cacheDir ?? defaultCacheDir(o.root), o.root));
-  const data = new DataAccess(o.store ?? new DataStore({ root: o.root }), o.memory ?? new Map(), () => z.unknown());
+  const cache =
+    o.cache === false
+      ? undefined
+      : new CacheStore(openCacheBackend(o.cacheDir ?? defaultCacheDir(o.root), o.root));
+  const data = new DataAccess(
+    o.store ?? new DataStore({ root: o.root }),
+    o.memory ?? new Map(),
+    () => z.unknown(),
+  );
   const known = new Map<string, string>();
   /** Dataset id -> the node that will rewrite it in this run. */
   const rewritten = new Map<string, string>();
   const result: NodeStatus[] = [];
   for (const node of o.plan.nodes) {
     const status = await explainNode(node, index, cache, data, known, rewritten);
-    if (status.state === "run") for (const id of Object.values(node.outputs)) rewritten.set(id, node.id);
+    if (status.state === "run")
+      for (const id of Object.values(node.outputs)) rewritten.set(id, node.id);
     result.push(status);
   }
   return result;
@@ -48,20 +56,34 @@ async function explainNode(
     if (known.has(id)) continue;
     const upstream = rewritten.get(id);
     if (upstream !== undefined) {
-      pending.push({ kind: "input", dataset: id, upstream, detail: `upstream node "${upstream}" runs first and rewrites "${id}"` });
+      pending.push({
+        kind: "input",
+        dataset: id,
+        upstream,
+        detail: `upstream node "${upstream}" runs first and rewrites "${id}"`,
+      });
       continue;
     }
     const ds = index.datasets.get(id)!;
     const hash = await data.storedHash(ds);
     if (hash !== undefined) known.set(id, hash);
     else {
-      const why = isMemory(ds) ? "is in memory and not produced in this run" : `does not exist (${ds.storage.uri ?? ds.storage.type})`;
+      const why = isMemory(ds)
+        ? "is in memory and not produced in this run"
+        : `does not exist (${ds.storage.uri ?? ds.storage.type})`;
       pending.push({ kind: "input", dataset: id, upstream: ds.producer, detail: `"${id}" ${why}` });
     }
   }
-  const run = (causes: CacheCause[], key: string | null): NodeStatus => ({ name: node.id, state: "run", causes, cacheKey: key });
+  const run = (causes: CacheCause[], key: string | null): NodeStatus => ({
+    name: node.id,
+    state: "run",
+    causes,
+    cacheKey: key,
+  });
   if (!cache || !node.cache) {
-    const detail = node.cache ? "caching is off for this run (--no-cache)" : "the node opts out of caching (cache: false)";
+    const detail = node.cache
+      ? "caching is off for this run (--no-cache)"
+      : "the node opts out of caching (cache: false)";
     return run([{ kind: "no-cache", detail }, ...pending], null);
   }
   const snapshot = await cache.lastRun(node.id);
@@ -78,7 +100,15 @@ async function explainNode(
     return { name: node.id, state: "cached", causes: [], cacheKey: key };
   }
   if (entry) {
-    return run([{ kind: "missing-output", detail: "the outputs are gone or changed and the cache store has no intact copy" }], key);
+    return run(
+      [
+        {
+          kind: "missing-output",
+          detail: "the outputs are gone or changed and the cache store has no intact copy",
+        },
+      ],
+      key,
+    );
   }
   return run(missCauses(snapshot, keyParts(node, known, index), key), key);
 }
@@ -87,12 +117,22 @@ async function explainNode(
 function withPrevious(now: KeyParts, prev: KeyParts | undefined, pending: CacheCause[]): KeyParts {
   if (!prev) return now;
   const inputs = { ...now.inputs };
-  for (const c of pending) if (c.dataset !== undefined && prev.inputs[c.dataset]) inputs[c.dataset] = prev.inputs[c.dataset]!;
+  for (const c of pending) {
+    const before = c.dataset === undefined ? undefined : prev.inputs[c.dataset];
+    if (before && inputs[c.dataset!])
+      inputs[c.dataset!] = { ...inputs[c.dataset!]!, hash: before.hash };
+  }
   return { ...now, inputs };
 }
 
 /** Whether every output is in place with its recorded hash, or restorable from a blob. */
-async function usable(node: PlanNode, entry: CacheEntry, index: PlanIndex, cache: CacheStore, data: DataAccess): Promise<boolean> {
+async function usable(
+  node: PlanNode,
+  entry: CacheEntry,
+  index: PlanIndex,
+  cache: CacheStore,
+  data: DataAccess,
+): Promise<boolean> {
   for (const id of Object.values(node.outputs)) {
     const rec = entry.outputs[id];
     if (!rec) return false;

@@ -30,7 +30,11 @@ export interface KeyParts {
  * input, taken just before the node runs. Equal upstream bytes give an equal key, so an
  * upstream rerun that changes nothing still hits downstream (early cutoff).
  */
-export function fullKey(node: PlanNode, inputHashes: ReadonlyMap<string, string>, index: PlanIndex): string {
+export function fullKey(
+  node: PlanNode,
+  inputHashes: ReadonlyMap<string, string>,
+  index: PlanIndex,
+): string {
   let text = `pipewright-key\0${node.cacheKey}`;
   // Input keys in sorted order so the key does not depend on declaration order.
   for (const key of Object.keys(node.inputs).sort()) {
@@ -42,7 +46,11 @@ export function fullKey(node: PlanNode, inputHashes: ReadonlyMap<string, string>
 }
 
 /** The parts of a node's key, for the per-node snapshot that explains later misses. */
-export function keyParts(node: PlanNode, inputHashes: ReadonlyMap<string, string>, index: PlanIndex): KeyParts {
+export function keyParts(
+  node: PlanNode,
+  inputHashes: ReadonlyMap<string, string>,
+  index: PlanIndex,
+): KeyParts {
   const inputs: Record<string, InputFact> = {};
   for (const id of Object.values(node.inputs)) {
     const ds = index.datasets.get(id)!;

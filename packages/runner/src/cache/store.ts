@@ -52,7 +52,12 @@ export class CacheStore {
     const bytes = await this.backend.read(path);
     if (!bytes) return undefined;
     const entry = parseJson(bytes) as CacheEntry | undefined;
-    if (!entry || entry.v !== 1 || entry.key !== key || typeof entry.outputs !== "object" || entry.outputs === null) {
+    if (
+      entry?.v !== 1 ||
+      entry.key !== key ||
+      typeof entry.outputs !== "object" ||
+      entry.outputs === null
+    ) {
       // Unreadable (a disk fault, a hand edit): drop it and recompute.
       await this.backend.remove(path);
       return undefined;
@@ -69,13 +74,19 @@ export class CacheStore {
       if (!(await this.backend.exists(path))) await this.backend.write(path, JSON.stringify(code));
       this.codeStored.add(ref);
     }
-    const stored: CacheEntry = { ...entry, parts: JSON.stringify({ ...parts, code: ref, location } satisfies StoredParts) };
+    const stored: CacheEntry = {
+      ...entry,
+      parts: JSON.stringify({ ...parts, code: ref, location } satisfies StoredParts),
+    };
     await this.backend.write(shard("entries", entry.key, ".json"), JSON.stringify(stored));
   }
 
   /** The key parts of an entry, with the code fingerprint resolved. */
   async partsOf(entry: CacheEntry): Promise<KeyParts | undefined> {
-    const p = typeof entry.parts === "string" ? (parseJson(entry.parts) as StoredParts | undefined) : undefined;
+    const p =
+      typeof entry.parts === "string"
+        ? (parseJson(entry.parts) as StoredParts | undefined)
+        : undefined;
     if (!p || typeof p.code !== "string") return undefined;
     const bytes = await this.backend.read(shard("code", p.code, ".json"));
     const code = bytes && (parseJson(bytes) as Omit<KeyParts["code"], "location"> | undefined);

@@ -1,4 +1,4 @@
-import { ErrorCode, type PlanDataset, PipewrightError } from "@pipewright/core";
+import { ErrorCode, PipewrightError, type PlanDataset } from "@pipewright/core";
 import { type DataStore, hashBytes } from "@pipewright/io";
 import type { z } from "zod";
 import { isMemory } from "../plan-index.ts";
@@ -60,15 +60,28 @@ export class DataAccess {
     return this.store.decode(ds, bytes, this.schemaOf(ds.id), { node });
   }
 
-  private async encodeMemory(ds: PlanDataset, value: unknown, node: string | undefined): Promise<Written> {
+  private async encodeMemory(
+    ds: PlanDataset,
+    value: unknown,
+    node: string | undefined,
+  ): Promise<Written> {
     let bytes: Uint8Array;
     try {
-      bytes = await this.store.encode(ds, value, this.schemaOf(ds.id), node === undefined ? {} : { node });
+      bytes = await this.store.encode(
+        ds,
+        value,
+        this.schemaOf(ds.id),
+        node === undefined ? {} : { node },
+      );
     } catch (error) {
-      if (!(error instanceof PipewrightError) || error.code !== ErrorCode.NOT_SERIALISABLE) throw error;
+      if (!(error instanceof PipewrightError) || error.code !== ErrorCode.NOT_SERIALISABLE)
+        throw error;
       // No byte form: give the value a hash no other value shares, so nothing
       // downstream of it can ever be a false cache hit.
-      return { hash: `volatile-${process.pid}-${Date.now()}-${this.volatileCount++}`, bytes: undefined };
+      return {
+        hash: `volatile-${process.pid}-${Date.now()}-${this.volatileCount++}`,
+        bytes: undefined,
+      };
     }
     return { hash: await hashBytes(bytes), bytes };
   }

@@ -1,6 +1,6 @@
-import { ErrorCode, type PlanNode, PipewrightError } from "@pipewright/core";
-import { fullKey, keyParts } from "../cache/key.ts";
+import { ErrorCode, PipewrightError, type PlanNode } from "@pipewright/core";
 import { missCauses } from "../cache/causes.ts";
+import { fullKey, keyParts } from "../cache/key.ts";
 import type { CacheEntry } from "../cache/store.ts";
 import { isMemory } from "../plan-index.ts";
 import type { CacheCause, NodeHookContext, NodeRecord } from "../types.ts";
@@ -41,7 +41,8 @@ export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRe
         acceptHit(ex, node, hit);
         await rememberKey(ex, node, state.key);
         record = base(node, "cached", started, state);
-        for (const id of Object.values(node.outputs)) record.outputs[id] = hit.entry.outputs[id]!.hash;
+        for (const id of Object.values(node.outputs))
+          record.outputs[id] = hit.entry.outputs[id]!.hash;
         if (hit.entry.metrics) record.metrics = hit.entry.metrics;
         if (hit.restored.length > 0) record.restored = hit.restored;
         ex.records.set(node.id, record);
@@ -49,10 +50,26 @@ export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRe
         return record;
       }
       causes = entry
-        ? [{ kind: "missing-output", detail: "the outputs are gone or changed and the cache store has no intact copy" }]
-        : missCauses(await ex.cache!.lastRun(node.id), keyParts(node, ex.hashes, ex.index), state.key);
+        ? [
+            {
+              kind: "missing-output",
+              detail: "the outputs are gone or changed and the cache store has no intact copy",
+            },
+          ]
+        : missCauses(
+            await ex.cache!.lastRun(node.id),
+            keyParts(node, ex.hashes, ex.index),
+            state.key,
+          );
     } else {
-      causes = [{ kind: "no-cache", detail: node.cache ? "caching is off for this run (--no-cache)" : "the node opts out of caching (cache: false)" }];
+      causes = [
+        {
+          kind: "no-cache",
+          detail: node.cache
+            ? "caching is off for this run (--no-cache)"
+            : "the node opts out of caching (cache: false)",
+        },
+      ];
     }
     record = await execute(ex, node, state, started, useCache, causes);
   } catch (error) {
@@ -68,7 +85,12 @@ interface Attempt {
   attempts: number;
 }
 
-function base(node: PlanNode, status: NodeRecord["status"], started: number, state: Attempt): NodeRecord {
+function base(
+  node: PlanNode,
+  status: NodeRecord["status"],
+  started: number,
+  state: Attempt,
+): NodeRecord {
   return {
     name: node.id,
     status,
@@ -80,7 +102,13 @@ function base(node: PlanNode, status: NodeRecord["status"], started: number, sta
   };
 }
 
-function failure(ex: Execution, node: PlanNode, state: Attempt, started: number, error: unknown): NodeRecord {
+function failure(
+  ex: Execution,
+  node: PlanNode,
+  state: Attempt,
+  started: number,
+  error: unknown,
+): NodeRecord {
   const e = asError(error);
   const isInterrupt = e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED;
   const record = base(node, isInterrupt ? "skipped" : "failed", started, state);
@@ -108,7 +136,11 @@ function nodeFailed(node: PlanNode, error: unknown): Error {
   );
 }
 
-async function invoke(ex: Execution, node: PlanNode, inputs: Record<string, unknown>): Promise<unknown> {
+async function invoke(
+  ex: Execution,
+  node: PlanNode,
+  inputs: Record<string, unknown>,
+): Promise<unknown> {
   const pool = ex.workers();
   const g = { node: node.id, signal: ex.signal, timeoutSeconds: node.timeoutSeconds };
   if (pool) {
@@ -121,7 +153,14 @@ async function invoke(ex: Execution, node: PlanNode, inputs: Record<string, unkn
 }
 
 /** Runs the node (with retries), validates and writes its outputs, and stores the cache entry. */
-async function execute(ex: Execution, node: PlanNode, state: Attempt, started: number, useCache: boolean, causes: CacheCause[]): Promise<NodeRecord> {
+async function execute(
+  ex: Execution,
+  node: PlanNode,
+  state: Attempt,
+  started: number,
+  useCache: boolean,
+  causes: CacheCause[],
+): Promise<NodeRecord> {
   const inputs = await gatherInputs(ex, node);
   // Loading a cached in-memory input may have recomputed it: take the key from what is read.
   for (const id of Object.values(node.inputs)) state.inputs[id] = ex.hashes.get(id)!;
@@ -146,12 +185,20 @@ async function execute(ex: Execution, node: PlanNode, state: Attempt, started: n
       ex.emit({ type: "node-retry", node: node.id, attempt: state.attempts, error: e });
     }
   }
-  const values = validateOutputs(node, returned, ex.schemaOf, (id) => isMemory(ex.index.datasets.get(id)!));
+  const values = validateOutputs(node, returned, ex.schemaOf, (id) =>
+    isMemory(ex.index.datasets.get(id)!),
+  );
   // Past this point the outputs are written; an interrupt before it leaves them untouched.
   if (ex.signal?.aborted) throw interrupted(node.id);
   const record = base(node, "ran", started, state);
   record.causes = causes;
-  const entry: Omit<CacheEntry, "parts"> = { v: 1, key: state.key, node: node.id, createdAt: new Date().toISOString(), outputs: {} };
+  const entry: Omit<CacheEntry, "parts"> = {
+    v: 1,
+    key: state.key,
+    node: node.id,
+    createdAt: new Date().toISOString(),
+    outputs: {},
+  };
   let cacheable = useCache;
   for (const [id, value] of values) {
     const ds = ex.index.datasets.get(id)!;
@@ -160,7 +207,10 @@ async function execute(ex: Execution, node: PlanNode, state: Attempt, started: n
     ex.hashes.set(id, written.hash);
     ex.pending.delete(id);
     ex.emit({ type: "node-output", node: node.id, dataset: id, hash: written.hash });
-    if (ds.kind === "metrics") (record.metrics ??= {})[id] = value;
+    if (ds.kind === "metrics") {
+      record.metrics ??= {};
+      record.metrics[id] = value;
+    }
     if (!cacheable) continue;
     if (written.bytes === undefined) cacheable = false;
     else {
@@ -176,7 +226,11 @@ async function execute(ex: Execution, node: PlanNode, state: Attempt, started: n
     ex.emit({ type: "cache-stored", node: node.id, key: state.key });
   }
   record.durationMs = Math.round((now() - started) * 1000) / 1000;
-  await ex.hooks?.afterNode?.({ ...ctx(), outputs: Object.fromEntries(Object.entries(node.outputs).map(([k, id]) => [k, values.get(id)])), record });
+  await ex.hooks?.afterNode?.({
+    ...ctx(),
+    outputs: Object.fromEntries(Object.entries(node.outputs).map(([k, id]) => [k, values.get(id)])),
+    record,
+  });
   ex.emit({ type: "node-done", node: node.id, durationMs: record.durationMs });
   return record;
 }
@@ -190,10 +244,16 @@ export async function recompute(ex: Execution, node: PlanNode, reason: string): 
   const started = now();
   let record: NodeRecord;
   try {
-    record = await execute(ex, node, state, started, ex.cache !== undefined && node.cache, [{ kind: "missing-output", detail: `${reason}; recomputed` }]);
+    record = await execute(ex, node, state, started, ex.cache !== undefined && node.cache, [
+      { kind: "missing-output", detail: `${reason}; recomputed` },
+    ]);
   } catch (error) {
     const e = asError(error);
-    throw new PipewrightError(ErrorCode.NODE_FAILED, `${reason}, and recomputing node "${node.id}" failed: ${e.message}`, { cause: e });
+    throw new PipewrightError(
+      ErrorCode.NODE_FAILED,
+      `${reason}, and recomputing node "${node.id}" failed: ${e.message}`,
+      { cause: e },
+    );
   }
   ex.records.set(node.id, record);
 }

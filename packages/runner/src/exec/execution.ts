@@ -57,8 +57,8 @@ export class Execution {
   }
 
   /** The zod schema of a dataset, from the in-memory pipeline. */
-  schemaOf = (dataset: string): z.ZodType => this.o.pipeline.index.datasets.get(dataset)?.schema ?? anything;
-
+  schemaOf = (dataset: string): z.ZodType =>
+    this.o.pipeline.index.datasets.get(dataset)?.schema ?? anything;
 
   /** The in-memory node for a plan node. */
   nodeOf(id: string): Node {
@@ -76,11 +76,16 @@ export class Execution {
     return n;
   }
 
-  /** Worker threads, started on the first node that actually runs (an all-cached run needs none). */
+  /**
+   * Starts the worker threads: from then on nodes run in them (see WorkerPool). Without
+   * this, nodes run in-process.
+   */
+  startWorkers(size: number, init: { module: string; pipeline: string }): void {
+    this.pool ??= new WorkerPool(size, init);
+  }
+
+  /** The worker pool, when nodes run in worker threads. */
   workers(): WorkerPool | undefined {
-    const parallel = this.o.parallel ?? 1;
-    if (parallel <= 1 || !this.o.worker) return undefined;
-    this.pool ??= new WorkerPool(parallel, this.o.worker);
     return this.pool;
   }
 

@@ -2,7 +2,10 @@ import { ErrorCode, PipewrightError } from "@pipewright/core";
 
 /** The error a node gets when the run is aborted (Ctrl-C) while it runs. */
 export function interrupted(node: string): PipewrightError {
-  return new PipewrightError(ErrorCode.RUN_INTERRUPTED, `node "${node}" was abandoned: the run was interrupted. Its outputs were not written.`);
+  return new PipewrightError(
+    ErrorCode.RUN_INTERRUPTED,
+    `node "${node}" was abandoned: the run was interrupted. Its outputs were not written.`,
+  );
 }
 
 /** The error of an attempt that ran past the node's `timeout`. */
@@ -43,7 +46,8 @@ export function guard<T>(attempt: Promise<T>, o: GuardOptions): Promise<T> {
     const onAbort = () => abandon(interrupted(o.node));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    if (timeoutSeconds !== null) timer = setTimeout(() => abandon(timedOut(o.node, timeoutSeconds)), timeoutSeconds * 1000);
+    if (timeoutSeconds !== null)
+      timer = setTimeout(() => abandon(timedOut(o.node, timeoutSeconds)), timeoutSeconds * 1000);
     attempt.then(
       (value) => {
         settle();

@@ -16,7 +16,11 @@ export interface Hit {
  * trusted and the node runs. In-memory outputs only need their blob to exist: they are
  * loaded (and verified) when a node that runs reads them.
  */
-export async function checkEntry(ex: Execution, node: PlanNode, entry: CacheEntry): Promise<Hit | undefined> {
+export async function checkEntry(
+  ex: Execution,
+  node: PlanNode,
+  entry: CacheEntry,
+): Promise<Hit | undefined> {
   const cache = ex.cache!;
   const restored: string[] = [];
   for (const key in node.outputs) {

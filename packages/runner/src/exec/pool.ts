@@ -1,7 +1,12 @@
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ErrorCode, PipewrightError } from "@pipewright/core";
-import { type FromWorker, reviveError, type ToWorker, type WorkerInit } from "../worker/protocol.ts";
+import {
+  type FromWorker,
+  reviveError,
+  type ToWorker,
+  type WorkerInit,
+} from "../worker/protocol.ts";
 
 const ENTRY = new URL("../worker/entry.mjs", import.meta.url);
 
@@ -39,14 +44,22 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY, { workerData: { ...this.init, module: resolve(this.init.module) } });
+    const worker = new Worker(ENTRY, {
+      workerData: { ...this.init, module: resolve(this.init.module) },
+    });
     let slot!: Slot;
     const ready = new Promise<void>((ok, fail) => {
       worker.on("message", (m: FromWorker) => {
         if (m.type === "ready") ok();
         else if (m.type === "init-error") {
           const e = reviveError(m.error);
-          fail(new PipewrightError(ErrorCode.NODE_FAILED, `a worker thread could not load ${this.init.module}: ${e.message}`, { cause: e }));
+          fail(
+            new PipewrightError(
+              ErrorCode.NODE_FAILED,
+              `a worker thread could not load ${this.init.module}: ${e.message}`,
+              { cause: e },
+            ),
+          );
         } else this.settle(m);
       });
       worker.on("error", (error) => {
@@ -111,7 +124,10 @@ export class WorkerPool {
   }
 
   /** Runs node `node`'s function on `inputs` in a worker; `abandon()` kills that worker. */
-  run(node: string, inputs: Record<string, unknown>): { result: Promise<unknown>; abandon: () => void } {
+  run(
+    node: string,
+    inputs: Record<string, unknown>,
+  ): { result: Promise<unknown>; abandon: () => void } {
     const task = this.nextTask++;
     let slotRef: Slot | undefined;
     let abandoned = false;
@@ -137,9 +153,13 @@ export class WorkerPool {
           this.pending.delete(task);
           this.release(slot);
           reject(
-            new PipewrightError(ErrorCode.NOT_SERIALISABLE, `the inputs of node "${node}" cannot be sent to a worker thread: ${(error as Error).message}`, {
-              cause: error,
-            }),
+            new PipewrightError(
+              ErrorCode.NOT_SERIALISABLE,
+              `the inputs of node "${node}" cannot be sent to a worker thread: ${(error as Error).message}`,
+              {
+                cause: error,
+              },
+            ),
           );
         }
       });

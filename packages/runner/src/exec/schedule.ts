@@ -10,7 +10,12 @@ import type { Execution } from "./execution.ts";
  * a failure. An abort stops scheduling; running nodes are abandoned by their guards.
  * Every node gets a record; those never started are "skipped".
  */
-export async function schedule(ex: Execution, order: readonly string[], parallel: number, keepGoing: boolean): Promise<void> {
+export async function schedule(
+  ex: Execution,
+  order: readonly string[],
+  parallel: number,
+  keepGoing: boolean,
+): Promise<void> {
   const selected = new Set(order);
   const position = new Map(order.map((id, i) => [id, i]));
   const waitingOn = new Map<string, number>();
@@ -45,7 +50,12 @@ export async function schedule(ex: Execution, order: readonly string[], parallel
     };
     const pump = () => {
       try {
-        while (running < parallel && ready.size > 0 && !ex.signal?.aborted && (keepGoing || failedFirst === undefined)) {
+        while (
+          running < parallel &&
+          ready.size > 0 &&
+          !ex.signal?.aborted &&
+          (keepGoing || failedFirst === undefined)
+        ) {
           const id = ready.pop()!;
           running++;
           processNode(ex, ex.index.nodes.get(id)!).then((r) => finish(id, r), reject);
@@ -61,7 +71,15 @@ export async function schedule(ex: Execution, order: readonly string[], parallel
   for (const id of order) {
     if (ex.records.has(id)) continue;
     const reason = skipReason(ex, upstreams.get(id)!, failedFirst);
-    ex.records.set(id, { name: id, status: "skipped", durationMs: 0, cacheKey: null, inputs: {}, outputs: {}, attempts: 0 });
+    ex.records.set(id, {
+      name: id,
+      status: "skipped",
+      durationMs: 0,
+      cacheKey: null,
+      inputs: {},
+      outputs: {},
+      attempts: 0,
+    });
     ex.emit({ type: "node-skipped", node: id, reason });
   }
 }
@@ -79,9 +97,11 @@ function upstreamOf(ex: Execution, id: string, selected: Set<string>): Set<strin
 function skipReason(ex: Execution, upstream: Set<string>, failedFirst: string | undefined): string {
   for (const u of upstream) {
     const r = ex.records.get(u);
-    if (r && (r.status === "failed" || r.status === "skipped")) return `upstream node "${u}" ${r.status === "failed" ? "failed" : "was skipped"}`;
+    if (r && (r.status === "failed" || r.status === "skipped"))
+      return `upstream node "${u}" ${r.status === "failed" ? "failed" : "was skipped"}`;
   }
   if (ex.signal?.aborted) return "the run was interrupted";
-  if (failedFirst !== undefined) return `node "${failedFirst}" failed and the run stops at the first failure (use keepGoing / --keep-going to run independent nodes)`;
+  if (failedFirst !== undefined)
+    return `node "${failedFirst}" failed and the run stops at the first failure (use keepGoing / --keep-going to run independent nodes)`;
   return "not reached";
 }

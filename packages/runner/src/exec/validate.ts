@@ -1,4 +1,4 @@
-import { ErrorCode, type PlanNode, PipewrightError } from "@pipewright/core";
+import { ErrorCode, PipewrightError, type PlanNode } from "@pipewright/core";
 import type { z } from "zod";
 
 const where = (node: PlanNode) => `node "${node.id}"${node.location ? ` (${node.location})` : ""}`;
@@ -48,7 +48,10 @@ export function validateOutputs(
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "(the value itself)";
-      const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : "";
+      const more =
+        result.error.issues.length > 1
+          ? ` (and ${result.error.issues.length - 1} more problems)`
+          : "";
       throw new PipewrightError(
         ErrorCode.DATA_VALIDATION,
         `${where(node)} returned an invalid value for output "${key}" (dataset "${dataset}") at ${path}: ${issue.message}${more}. ` +

@@ -50,14 +50,22 @@ export function diffRuns(a: RunRecord, b: RunRecord): RunDiff {
   const metrics = [...new Set([...ma.keys(), ...mb.keys()])].sort().map((name) => {
     const x = ma.get(name);
     const y = mb.get(name);
-    const row: RunDiff["metrics"][number] = { name, node: (y ?? x)!.node, a: x?.value, b: y?.value };
+    const row: RunDiff["metrics"][number] = {
+      name,
+      node: (y ?? x)!.node,
+      a: x?.value,
+      b: y?.value,
+    };
     if (typeof x?.value === "number" && typeof y?.value === "number") row.delta = y.value - x.value;
     return row;
   });
 
   const na = new Map(a.nodes.map((n) => [n.name, n]));
   const nb = new Map(b.nodes.map((n) => [n.name, n]));
-  const names = [...a.nodes.map((n) => n.name), ...b.nodes.map((n) => n.name).filter((n) => !na.has(n))];
+  const names = [
+    ...a.nodes.map((n) => n.name),
+    ...b.nodes.map((n) => n.name).filter((n) => !na.has(n)),
+  ];
   const nodes = names.map((name) => {
     const x = na.get(name);
     const y = nb.get(name);
@@ -87,7 +95,11 @@ function side(r: RunRecord): RunSide {
 }
 
 /** Nested objects as dotted names; arrays and scalars are leaves. */
-function flatten(value: unknown, prefix = "", out = new Map<string, unknown>()): Map<string, unknown> {
+function flatten(
+  value: unknown,
+  prefix = "",
+  out = new Map<string, unknown>(),
+): Map<string, unknown> {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0 && prefix) out.set(prefix, value);

@@ -36,7 +36,15 @@ export class RunStore {
     const rows: RunSummary[] = [];
     for (const id of this.ids()) {
       const r = this.read(id);
-      if (r) rows.push({ id: r.id, pipeline: r.pipeline, status: r.status, startedAt: r.startedAt, counts: r.counts, durationMs: r.durationMs });
+      if (r)
+        rows.push({
+          id: r.id,
+          pipeline: r.pipeline,
+          status: r.status,
+          startedAt: r.startedAt,
+          counts: r.counts,
+          durationMs: r.durationMs,
+        });
     }
     return rows;
   }
@@ -61,11 +69,21 @@ export class RunStore {
       id = matches[0];
     }
     if (id === undefined) {
-      const hint = ids.length === 0 ? " No runs are recorded yet: run `pipewright run` first." : `${didYouMean(idOrLatest, ids)} List runs with \`pipewright runs ls\`.`;
-      throw new PipewrightError(ErrorCode.UNKNOWN_RUN, `no run "${idOrLatest}" in ${this.dir}.${hint}`);
+      const hint =
+        ids.length === 0
+          ? " No runs are recorded yet: run `pipewright run` first."
+          : `${didYouMean(idOrLatest, ids)} List runs with \`pipewright runs ls\`.`;
+      throw new PipewrightError(
+        ErrorCode.UNKNOWN_RUN,
+        `no run "${idOrLatest}" in ${this.dir}.${hint}`,
+      );
     }
     const record = this.read(id);
-    if (!record) throw new PipewrightError(ErrorCode.UNKNOWN_RUN, `run record ${join(this.dir, `${id}.json`)} is not valid JSON.`);
+    if (!record)
+      throw new PipewrightError(
+        ErrorCode.UNKNOWN_RUN,
+        `run record ${join(this.dir, `${id}.json`)} is not valid JSON.`,
+      );
     return record;
   }
 
@@ -73,7 +91,11 @@ export class RunStore {
   latestKeys(): Map<string, string> {
     const id = this.ids().at(-1);
     const record = id === undefined ? undefined : this.read(id);
-    return new Map((record?.nodes ?? []).filter((n) => n.cacheKey !== null && (n.status === "ran" || n.status === "cached")).map((n) => [n.name, n.cacheKey!]));
+    return new Map(
+      (record?.nodes ?? [])
+        .filter((n) => n.cacheKey !== null && (n.status === "ran" || n.status === "cached"))
+        .map((n) => [n.name, n.cacheKey!]),
+    );
   }
 
   private read(id: string): RunRecord | undefined {

@@ -11,7 +11,11 @@ export function errorRecord(error: unknown): NodeErrorRecord {
   if (e.stack) record.stack = e.stack;
   const cause = e.cause;
   if (cause instanceof Error) {
-    record.cause = { name: cause.name, message: cause.message, ...(cause.stack !== undefined && { stack: cause.stack }) };
+    record.cause = {
+      name: cause.name,
+      message: cause.message,
+      ...(cause.stack !== undefined && { stack: cause.stack }),
+    };
   } else if (cause !== undefined) {
     record.cause = { name: typeof cause, message: String(cause) };
   }

@@ -22,9 +22,11 @@ async function loadNodes(init: WorkerInit): Promise<Map<string, NodeFn>> {
   }
   let value: unknown = typeof entry === "function" ? await (entry as () => unknown)() : entry;
   // A factory may return a module: `() => import("./pipelines/all.ts")`.
-  if (value && typeof value === "object" && !("items" in value) && "default" in value) value = (value as { default: unknown }).default;
+  if (value && typeof value === "object" && !("items" in value) && "default" in value)
+    value = (value as { default: unknown }).default;
   const items = (value as PipelineLike | undefined)?.items;
-  if (!Array.isArray(items)) throw new Error(`pipeline "${init.pipeline}" of ${init.module} is not a Pipeline`);
+  if (!Array.isArray(items))
+    throw new Error(`pipeline "${init.pipeline}" of ${init.module} is not a Pipeline`);
   return new Map(items.map((n) => [n.id, n.run]));
 }
 
@@ -33,7 +35,10 @@ try {
   port.on("message", async (m: ToWorker) => {
     const fn = nodes.get(m.node);
     try {
-      if (!fn) throw new Error(`node "${m.node}" is not in pipeline "${(workerData as WorkerInit).pipeline}" as the worker loaded it`);
+      if (!fn)
+        throw new Error(
+          `node "${m.node}" is not in pipeline "${(workerData as WorkerInit).pipeline}" as the worker loaded it`,
+        );
       const outputs = await fn(m.inputs);
       post({ type: "result", task: m.task, outputs });
     } catch (error) {

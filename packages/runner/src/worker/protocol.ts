@@ -24,7 +24,12 @@ export type FromWorker =
 export function serializeError(error: unknown): SerializedError {
   const e = error instanceof Error ? error : new Error(String(error));
   const code = (e as { code?: unknown }).code;
-  return { name: e.name, message: e.message, stack: e.stack, code: typeof code === "string" ? code : undefined };
+  return {
+    name: e.name,
+    message: e.message,
+    stack: e.stack,
+    code: typeof code === "string" ? code : undefined,
+  };
 }
 
 /** An Error rebuilt on this side, keeping the worker's stack. */

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { compile, dataset, node, type Pipeline, pipeline } from "../../packages/core/src/index.ts";
+import { DataStore } from "../../packages/io/src/index.ts";
+import { runPipeline } from "../../packages/runner/src/index.ts";
+import { cpuPipeline, spin } from "../../packages/runner/test/fixtures/cpu-pipeline.ts";
+import type { BenchSection } from "./types.ts";
+
+/** A chain of n trivial nodes: node i adds one to node i-1's number. */
+function chain(n: number): Pipeline {
+  const ds = Array.from({ length: n }, (_, i) => dataset(`d${i}`, z.number()));
+  const add = ({ x }: { x: number }) => ({ y: x + 1 });
+  const nodes = [node({ name: "n0", outputs: { y: ds[0]! }, run: () => ({ y: 0 }) })];
+  for (let i = 1; i < n; i++) nodes.push(node({ name: `n${i}`, inputs: { x: ds[i - 1]! }, outputs: { y: ds[i]! }, run: add }));
+  return pipeline(nodes);
+}
+
+async function timed(f: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await f();
+  return performance.now() - t;
+}
+
+function project(): string {
+  return mkdtempSync(join(tmpdir(), "pw-bench-runner-"));
+}
+
+export async function bench(): Promise<BenchSection> {
+  const rows: BenchSection["rows"] = [];
+  const notes: string[] = [];
+  const roots: string[] = [];
+  try {
+    for (const n of [1_000, 10_000]) {
+      const root = project();
+      roots.push(root);
+      const p = chain(n);
+      const plan = compile(p, { root });
+      const ms = await timed(() => runPipeline({ root, plan, pipeline: p, store: new DataStore({ root }), cache: false }));
+      rows.push({ name: `${n / 1000}k trivial in-memory nodes, cache off`, value: `${((ms * 1000) / n).toFixed(1)} µs/node (${ms.toFixed(0)} ms)`, target: "≤ 50 µs/node", peer: n === 1000 ? "Kedro 1.5 SequentialRunner ≈ 2 ms/node" : "" });
+      if (n === 10_000) {
+        const first = await timed(() => runPipeline({ root, plan, pipeline: p, store: new DataStore({ root }) }));
+        rows.push({ name: "10k nodes, cache on, first run (writes every entry and blob)", value: `${first.toFixed(0)} ms` });
+        const again = await timed(() => runPipeline({ root, plan, pipeline: p, store: new DataStore({ root }) }));
+        rows.push({ name: "10k nodes, re-run with everything cached", value: `${again.toFixed(0)} ms`, target: "≤ 1 s" });
+      }
+    }
+
+    // Calibrate the busy loop to ~0.5 s per node on this machine.
+    const probe = 20_000_000;
+    const t = performance.now();
+    spin(probe, 1);
+    const iterations = Math.round((probe * 500) / (performance.now() - t));
+    const module = fileURLToPath(new URL("../../packages/runner/test/fixtures/cpu-pipeline.ts", import.meta.url));
+    const cpu = cpuPipeline(8);
+    const seqRoot = project();
+    roots.push(seqRoot);
+    const plan = compile(cpu, { root: seqRoot, params: { iterations } });
+    const seq = await timed(() => runPipeline({ root: seqRoot, plan, pipeline: cpu, store: new DataStore({ root: seqRoot }), cache: false }));
+    const par = await timed(() =>
+      runPipeline({ root: seqRoot, plan, pipeline: cpu, store: new DataStore({ root: seqRoot }), cache: false, parallel: 2, worker: { module, pipeline: "cpu" } }),
+    );
+    rows.push({ name: "8 CPU-bound nodes (~0.5 s each), sequential", value: `${(seq / 1000).toFixed(2)} s` });
+    rows.push({ name: "the same, parallel 2 (worker threads)", value: `${(par / 1000).toFixed(2)} s` });
+    rows.push({ name: "speed-up, parallel 2 vs sequential", value: `${(seq / par).toFixed(2)}×`, target: "≥ 1.8×" });
+    notes.push("Trivial nodes form a chain (node i reads node i-1's number); times include output validation, hashing and the run record.");
+    notes.push("Parallel time includes starting two worker threads that load the pipeline module with tsx.");
+  } finally {
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
+  }
+  return { title: "Runner (@pipewright/runner)", rows, notes };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const s = await bench();
+  console.log(s.title);
+  for (const r of s.rows) console.log(`  ${r.name}: ${r.value}${r.target ? `  (target ${r.target})` : ""}`);
+}
