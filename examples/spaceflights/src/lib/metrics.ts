@@ -38,12 +38,12 @@ export function regressionScores(
 }
 
 /**
- * Every value rounded to `digits` decimals: reports and `runs diff` then show 0.3890
+ * Every value rounded to `digits` decimals: reports and `runs diff` then show 0.389
  * rather than 0.38897475667854364, and tiny float noise cannot look like a change.
  */
-export function rounded<T extends Record<string, number>>(scores: T, digits = 4): T {
+export function rounded<T extends { [K in keyof T]: number }>(scores: T, digits = 4): T {
   const f = 10 ** digits;
   return Object.fromEntries(
-    Object.entries(scores).map(([k, v]) => [k, Math.round(v * f) / f]),
+    Object.entries<number>(scores).map(([k, v]) => [k, Math.round(v * f) / f]),
   ) as T;
 }
