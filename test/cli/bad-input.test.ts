@@ -74,6 +74,13 @@ describe("bad input through the real binary", () => {
     expectError(cli(["runs", "show", "2026-01-01T00-00-00-000Z-zzzz"], { cwd: dir }), 1, /\[UNKNOWN_RUN\]/);
   });
 
+  test("a catalog entry naming credentials that do not exist", () => {
+    const dir = tinyProject({ "conf/catalog.yaml": "raw:\n  type: csv\n  path: data/raw.csv\nstats:\n  type: json\n  uri: s3://bucket/stats.json\n  credentials: warehouse\n" });
+    const r = cli(["run"], { cwd: dir });
+    expectError(r, 1, /MISSING_CREDENTIALS/);
+    expect(r.stderr).toContain("warehouse");
+  });
+
   test("a mistyped command or option suggests the nearest one", () => {
     const dir = tinyProject();
     expectError(cli(["stauts"], { cwd: dir }), 2, /unknown command "stauts". Did you mean "status"\?/);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type CompileOptions, ErrorCode, type FilterOptions, type Pipeline, type Plan, PipewrightError, compile, didYouMean } from "@pipewright/core";
-import type { Catalog } from "@pipewright/io";
+import type { Catalog, Credentials, DataStore } from "@pipewright/io";
 import type { PipewrightConfig } from "./config.ts";
 import { applyOverrides, readParamsFile } from "./params.ts";
 
@@ -104,20 +104,30 @@ export async function loadPipeline(project: Project, name: string): Promise<Pipe
   return p as Pipeline;
 }
 
-/** The catalog: conf/catalog.yaml (or config.catalog) plus entries declared in code. */
-export async function loadCatalog(project: Project): Promise<Catalog | undefined> {
+/** conf/credentials.yaml (or config.credentials); a missing file means "from the environment". */
+export async function loadProjectCredentials(project: Project): Promise<Credentials> {
+  const { loadCredentials } = await import("@pipewright/io");
+  return loadCredentials(join(project.root, project.config.credentials ?? "conf/credentials.yaml"), process.env, project.root);
+}
+
+/**
+ * The catalog: conf/catalog.yaml (or config.catalog) plus entries declared in code. Every
+ * `credentials:` name is checked against the credentials file when it loads.
+ */
+export async function loadCatalog(project: Project, credentials: Credentials): Promise<Catalog | undefined> {
   const { Catalog } = await import("@pipewright/io");
   const setting = project.config.catalog;
   const file = setting === false ? undefined : join(project.root, setting ?? "conf/catalog.yaml");
   const entries = project.config.catalogEntries;
+  const options = { root: project.root, credentials };
   if (file && existsSync(file)) {
-    const catalog = await Catalog.fromFile(file, { root: project.root });
+    const catalog = await Catalog.fromFile(file, options);
     return entries ? catalog.with(entries) : catalog;
   }
   if (setting !== undefined && setting !== false && file) {
     throw new PipewrightError(ErrorCode.CATALOG_INVALID, `catalog file ${setting} named in ${basename(project.configFile)} does not exist.`);
   }
-  return entries ? Catalog.fromEntries(entries, { root: project.root, source: basename(project.configFile) }) : undefined;
+  return entries ? Catalog.fromEntries(entries, { ...options, source: basename(project.configFile) }) : undefined;
 }
 
 /** Params from conf/params.yaml (or config.params) with --params overrides applied. */
@@ -136,6 +146,8 @@ export interface Compiled {
   plan: Plan;
   params: Record<string, unknown>;
   catalog: Catalog | undefined;
+  /** Where data is read and written, with the project's credentials. */
+  store: DataStore;
 }
 
 /** Loads, filters and compiles one pipeline of the project. */
@@ -146,8 +158,11 @@ export async function compileProject(
   const name = pipelineName(project, options.pipeline);
   const p = await loadPipeline(project, name);
   const params = loadParams(project, options.overrides ?? [], p);
-  const catalog = await loadCatalog(project);
+  const credentials = await loadProjectCredentials(project);
+  const catalog = await loadCatalog(project, credentials);
   const selected = options.filter ? p.filter(options.filter) : p;
   const compileOptions: CompileOptions = { name, params, root: project.root, ...(catalog && { catalog }) };
-  return { name, pipeline: p, selected, plan: compile(selected, compileOptions), params, catalog };
+  const plan = compile(selected, compileOptions);
+  const { DataStore } = await import("@pipewright/io");
+  return { name, pipeline: p, selected, plan, params, catalog, store: new DataStore({ root: project.root, credentials }) };
 }

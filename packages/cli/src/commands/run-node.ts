@@ -37,6 +37,7 @@ export const runNode: Command = {
         root: project.root,
         plan: compiled.plan,
         pipeline: compiled.pipeline,
+        store: compiled.store,
         nodes,
         signal,
         pipelineName: compiled.name,

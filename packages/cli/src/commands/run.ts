@@ -38,6 +38,7 @@ export const run: Command = {
         root: project.root,
         plan: compiled.plan,
         pipeline: compiled.pipeline,
+        store: compiled.store,
         cache: values.cache !== false,
         parallel,
         keepGoing: values["keep-going"] === true,

@@ -14,7 +14,7 @@ export const status: Command = {
     const filter = filterFrom(values);
     const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides: strings(values.params), ...(filter && { filter }) });
     const { explainPlan } = await import("@pipewright/runner");
-    const nodes = await explainPlan({ root: project.root, plan: compiled.plan, cache: values.cache !== false, ...cacheLocation(project, io.env) });
+    const nodes = await explainPlan({ root: project.root, plan: compiled.plan, store: compiled.store, cache: values.cache !== false, ...cacheLocation(project, io.env) });
     if (values.json) {
       io.out(json({ pipeline: compiled.name, nodes }));
       return 0;
