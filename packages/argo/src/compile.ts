@@ -53,7 +53,7 @@ export function compileArgo(plan: Plan, options: ArgoOptions): string {
   );
   const { main, parts } = partition(tasks);
   const sizes = [...new Set(tasks.map((t) => t.nodes.length))].sort((a, b) => a - b);
-  const what = `the Argo ${KIND_NAMES[kind]} for pipeline "${plan.pipeline}" (${plan.nodes.length} nodes in ${tasks.length} tasks)`;
+  const what = `the Argo ${KIND_NAMES[kind]} for pipeline ${JSON.stringify(plan.pipeline)} (${plan.nodes.length} nodes in ${tasks.length} tasks)`;
   checkTemplateCount(1 + parts.length + sizes.length, MAX_ITEMS, what);
 
   const pipeline = options.pipeline ?? plan.pipeline;

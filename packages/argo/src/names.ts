@@ -48,9 +48,9 @@ export function dnsName(text: string, max: number, fallback: string): string {
 
 /**
  * Unique Argo task names for `ids`, deterministic whatever their order. Each id becomes its
- * slug; a slug that is too long, starts with a digit (Argo refuses those with `depends`) or
- * is shared by several ids gets a short hash of the original id, so `a_b` and `a.b` become
- * `a-b-1f2e3d` and `a-b-9c8b7a` rather than one silently winning.
+ * slug, prefixed "n-" if it starts with a digit (Argo refuses those with `depends`); a slug
+ * that is too long or shared by several ids gets a short hash of the original id, so `a_b`
+ * and `a.b` become `a-b-1f2e3d` and `a-b-9c8b7a` rather than one silently winning.
  *
  * @example
  * taskNames(["prep.clean", "prep_clean"], 63) // Map { "prep.clean" => "prep-clean-…", … }

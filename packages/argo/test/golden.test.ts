@@ -11,7 +11,12 @@ const golden = (name: string) => fileURLToPath(new URL(`golden/${name}.yaml`, im
 const common: Partial<ArgoOptions> = {
   namespace: "ml",
   serviceAccountName: "pipelines",
-  storage: { cache: "s3://bucket/cache", endpoint: "http://minio.minio:9000", region: "us-east-1", credentialsSecret: "s3-credentials" },
+  storage: {
+    cache: "s3://bucket/cache",
+    endpoint: "http://minio.minio:9000",
+    region: "us-east-1",
+    credentialsSecret: "s3-credentials",
+  },
   resources: { cpu: "500m", memory: "1Gi" },
   extraArgs: ["--params", "model.alpha=0.1"],
 };
@@ -19,8 +24,14 @@ const common: Partial<ArgoOptions> = {
 const cases: [string, Partial<ArgoOptions>][] = [
   ["small-workflow", {}],
   ["small-template", { kind: "template" }],
-  ["small-cron", { kind: "cron", schedules: ["0 3 * * *"], timezone: "UTC", concurrencyPolicy: "Forbid" }],
-  ["small-grouped-memoized", { group: { by: "tag", tags: ["prep"] }, memoize: { maxAge: "24h" }, parallelism: 2 }],
+  [
+    "small-cron",
+    { kind: "cron", schedules: ["0 3 * * *"], timezone: "UTC", concurrencyPolicy: "Forbid" },
+  ],
+  [
+    "small-grouped-memoized",
+    { group: { by: "tag", tags: ["prep"] }, memoize: { maxAge: "24h" }, parallelism: 2 },
+  ],
 ];
 
 describe("golden manifests of a small pipeline", () => {

@@ -12,6 +12,9 @@ export function expectGolden(path: string, text: string): void {
     writeFileSync(path, text);
     return;
   }
-  if (!existsSync(path)) throw new Error(`golden file ${path} is missing: run the tests with UPDATE_GOLDEN=1 to create it`);
+  if (!existsSync(path))
+    throw new Error(
+      `golden file ${path} is missing: run the tests with UPDATE_GOLDEN=1 to create it`,
+    );
   expect(text).toBe(readFileSync(path, "utf8"));
 }
