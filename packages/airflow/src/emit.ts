@@ -109,13 +109,15 @@ function helpers(kube: boolean): string[] {
       "",
       "",
       "def _resources(requests):",
+      '    """Requests for cpu and memory, memory also as the limit, GPUs as nvidia.com/gpu."""',
       "    if requests is None:",
       "        return None",
       "    cpu, memory, gpu = requests",
       '    asked = {"cpu": cpu, "memory": memory}',
+      '    capped = {"memory": memory, "nvidia.com/gpu": str(gpu) if gpu else None}',
       "    return k8s.V1ResourceRequirements(",
       "        requests={key: _verbatim(value) for key, value in asked.items() if value is not None} or None,",
-      '        limits={"nvidia.com/gpu": str(gpu)} if gpu else None,',
+      "        limits={key: _verbatim(value) for key, value in capped.items() if value is not None} or None,",
       "    )",
     );
   }

@@ -35,11 +35,11 @@ describe("the emitted DAG, run against a recording stand-in for Airflow", () => 
       expect(ingest.image).toBe(kube.image);
       expect(byTask.get("train")!.kwargs.container_resources).toEqual({
         requests: { cpu: "2", memory: "4Gi" },
-        limits: { "nvidia.com/gpu": "1" },
+        limits: { memory: "4Gi", "nvidia.com/gpu": "1" },
       });
       expect(byTask.get("features.scale")!.kwargs.container_resources).toEqual({
         requests: { cpu: "500m", memory: "1Gi" },
-        limits: null,
+        limits: { memory: "1Gi" },
       });
       expect(byTask.get("report")!.kwargs.container_resources).toBeNull();
       // Tasks without their own retries take the DAG's default_args.
@@ -149,8 +149,18 @@ describe("the emitted DAG, run against a recording stand-in for Airflow", () => 
       LOG_LEVEL: "debug",
     });
     expect(k.secrets).toEqual([
-      { deploy_type: "env", deploy_target: "AWS_ACCESS_KEY_ID", secret: "s3-credentials", key: "AWS_ACCESS_KEY_ID" },
-      { deploy_type: "env", deploy_target: "AWS_SECRET_ACCESS_KEY", secret: "s3-credentials", key: "AWS_SECRET_ACCESS_KEY" },
+      {
+        deploy_type: "env",
+        deploy_target: "AWS_ACCESS_KEY_ID",
+        secret: "s3-credentials",
+        key: "AWS_ACCESS_KEY_ID",
+      },
+      {
+        deploy_type: "env",
+        deploy_target: "AWS_SECRET_ACCESS_KEY",
+        secret: "s3-credentials",
+        key: "AWS_SECRET_ACCESS_KEY",
+      },
       { deploy_type: "env", deploy_target: "DB_PASSWORD", secret: "db", key: "password" },
     ]);
   });

@@ -17,7 +17,7 @@ from airflow.sdk import DAG, TaskGroup
 from kubernetes.client import models as k8s
 
 PIPELINE = "__default__"
-PLAN_HASH = "92507d69bf45d8426c10f48194acc7369a80a9acd39611adee6120e713b4ad1a"
+PLAN_HASH = "92452bc96e17de2db3a1f5d22a7cfce32dc28c8c6760177b2e68d22e3ef9b680"
 COMMAND = ["npx", "pipewright"]
 EXTRA_ARGS = []
 IMAGE = "ghcr.io/example/spaceflights:0.1.0"
@@ -34,7 +34,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `92507d69bf45d8426c10f48194acc7369a80a9acd39611adee6120e713b4ad1a`\n"
+    "- Plan hash: `92452bc96e17de2db3a1f5d22a7cfce32dc28c8c6760177b2e68d22e3ef9b680`\n"
     "- Nodes: 9, tasks: 5 (grouped by memory)\n"
     "- Inputs: `companies`, `reviews`, `shuttles`\n"
     "- Outputs: `active.metrics`, `candidate.metrics`\n"
@@ -82,13 +82,15 @@ def _run_node(nodes):
 
 
 def _resources(requests):
+    """Requests for cpu and memory, memory also as the limit, GPUs as nvidia.com/gpu."""
     if requests is None:
         return None
     cpu, memory, gpu = requests
     asked = {"cpu": cpu, "memory": memory}
+    capped = {"memory": memory, "nvidia.com/gpu": str(gpu) if gpu else None}
     return k8s.V1ResourceRequirements(
         requests={key: _verbatim(value) for key, value in asked.items() if value is not None} or None,
-        limits={"nvidia.com/gpu": str(gpu)} if gpu else None,
+        limits={key: _verbatim(value) for key, value in capped.items() if value is not None} or None,
     )
 
 
