@@ -1,6 +1,6 @@
 // Turns a laid-out view into SVG markup. One string and one innerHTML keeps a
 // 2000-node page fast; every name goes through esc().
-import { ICON_OF } from "./icons.js";
+import { ICON_PATHS } from "./icons.js";
 import { countText, esc, formatDuration } from "./util.js";
 
 const r = (n) => Math.round(n * 10) / 10;
@@ -44,12 +44,11 @@ function vertex(data, box, options) {
       : "";
   return (
     `<g class="v v-${v.kind}${status}" data-key="${box.key}" data-kind="${v.kind}" data-id="${esc(v.id)}" transform="translate(${r(box.x)},${r(box.y)})">` +
-    `<title>${esc(v.id)}</title>` +
     `<rect class="body" x="${r(left)}" y="${r(-box.h / 2)}" width="${r(box.w)}" height="${box.h}" rx="${rx}"/>` +
     (v.kind === "node"
       ? `<rect class="accent" x="${r(left)}" y="${r(-box.h / 2)}" width="5" height="${box.h}" rx="2.5"/>`
       : "") +
-    `<use class="icon" href="#${ICON_OF[v.kind]}" x="${r(iconX)}" y="-8" width="16" height="16"/>` +
+    `<path class="icon" d="${ICON_PATHS[v.kind]}" transform="translate(${r(iconX)},-8)"/>` +
     `<text class="label" x="${r(textX)}" y="4.3">${esc(label)}</text>${badge}</g>`
   );
 }
@@ -76,10 +75,9 @@ function collapsedGroup(data, box) {
   const top = -box.h / 2;
   return (
     `<g class="v v-group${statusOfGroup(data, gi)}" data-key="${box.key}" data-kind="group" data-id="${esc(g.id)}" transform="translate(${r(box.x)},${r(box.y)})">` +
-    `<title>${esc(g.id)}</title>` +
     `<rect class="stack" x="${r(left + 5)}" y="${r(top + 5)}" width="${r(box.w)}" height="${box.h}" rx="12"/>` +
     `<rect class="body" x="${r(left)}" y="${r(top)}" width="${r(box.w)}" height="${box.h}" rx="12"/>` +
-    `<use class="icon" href="#i-group" x="${r(left + 14)}" y="${r(top + 10)}" width="18" height="18"/>` +
+    `<path class="icon" d="${ICON_PATHS.group}" transform="translate(${r(left + 14)},${r(top + 10)}) scale(1.12)"/>` +
     `<text class="grp-title" x="${r(left + 40)}" y="${r(top + 23)}">${esc(g.label)}</text>` +
     `<text class="grp-count" x="${r(left + 40)}" y="${r(top + 41)}">${esc(groupCounts(g))}</text>` +
     `<g class="grp-expand" data-toggle="${box.key}"><title>Expand ${esc(g.id)}</title>` +

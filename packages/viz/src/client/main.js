@@ -36,9 +36,16 @@ const viewport = createViewport(svg, layer, (k) => {
 let layout;
 let elements = new Map();
 
+const timings = { layoutMs: 0, drawMs: 0, domMs: 0 };
+
 function render() {
+  const t = performance.now();
   layout = layoutView(dagre, data, state, cache);
-  layer.innerHTML = drawView(data, layout, view);
+  const t1 = performance.now();
+  const markup = drawView(data, layout, view);
+  const t2 = performance.now();
+  layer.innerHTML = markup;
+  Object.assign(timings, { layoutMs: t1 - t, drawMs: t2 - t1, domMs: performance.now() - t2 });
   elements = new Map();
   for (const el of layer.querySelectorAll("[data-key]")) elements.set(el.dataset.key, el);
   svg.classList.toggle("small", layout.boxes.size < 400);
@@ -187,6 +194,22 @@ function keepClearOfPanel(key) {
   if (el.getBoundingClientRect().right > panelLeft - 24)
     viewport.centerOn(b.x, b.y, viewport.k, panelWidth());
 }
+// One tooltip for the whole drawing (a <title> per box costs too much on big pages).
+const tip = $("tip");
+svg.addEventListener("pointerover", (event) => {
+  const box = event.target.closest(".v");
+  if (!box) return;
+  tip.textContent = box.dataset.id;
+  tip.hidden = false;
+});
+svg.addEventListener("pointermove", (event) => {
+  if (tip.hidden) return;
+  const rect = $("stage").getBoundingClientRect();
+  tip.style.transform = `translate(${event.clientX - rect.left + 14}px, ${event.clientY - rect.top + 16}px)`;
+});
+svg.addEventListener("pointerout", (event) => {
+  if (event.target.closest(".v") && !event.relatedTarget?.closest?.(".v")) tip.hidden = true;
+});
 svg.addEventListener("dblclick", (event) => {
   const box = event.target.closest(".v-group");
   if (box) toggleGroup(+box.dataset.key.slice(1));
@@ -333,6 +356,7 @@ requestAnimationFrame(() =>
   requestAnimationFrame(() => {
     window.pipewrightViz = {
       parseMs,
+      ...timings,
       renderMs: t2 - t1,
       readyMs: performance.now(),
       boxes: layout.boxes.size,

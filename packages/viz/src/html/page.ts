@@ -57,6 +57,7 @@ ${p.style}
   <div id="zoom"><button data-zoom="out" title="Zoom out">−</button><span id="zoom-level"></span><button data-zoom="in" title="Zoom in">+</button><button data-zoom="fit" title="Fit (f)">⤢</button></div>
   <div id="busy" hidden>Laying out…</div>
   <div id="toast" role="alert" hidden></div>
+  <div id="tip" hidden></div>
 </main>
 <aside id="panel" hidden></aside>
 </div>
