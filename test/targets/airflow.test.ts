@@ -3,13 +3,14 @@
 // python3 and runs against the recording Airflow stand-in of packages/airflow, which
 // checks that its tasks, commands and edges are the plan's. docs/targets/airflow.md
 // shows the Airflow 3 KubernetesPodOperator file.
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "@pipewright/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AirflowOptions, compileAirflow } from "../../packages/airflow/src/index.ts";
 import { expectMatchesPlan } from "../../packages/airflow/test/check.ts";
 import { ARGV_DUMP, expectGolden, PYTHON, runDag } from "../../packages/airflow/test/support.ts";
-import { examplePlan } from "../support/example-plan.ts";
+import { examplePlan, repoRoot } from "../support/example-plan.ts";
 
 /** What docs/targets/airflow.md uses: the example's image, a namespace, storage and credentials. */
 export const SPACEFLIGHTS_AIRFLOW: AirflowOptions = {
@@ -52,10 +53,7 @@ beforeAll(async () => {
 describe("airflow: spaceflights", () => {
   it.each(variants)("%s", (name, options) => {
     const text = compileAirflow(plan, options);
-    expectGolden(
-      text,
-      join(import.meta.dirname, "golden", `airflow-spaceflights-${name}.py`),
-    );
+    expectGolden(text, join(import.meta.dirname, "golden", `airflow-spaceflights-${name}.py`));
     const version = options.airflowVersion ?? 3;
     if (options.operator === "bash") {
       // Run the real commands in bash, with a stand-in that prints what pipewright would get.
@@ -93,5 +91,20 @@ describe("airflow: spaceflights", () => {
     expect(() => compileAirflow(plan, { ...SPACEFLIGHTS_AIRFLOW, group: { by: "node" } })).toThrow(
       expect.objectContaining({ code: "MEMORY_CROSSES_TASK" }),
     );
+  });
+
+  it("is the file docs/targets/airflow.md shows (UPDATE_GOLDEN=1 rewrites it there)", () => {
+    const file = join(repoRoot, "docs/targets/airflow.md");
+    const doc = readFileSync(file, "utf8");
+    const marker =
+      "<!-- spaceflights DAG: test/targets/golden/airflow-spaceflights-v3-kubernetes.py -->\n```python\n";
+    const start = doc.indexOf(marker);
+    expect(start, `${file} lost its marker line`).toBeGreaterThan(0);
+    const from = start + marker.length;
+    const to = doc.indexOf("```\n", from);
+    const text = compileAirflow(plan, SPACEFLIGHTS_AIRFLOW);
+    if (process.env.UPDATE_GOLDEN === "1")
+      writeFileSync(file, doc.slice(0, from) + text + doc.slice(to));
+    else expect(doc.slice(from, to)).toBe(text);
   });
 });
