@@ -13,7 +13,7 @@ import { ARGV_DUMP, expectGolden, PYTHON, runDag } from "../../packages/airflow/
 import { examplePlan, repoRoot } from "../support/example-plan.ts";
 
 /** What docs/targets/airflow.md uses: the example's image, a namespace, storage and credentials. */
-export const SPACEFLIGHTS_AIRFLOW: AirflowOptions = {
+const SPACEFLIGHTS_AIRFLOW: AirflowOptions = {
   dagId: "spaceflights",
   pipeline: "__default__",
   image: "ghcr.io/example/spaceflights:0.1.0",
