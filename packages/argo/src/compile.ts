@@ -1,4 +1,4 @@
-import { groupTasks, type Plan, planHash } from "@pipewright/core";
+import { ErrorCode, groupTasks, PipewrightError, type Plan, planHash } from "@pipewright/core";
 import { labelValue } from "./checks.ts";
 import { type ContainerSpec, containerTemplate, containerTemplateName } from "./container.ts";
 import { dagTemplates } from "./dag.ts";
@@ -37,6 +37,12 @@ const KIND_NAMES = {
  */
 export function compileArgo(plan: Plan, options: ArgoOptions): string {
   validateOptions(options);
+  if (plan.nodes.length === 0) {
+    throw new PipewrightError(
+      ErrorCode.EMPTY_PIPELINE,
+      `pipeline ${JSON.stringify(plan.pipeline)} has no nodes: there is nothing for Argo to run.`,
+    );
+  }
   const kind = options.kind ?? "workflow";
   const hash = planHash(plan);
   const defaults: Settings = {

@@ -104,6 +104,13 @@ describe("compileArgo: a Workflow from a plan", () => {
     expect(compileArgo(smallPlan(), { image: IMAGE })).toBe(compileArgo(plan, { image: IMAGE }));
   });
 
+  it("refuses a plan without nodes", () => {
+    const empty = { ...plan, nodes: [], order: [], datasets: [], params: [] };
+    expect(() => compileArgo(empty, { image: IMAGE })).toThrow(
+      expect.objectContaining({ code: "EMPTY_PIPELINE" }),
+    );
+  });
+
   it("starts with a header naming the pipeline and the plan", () => {
     const { text } = emit(plan);
     expect(text.split("\n").slice(0, 2)).toEqual([
