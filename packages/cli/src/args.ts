@@ -7,6 +7,8 @@ export interface OptionDef {
   type: "string" | "boolean";
   description: string;
   multiple?: boolean;
+  /** With multiple: also split each value on commas (default true; off for values that may hold commas). */
+  commas?: boolean;
   short?: string;
   /** Shown in help, e.g. "N" or "local|argo|airflow". */
   value?: string;
@@ -60,7 +62,7 @@ export function parseCommand(def: CommandDef, argv: readonly string[]): Parsed {
   const values = parsed.values as Parsed["values"];
   for (const [name, o] of Object.entries(options)) {
     const v = values[name];
-    if (o.multiple && Array.isArray(v)) values[name] = v.flatMap((s) => s.split(",")).filter((s) => s !== "");
+    if (o.multiple && o.commas !== false && Array.isArray(v)) values[name] = v.flatMap((s) => s.split(",")).filter((s) => s !== "");
     if (o.choices && typeof v === "string" && !o.choices.includes(v)) {
       throw new UsageError(`--${name} must be one of ${o.choices.join(", ")}, got "${v}".${hint(v, o.choices)}`, def.name);
     }
@@ -101,7 +103,7 @@ export function renderHelp(def: CommandDef): string {
   const all = { ...def.options, ...GLOBAL_OPTIONS };
   const labels = Object.entries(all).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${o.type === "string" ? ` <${o.value ?? "value"}>` : ""}`;
-    return [flag, `${o.description}${o.multiple ? " Repeatable; comma-separated values allowed." : ""}`] as const;
+    return [flag, `${o.description}${o.multiple ? (o.commas === false ? " Repeatable." : " Repeatable; comma-separated values allowed.") : ""}`] as const;
   });
   const width = Math.max(...labels.map(([f]) => f.length)) + 2;
   for (const [flag, text] of labels) lines.push(`  ${flag.padEnd(width)}${text}`);

@@ -21,7 +21,7 @@ export const PIPELINE_OPTION = {
 } as const;
 
 export const PARAMS_OPTION = {
-  params: { type: "string", multiple: true, value: "KEY=VALUE", description: "Override a param, e.g. --params model.alpha=0.1 (values are YAML)." },
+  params: { type: "string", multiple: true, commas: false, value: "KEY=VALUE", description: "Override a param, e.g. --params model.alpha=0.1 (values are YAML)." },
 } as const;
 
 export const JSON_OPTION = { json: { type: "boolean", description: "Print machine-readable JSON on stdout." } } as const;

@@ -18,6 +18,8 @@ function grouping(values: Record<string, unknown>) {
 async function emit(target: string, project: Project, compiled: Compiled, values: Record<string, unknown>, overrides: string[]): Promise<string> {
   const plan: Plan = compiled.plan;
   const group = grouping(values);
+  // Engines name the workflow/DAG after the project (and the pipeline, unless it is the default).
+  const engineName = compiled.name === "__default__" ? project.name : `${project.name}-${compiled.name}`;
   const common = { pipeline: compiled.name, extraArgs: overrideArgs(overrides), ...(group && { group }) };
   const image = str(values.image as string);
   if (target === "local") return serializePlan(plan);
@@ -25,7 +27,7 @@ async function emit(target: string, project: Project, compiled: Compiled, values
     const { compileArgo } = await import("@pipewright/argo");
     const defaults = (project.config.targets?.argo ?? {}) as Record<string, unknown>;
     const kind = str(values.kind as string);
-    const options = { ...defaults, ...common, ...(kind && { kind }), ...(image && { image }) };
+    const options = { name: engineName, ...defaults, ...common, ...(kind && { kind }), ...(image && { image }) };
     if (typeof options.image !== "string") {
       throw new UsageError("--target argo needs an image: pass --image or set targets.argo.image in pipewright.config.ts.");
     }
@@ -36,6 +38,7 @@ async function emit(target: string, project: Project, compiled: Compiled, values
   const version = str(values["airflow-version"] as string);
   const operator = str(values.operator as string);
   const options = {
+    dagId: engineName,
     ...defaults,
     ...common,
     ...(version && { airflowVersion: Number(version) }),
