@@ -7,6 +7,7 @@ export { preflight, runNodes, runPipeline } from "./run.ts";
 export type {
   CacheCause,
   CacheCauseKind,
+  CacheStorageOptions,
   ExplainOptions,
   NodeErrorRecord,
   NodeHookContext,

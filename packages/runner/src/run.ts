@@ -32,7 +32,7 @@ import type { RunNodesOptions, RunOptions, RunRecord, RunStatus } from "./types.
  * const record = await runPipeline({ root, plan, pipeline: p, store: new DataStore({ root }) });
  * if (record.status !== "succeeded") process.exitCode = 1;
  */
-export function runPipeline(o: RunOptions): Promise<RunRecord> {
+export async function runPipeline(o: RunOptions): Promise<RunRecord> {
   return execute(o, o.plan.order, "run");
 }
 
@@ -45,7 +45,7 @@ export function runPipeline(o: RunOptions): Promise<RunRecord> {
  * @example
  * await runNodes({ root, plan, pipeline: p, nodes: ["train"], planHash: "3f9a...", cacheDir: "s3://ml/cache" });
  */
-export function runNodes(o: RunNodesOptions): Promise<RunRecord> {
+export async function runNodes(o: RunNodesOptions): Promise<RunRecord> {
   if (o.planHash !== undefined) {
     const actual = planHash(o.plan);
     if (actual !== o.planHash) {
@@ -114,7 +114,9 @@ async function execute(
   const store = o.store ?? new DataStore({ root: o.root });
   const useCache = o.cache !== false;
   const cache = useCache
-    ? new CacheStore(openCacheBackend(o.cacheDir ?? defaultCacheDir(o.root), o.root))
+    ? new CacheStore(
+        openCacheBackend(o.cacheDir ?? defaultCacheDir(o.root), o.root, o.cacheStorage),
+      )
     : undefined;
   const schemaOf = (id: string) => o.pipeline.index.datasets.get(id)?.schema ?? anything;
   const ex: Execution = new Execution(

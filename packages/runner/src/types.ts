@@ -1,5 +1,5 @@
 import type { GroupingOptions, Pipeline, Plan, PlanNode } from "@pipewright/core";
-import type { DataStore } from "@pipewright/io";
+import type { DataStore, StorageOptions } from "@pipewright/io";
 
 /** Why a node must run, as `pipewright status` and the run record report it. */
 export type CacheCauseKind =
@@ -162,6 +162,8 @@ export interface RunOptions {
   store?: DataStore;
   /** Default `<root>/.pipewright/cache`; an s3:// URI shares the cache across a cluster. */
   cacheDir?: string;
+  /** How to reach an s3:// cacheDir: credentials entries and which to use (default: the AWS environment). */
+  cacheStorage?: CacheStorageOptions;
   /** false = --no-cache: every node runs and the cache is neither read nor written. */
   cache?: boolean;
   /** Nodes running at once (default 1). With `worker`, each runs in a worker thread. */
@@ -192,6 +194,9 @@ export interface RunOptions {
   memory?: Map<string, unknown>;
 }
 
+/** @pipewright/io storage options for the cache store, minus the project root. */
+export type CacheStorageOptions = Omit<StorageOptions, "root">;
+
 export interface RunNodesOptions extends RunOptions {
   /** Node ids to run, exactly these. */
   nodes: string[];
@@ -204,6 +209,7 @@ export interface ExplainOptions {
   plan: Plan;
   store?: DataStore;
   cacheDir?: string;
+  cacheStorage?: CacheStorageOptions;
   cache?: boolean;
   memory?: Map<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openStorage, type Storage } from "@pipewright/io";
+import { openStorage, type Storage, type StorageOptions } from "@pipewright/io";
 import { writeFileAtomic } from "../util/atomic.ts";
 
 /**
@@ -67,9 +67,9 @@ class StorageBackend implements CacheBackend {
   private readonly storage: Storage;
   constructor(
     readonly location: string,
-    root: string,
+    options: StorageOptions,
   ) {
-    this.storage = openStorage(location, { root });
+    this.storage = openStorage(location, options);
   }
 
   private uri(path: string): string {
@@ -108,8 +108,13 @@ class StorageBackend implements CacheBackend {
 export const defaultCacheDir = (root: string): string => join(root, ".pipewright", "cache");
 
 /** The backend for a cache location: a path (relative to root), file:// URI, or another URI. */
-export function openCacheBackend(cacheDir: string, root: string): CacheBackend {
+export function openCacheBackend(
+  cacheDir: string,
+  root: string,
+  options: Omit<StorageOptions, "root"> = {},
+): CacheBackend {
   if (cacheDir.startsWith("file://")) return new LocalBackend(fileURLToPath(cacheDir));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(cacheDir)) return new StorageBackend(cacheDir, root);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(cacheDir))
+    return new StorageBackend(cacheDir, { ...options, root });
   return new LocalBackend(isAbsolute(cacheDir) ? cacheDir : resolve(root, cacheDir));
 }

@@ -24,7 +24,9 @@ export async function explainPlan(o: ExplainOptions): Promise<NodeStatus[]> {
   const cache =
     o.cache === false
       ? undefined
-      : new CacheStore(openCacheBackend(o.cacheDir ?? defaultCacheDir(o.root), o.root));
+      : new CacheStore(
+          openCacheBackend(o.cacheDir ?? defaultCacheDir(o.root), o.root, o.cacheStorage),
+        );
   const data = new DataAccess(
     o.store ?? new DataStore({ root: o.root }),
     o.memory ?? new Map(),

@@ -1,0 +1,175 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { dataset, metrics, node, param, pipeline } from "@pipewright/core";
+import { describe, expect, test } from "vitest";
+import { z } from "zod";
+import { diffRuns, gitCommit, RunStore } from "../src/index.ts";
+import { run, tempProject } from "./helpers.ts";
+
+const x = dataset("x", z.number());
+const scores = metrics("scores", z.object({ r2: z.number(), label: z.string() }));
+const alpha = param("model.alpha", z.number());
+const p = pipeline([
+  node({ name: "fit", inputs: { alpha }, outputs: { x }, run: ({ alpha }) => ({ x: alpha * 2 }) }),
+  node({
+    name: "evaluate",
+    inputs: { x },
+    outputs: { scores },
+    run: ({ x }) => ({ scores: { r2: x / 10, label: "ok" } }),
+  }),
+]);
+
+describe("RunStore", () => {
+  test("lists runs oldest first and gets one by id, prefix or latest", async () => {
+    const root = tempProject();
+    const a = await run(p, root, {
+      paramValues: { model: { alpha: 1 } },
+      runId: "2026-01-01T00-00-00-000Z-aaaa",
+    });
+    const b = await run(p, root, {
+      paramValues: { model: { alpha: 2 } },
+      runId: "2026-01-02T00-00-00-000Z-bbbb",
+    });
+    const store = new RunStore(root);
+    expect(await store.list()).toEqual([
+      {
+        id: a.record.id,
+        pipeline: "__default__",
+        status: "succeeded",
+        startedAt: a.record.startedAt,
+        counts: { ran: 2, cached: 0, failed: 0, skipped: 0 },
+        durationMs: a.record.durationMs,
+      },
+      {
+        id: b.record.id,
+        pipeline: "__default__",
+        status: "succeeded",
+        startedAt: b.record.startedAt,
+        counts: { ran: 2, cached: 0, failed: 0, skipped: 0 },
+        durationMs: b.record.durationMs,
+      },
+    ]);
+    expect(await store.get("latest")).toEqual(b.record);
+    expect(await store.get(a.record.id)).toEqual(a.record);
+    expect((await store.get("2026-01-01")).id).toBe(a.record.id);
+  });
+
+  test("an unknown id is UNKNOWN_RUN with a did-you-mean; an ambiguous prefix says so", async () => {
+    const root = tempProject();
+    await run(p, root, {
+      paramValues: { model: { alpha: 1 } },
+      runId: "2026-01-01T00-00-00-000Z-aaaa",
+    });
+    await run(p, root, {
+      paramValues: { model: { alpha: 1 } },
+      runId: "2026-01-01T00-00-00-000Z-aaab",
+    });
+    const store = new RunStore(root);
+    await expect(store.get("2026-01-01T00-00-00-000Z-aaac")).rejects.toMatchObject({
+      code: "UNKNOWN_RUN",
+      message: expect.stringMatching(/Did you mean "2026-01-01T00-00-00-000Z-aaa[ab]"\?/),
+    });
+    await expect(store.get("2026-01")).rejects.toMatchObject({
+      code: "UNKNOWN_RUN",
+      message: expect.stringMatching(/matches 2 runs/),
+    });
+  });
+
+  test("with no runs: an empty list, and UNKNOWN_RUN for latest", async () => {
+    const store = new RunStore(tempProject());
+    expect(await store.list()).toEqual([]);
+    await expect(store.get("latest")).rejects.toMatchObject({
+      code: "UNKNOWN_RUN",
+      message: expect.stringMatching(/No runs are recorded yet/),
+    });
+  });
+
+  test("leaves out unreadable record files", async () => {
+    const root = tempProject();
+    await run(p, root, { paramValues: { model: { alpha: 1 } }, runId: "good" });
+    writeFileSync(join(root, ".pipewright/runs/torn.json"), "{");
+    expect((await new RunStore(root).list()).map((r) => r.id)).toEqual(["good"]);
+  });
+});
+
+describe("diffRuns", () => {
+  test("params, metrics with deltas, cache hits and durations side by side", async () => {
+    const root = tempProject();
+    const a = await run(p, root, {
+      paramValues: { model: { alpha: 1 } },
+      params: { model: { alpha: 1 }, seed: 7 },
+    });
+    const b = await run(p, root, {
+      paramValues: { model: { alpha: 3 } },
+      params: { model: { alpha: 3 }, seed: 7 },
+    });
+    const c = await run(p, root, {
+      paramValues: { model: { alpha: 3 } },
+      params: { model: { alpha: 3 }, seed: 7 },
+    });
+    const d = diffRuns(a.record, b.record);
+    expect(d.params).toEqual([
+      { name: "model.alpha", a: 1, b: 3, changed: true },
+      { name: "seed", a: 7, b: 7, changed: false },
+    ]);
+    expect(d.metrics).toEqual([
+      { name: "scores.label", node: "evaluate", a: "ok", b: "ok" },
+      { name: "scores.r2", node: "evaluate", a: 0.2, b: 0.6, delta: expect.closeTo(0.4, 10) },
+    ]);
+    expect(d.nodes.map((n) => [n.name, n.a?.status, n.b?.status])).toEqual([
+      ["fit", "ran", "ran"],
+      ["evaluate", "ran", "ran"],
+    ]);
+    expect(typeof d.nodes[0]!.durationDeltaMs).toBe("number");
+    const cached = diffRuns(b.record, c.record);
+    expect([cached.a.cacheHits, cached.b.cacheHits, cached.b.ran]).toEqual([0, 2, 0]);
+  });
+
+  test("nodes only in one run have null on the other side", async () => {
+    const root = tempProject();
+    const a = await run(p, root, { paramValues: { model: { alpha: 1 } } });
+    const b = { ...a.record, nodes: a.record.nodes.slice(0, 1) };
+    expect(diffRuns(b, a.record).nodes.at(-1)).toEqual({
+      name: "evaluate",
+      a: null,
+      b: { status: "ran", durationMs: a.record.nodes[1]!.durationMs },
+    });
+  });
+});
+
+describe("gitCommit", () => {
+  const sha = "89abcdef0123456789abcdef0123456789abcdef";
+  test("a detached HEAD", () => {
+    const root = tempProject();
+    mkdirSync(join(root, ".git"));
+    writeFileSync(join(root, ".git/HEAD"), `${sha}\n`);
+    expect(gitCommit(root)).toBe(sha);
+  });
+  test("a branch in packed-refs", () => {
+    const root = tempProject();
+    mkdirSync(join(root, ".git"));
+    writeFileSync(join(root, ".git/HEAD"), "ref: refs/heads/dev\n");
+    writeFileSync(
+      join(root, ".git/packed-refs"),
+      `# pack-refs with: peeled\n${"1".repeat(40)} refs/heads/main\n${sha} refs/heads/dev\n`,
+    );
+    expect(gitCommit(root)).toBe(sha);
+  });
+  test("a worktree: .git is a file pointing at the real git dir, refs in the common dir", () => {
+    const root = tempProject();
+    const common = join(root, "main.git");
+    const wt = join(common, "worktrees", "wt");
+    mkdirSync(join(common, "refs/heads"), { recursive: true });
+    mkdirSync(wt, { recursive: true });
+    writeFileSync(join(wt, "HEAD"), "ref: refs/heads/feature\n");
+    writeFileSync(join(wt, "commondir"), "../..\n");
+    writeFileSync(join(common, "refs/heads/feature"), `${sha}\n`);
+    const checkout = join(root, "checkout");
+    mkdirSync(checkout);
+    writeFileSync(join(checkout, ".git"), `gitdir: ${wt}\n`);
+    expect(gitCommit(checkout)).toBe(sha);
+  });
+  test("outside a repository", () => {
+    expect(gitCommit(tempProject())).toBeUndefined();
+  });
+});
