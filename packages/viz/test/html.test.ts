@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { pageAssets } from "../src/html/assets.ts";
 import { escapeHtml, jsonForScript } from "../src/html/escape.ts";
+import { firstLayout, layoutOnBigStack } from "../src/html/first-layout.ts";
 import { renderHtml } from "../src/index.ts";
+import { buildModel } from "../src/model/build-model.ts";
 import type { VizData } from "../src/model/types.ts";
 import { HOSTILE, hostilePlan, spaceflightsPlan } from "./fixtures.ts";
 
@@ -79,5 +81,12 @@ describe("page assets", () => {
     expect(() => new Function(script)).not.toThrow();
     expect(() => new Function(dagre)).not.toThrow();
     expect(dagre).not.toMatch(/sourceMappingURL/);
+  });
+});
+
+describe("the first layout", () => {
+  it("gives the same result on the big-stack worker it falls back to for very long chains", () => {
+    const data: VizData = { ...buildModel(spaceflightsPlan(), { title: "t" }), layout: {} };
+    expect(layoutOnBigStack(data)).toEqual(firstLayout(data));
   });
 });

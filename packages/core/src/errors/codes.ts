@@ -58,6 +58,7 @@ export const ErrorCode = {
 
   // viz
   VIZ_SERVE_FAILED: "VIZ_SERVE_FAILED",
+  VIZ_LAYOUT_FAILED: "VIZ_LAYOUT_FAILED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -82,7 +82,7 @@ function relayout(anchor) {
 }
 
 function fit(animate) {
-  viewport.fit(0, 0, layout.width, layout.height, animate);
+  viewport.fit(0, 0, layout.width, layout.height, animate, panelWidth());
 }
 
 function toggleGroup(g) {

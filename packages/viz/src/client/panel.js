@@ -67,14 +67,25 @@ function runBlock(run) {
   if (!run) return "";
   let html = `<div class="p-run st-${esc(run.status)}"><span class="status-chip st-${esc(run.status)}">${esc(run.status)}</span><span class="dur">${esc(formatDuration(run.durationMs))}</span></div>`;
   if (run.error) html += `<pre class="error">${esc(run.error)}</pre>`;
-  if (run.metrics && Object.keys(run.metrics).length > 0) {
-    const rows = Object.entries(run.metrics).map(
-      ([k, val]) =>
-        `<tr><td class="mono">${esc(k)}</td><td class="num">${esc(formatValue(val))}</td></tr>`,
-    );
-    html += `<table class="metrics"><tbody>${rows.join("")}</tbody></table>`;
-  }
+  if (run.metrics && Object.keys(run.metrics).length > 0) html += metricsTable(run.metrics);
   return section("Last run", html);
+}
+
+/**
+ * Metrics as a table. Runners record them per metrics dataset ({ "ns.scores": { r2 } }):
+ * a nested record gets a sub-heading and one row per number.
+ */
+function metricsTable(metrics) {
+  const row = (k, val) =>
+    `<tr><td class="mono">${esc(k)}</td><td class="num">${esc(formatValue(val))}</td></tr>`;
+  const rows = Object.entries(metrics).map(([k, val]) =>
+    val && typeof val === "object" && !Array.isArray(val)
+      ? `<tr class="sub"><td colspan="2">${esc(k)}</td></tr>${Object.entries(val)
+          .map(([ik, iv]) => row(ik, iv))
+          .join("")}`
+      : row(k, val),
+  );
+  return `<table class="metrics"><tbody>${rows.join("")}</tbody></table>`;
 }
 
 function nodeBody(data, v) {
@@ -151,13 +162,19 @@ function datasetBody(data, v) {
   return (
     (d.description ? `<p class="p-desc">${esc(d.description)}</p>` : "") +
     (v.kind === "metrics" && producerRun?.metrics
-      ? runBlock({ ...producerRun, error: undefined })
+      ? section("Last run", metricsTable(ownMetrics(producerRun.metrics, v.id)))
       : "") +
     section("Schema", schemaHtml(schemaOf(data, d.schema))) +
     section("Storage", `<div class="storage">${storage.join(" ")}</div>`) +
     section("Produced by", producer) +
     section("Read by", consumers, d.consumers.length)
   );
+}
+
+/** The part of a node's metrics that this metrics dataset holds, when recorded per dataset. */
+function ownMetrics(metrics, id) {
+  const own = metrics[id];
+  return own && typeof own === "object" && !Array.isArray(own) ? own : metrics;
 }
 
 function paramBody(data, v) {

@@ -94,17 +94,18 @@ export function createViewport(svg, layer, onZoom) {
       zoomAt(factor, rect.width / 2, rect.height / 2);
     },
     /** Fits a box (drawing coordinates) in the view, leaving room for overlays. */
-    fit(x, y, w, h, animate = false) {
+    fit(x, y, w, h, animate = false, rightInset = 0) {
       const rect = svg.getBoundingClientRect();
       const pad = 48;
+      const width = rect.width - rightInset;
       const nk = clamp(
         Math.min(
-          (rect.width - 2 * pad) / Math.max(w, 1),
+          (width - 2 * pad) / Math.max(w, 1),
           (rect.height - 2 * pad) / Math.max(h, 1),
           1.25,
         ),
       );
-      const ntx = (rect.width - w * nk) / 2 - x * nk;
+      const ntx = (width - w * nk) / 2 - x * nk;
       const nty = (rect.height - h * nk) / 2 - y * nk;
       if (animate) animateTo(nk, ntx, nty);
       else [k, tx, ty] = [nk, ntx, nty];

@@ -1,11 +1,10 @@
-import dagre from "@dagrejs/dagre";
 import type { Plan } from "@pipewright/core";
-import { layoutView } from "../client/layout.js";
 import { buildModel } from "../model/build-model.ts";
 import type { RunOverlay } from "../model/run.ts";
-import type { ContainerLayout, VizData } from "../model/types.ts";
+import type { VizData } from "../model/types.ts";
 import { pageAssets } from "./assets.ts";
 import { jsonForScript } from "./escape.ts";
+import { firstLayout } from "./first-layout.ts";
 import { pageHtml } from "./page.ts";
 
 export interface HtmlOptions {
@@ -28,10 +27,8 @@ export function renderHtml(plan: Plan, options: HtmlOptions = {}): string {
   const name = plan.pipeline === "__default__" ? "default pipeline" : plan.pipeline;
   const title = options.title ?? `${name} · pipewright`;
   const model = buildModel(plan, { run: options.run, title });
-  const cache = new Map<string, ContainerLayout>();
   const data: VizData = { ...model, layout: {} };
-  layoutView(dagre, data, { collapsed: new Set(), tags: new Set(), params: false }, cache);
-  data.layout = Object.fromEntries(cache);
+  data.layout = firstLayout(data);
   const assets = pageAssets();
   return pageHtml({
     title,

@@ -15,7 +15,9 @@ export interface Browser {
  * Launches headless Chromium with a fresh profile. Throws (so the suite fails, not skips)
  * when the browser is missing.
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(
+  options: { scale?: number; width?: number; height?: number } = {},
+): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set PIPEWRIGHT_CHROMIUM).`,
@@ -25,7 +27,9 @@ export async function launchBrowser(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1440, height: 900 },
+    viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
+    deviceScaleFactor: options.scale ?? 1,
+    colorScheme: "light",
     args: [
       "--headless",
       "--no-sandbox",
