@@ -8,7 +8,15 @@ export default defineConfig({
   catalog: "conf/catalog.yaml",
   params: "conf/params.yaml",
   targets: {
-    argo: { image: "ghcr.io/example/iris-like:0.1.0", storage: { cache: "s3://iris-like/cache" } },
-    airflow: { image: "ghcr.io/example/iris-like:0.1.0" },
+    argo: {
+      // Nodes joined by in-memory datasets share a pod, so no in-memory data crosses pods.
+      group: { by: "memory" },
+      image: "ghcr.io/example/iris-like:0.1.0",
+      storage: { cache: "s3://iris-like/cache" },
+    },
+    airflow: {
+      group: { by: "memory" },
+      image: "ghcr.io/example/iris-like:0.1.0",
+    },
   },
 });

@@ -13,9 +13,14 @@ export default defineConfig({
   params: "conf/params.yaml",
   targets: {
     argo: {
+      // Nodes joined by in-memory datasets share a pod, so no in-memory data crosses pods.
+      group: { by: "memory" },
       image: "ghcr.io/example/spaceflights:0.1.0",
       storage: { cache: "s3://spaceflights/cache" },
     },
-    airflow: { image: "ghcr.io/example/spaceflights:0.1.0" },
+    airflow: {
+      group: { by: "memory" },
+      image: "ghcr.io/example/spaceflights:0.1.0",
+    },
   },
 });

@@ -10,7 +10,15 @@ export default defineConfig({
   catalog: "conf/catalog.yaml",
   params: "conf/params.yaml",
   targets: {
-    argo: { image: "ghcr.io/acme/team-a:0.1.0", storage: { cache: "s3://acme-team-a/cache" } },
-    airflow: { image: "ghcr.io/acme/team-a:0.1.0" },
+    argo: {
+      // Nodes joined by in-memory datasets share a pod, so no in-memory data crosses pods.
+      group: { by: "memory" },
+      image: "ghcr.io/acme/team-a:0.1.0",
+      storage: { cache: "s3://acme-team-a/cache" },
+    },
+    airflow: {
+      group: { by: "memory" },
+      image: "ghcr.io/acme/team-a:0.1.0",
+    },
   },
 });

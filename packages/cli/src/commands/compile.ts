@@ -27,7 +27,8 @@ async function emit(target: string, project: Project, compiled: Compiled, values
     const { compileArgo } = await import("@pipewright/argo");
     const defaults = (project.config.targets?.argo ?? {}) as Record<string, unknown>;
     const kind = str(values.kind as string);
-    const options = { name: engineName, ...defaults, ...common, ...(kind && { kind }), ...(image && { image }) };
+    const schedules = strings(values.schedule as string[]);
+    const options = { name: engineName, ...defaults, ...common, ...(kind && { kind }), ...(image && { image }), ...(schedules.length && { schedules }) };
     if (typeof options.image !== "string") {
       throw new UsageError("--target argo needs an image: pass --image or set targets.argo.image in pipewright.config.ts.");
     }
@@ -37,12 +38,15 @@ async function emit(target: string, project: Project, compiled: Compiled, values
   const defaults = (project.config.targets?.airflow ?? {}) as Record<string, unknown>;
   const version = str(values["airflow-version"] as string);
   const operator = str(values.operator as string);
+  const [schedule, ...more] = strings(values.schedule as string[]);
+  if (more.length > 0) throw new UsageError("--target airflow takes one --schedule.");
   const options = {
     dagId: engineName,
     ...defaults,
     ...common,
     ...(version && { airflowVersion: Number(version) }),
     ...(operator && { operator }),
+    ...(schedule && { schedule }),
     ...(image && { image }),
     ...(operator === "bash" && defaults.projectDir === undefined && { projectDir: project.root }),
   };
@@ -62,13 +66,14 @@ export const compileCommand: Command = {
     kind: { type: "string", value: "workflow|template|cron", choices: ["workflow", "template", "cron"], description: "argo: the kind of manifest (default workflow)." },
     "airflow-version": { type: "string", value: "2|3", choices: ["2", "3"], description: "airflow: target Airflow 3 (default) or 2." },
     operator: { type: "string", value: "kubernetes|bash", choices: ["kubernetes", "bash"], description: "airflow: KubernetesPodOperator (default) or BashOperator." },
+    schedule: { type: "string", multiple: true, commas: false, value: "CRON", description: 'argo --kind cron: a schedule such as "0 3 * * *" (repeatable); airflow: the DAG schedule.' },
     group: { type: "string", value: "node|namespace|tag|memory", choices: ["node", "namespace", "tag", "memory"], description: "argo/airflow: how nodes are packed into tasks (default node)." },
     "group-tags": { type: "string", multiple: true, value: "TAG", description: "With --group tag: the tags that form tasks, in priority order." },
     ...JSON_OPTION,
   },
   examples: [
     "pipewright compile --target local --out out/plan.json",
-    "pipewright compile --target argo --kind cron --out out/workflow.yaml",
+    'pipewright compile --target argo --kind cron --schedule "0 3 * * *" --out out/cron.yaml',
     "pipewright compile --target airflow --airflow-version 2 --out dags/spaceflights.py",
   ],
   async run({ values }, io: Io) {

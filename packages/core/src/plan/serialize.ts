@@ -8,12 +8,21 @@ export function serializePlan(plan: Plan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
 }
 
+// A 10k-node plan serialises to ~13 MB; the CLI and the adapters all ask for its hash.
+// Plans are treated as immutable once compiled, so the hash is kept per plan object.
+const hashes = new WeakMap<Plan, string>();
+
 /**
  * sha256 of the serialized plan. Adapters embed it; `run-node --plan-hash` refuses to run
  * when the image's code compiles to a different plan.
  */
 export function planHash(plan: Plan): string {
-  return sha256(serializePlan(plan));
+  let h = hashes.get(plan);
+  if (h === undefined) {
+    h = sha256(serializePlan(plan));
+    hashes.set(plan, h);
+  }
+  return h;
 }
 
 /**
