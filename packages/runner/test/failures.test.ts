@@ -324,6 +324,24 @@ describe("abort (Ctrl-C)", () => {
     expect(statuses(again.record)).toEqual({ first: "cached", slow: "ran", after: "ran" });
   });
 
+  test("a node past its timeout fails (NODE_FAILED, timed out) and its result is ignored", async () => {
+    const root = tempProject();
+    const p = pipeline([
+      node({
+        name: "sleepy",
+        outputs: { a },
+        timeout: 0.05,
+        run: async () => {
+          await new Promise((r) => setTimeout(r, 2_000));
+          return { a: 1 };
+        },
+      }),
+    ]);
+    const { record, memory } = await run(p, root);
+    expect(record.nodes[0]!.error).toMatchObject({ code: "NODE_FAILED", message: expect.stringMatching(/node "sleepy" timed out after 0.05s/) });
+    expect(memory.has("a")).toBe(false);
+  });
+
   test("an already aborted signal runs nothing", async () => {
     const root = tempProject();
     const controller = new AbortController();

@@ -46,6 +46,26 @@ describe("parallel", () => {
     expect(err.cause!.stack).toMatch(/cpu-pipeline\.ts/);
   });
 
+  test("with worker threads: an abort terminates the busy workers; nothing they computed is written", async () => {
+    const controller = new AbortController();
+    const p = cpuPipeline(4);
+    const pending = run(p, tempProject(), {
+      paramValues: { iterations: 2_000_000_000 },
+      cache: false,
+      parallel: 2,
+      worker: { module, pipeline: "cpu4" },
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === "node-start" && e.node === "burn_1") setTimeout(() => controller.abort(), 50);
+      },
+    });
+    const { record, memory } = await pending;
+    expect(record.status).toBe("interrupted");
+    expect(statuses(record)).toEqual({ burn_0: "skipped", burn_1: "skipped", burn_2: "skipped", burn_3: "skipped" });
+    expect(record.nodes[0]!.error!.code).toBe("RUN_INTERRUPTED");
+    expect(memory.size).toBe(0);
+  });
+
   test("a worker that cannot load the pipeline fails the nodes with a clear message", async () => {
     const { record } = await run(cpuPipeline(2), tempProject(), {
       paramValues: { iterations: 10 },
