@@ -338,7 +338,10 @@ describe("abort (Ctrl-C)", () => {
       }),
     ]);
     const { record, memory } = await run(p, root);
-    expect(record.nodes[0]!.error).toMatchObject({ code: "NODE_FAILED", message: expect.stringMatching(/node "sleepy" timed out after 0.05s/) });
+    expect(record.nodes[0]!.error).toMatchObject({
+      code: "NODE_FAILED",
+      message: expect.stringMatching(/node "sleepy" timed out after 0.05s/),
+    });
     expect(memory.has("a")).toBe(false);
   });
 

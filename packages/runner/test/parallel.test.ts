@@ -56,12 +56,18 @@ describe("parallel", () => {
       worker: { module, pipeline: "cpu4" },
       signal: controller.signal,
       onEvent: (e) => {
-        if (e.type === "node-start" && e.node === "burn_1") setTimeout(() => controller.abort(), 50);
+        if (e.type === "node-start" && e.node === "burn_1")
+          setTimeout(() => controller.abort(), 50);
       },
     });
     const { record, memory } = await pending;
     expect(record.status).toBe("interrupted");
-    expect(statuses(record)).toEqual({ burn_0: "skipped", burn_1: "skipped", burn_2: "skipped", burn_3: "skipped" });
+    expect(statuses(record)).toEqual({
+      burn_0: "skipped",
+      burn_1: "skipped",
+      burn_2: "skipped",
+      burn_3: "skipped",
+    });
     expect(record.nodes[0]!.error!.code).toBe("RUN_INTERRUPTED");
     expect(memory.size).toBe(0);
   });

@@ -169,8 +169,8 @@ async function execute(
   const ctx = (): NodeHookContext => ({ runId: ex.runId, node, inputs, attempt: state.attempts });
   let returned: unknown;
   for (;;) {
-    state.attempts++;
     if (ex.signal?.aborted) throw interrupted(node.id);
+    state.attempts++;
     if (state.attempts === 1) await ex.hooks?.beforeNode?.(ctx());
     ex.emit({ type: "node-start", node: node.id, attempt: state.attempts });
     try {
