@@ -61,8 +61,10 @@ export async function bench(): Promise<BenchSection> {
   const rows: BenchSection["rows"] = [];
   const plan = largePlan(10_000);
   const options = { image: "registry.example.com/large:1.0" };
-  const emit = await timeMs(() => compileAirflow(plan, options), 3);
-  const hash = await timeMs(() => planHash(plan), 3);
+  // planHash is cached per plan object; a shallow copy is a plan whose hash is not known yet.
+  const cold = await timeMs(() => compileAirflow({ ...plan }, options), 3);
+  const warm = await timeMs(() => compileAirflow(plan, options), 3);
+  const hash = await timeMs(() => planHash({ ...plan }), 3);
   const group = await timeMs(() => groupTasks(plan), 3);
   const tasks = groupTasks(plan);
   const digest = planHash(plan);
@@ -79,9 +81,18 @@ export async function bench(): Promise<BenchSection> {
     });
   }, 3);
   const text = compileAirflow(plan, options);
-  rows.push({ name: "10k nodes: emit (compileAirflow)", value: fmtMs(emit), target: "≤ 1 s" });
   rows.push({
-    name: "… of which planHash / groupTasks (core) / names, rows and text (adapter)",
+    name: "10k nodes: emit (compileAirflow), plan hash not yet known",
+    value: fmtMs(cold),
+    target: "≤ 1 s",
+  });
+  rows.push({
+    name: "10k nodes: emit, plan hash known (as after the CLI's compile)",
+    value: fmtMs(warm),
+    target: "≤ 1 s",
+  });
+  rows.push({
+    name: "… planHash / groupTasks (core) / names, rows and text (adapter)",
     value: `${fmtMs(hash)} / ${fmtMs(group)} / ${fmtMs(own)}`,
   });
   rows.push({
