@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderDot, renderHtml, renderMermaid, serveViz } from "../src/index.ts";
 import type { RunOverlay } from "../src/model/run.ts";
-import { HOSTILE, hostilePlan, spaceflightsPlan } from "./fixtures.ts";
+import { HOSTILE, hostilePlan, largePlan, spaceflightsPlan } from "./fixtures.ts";
 import { type Browser, launchBrowser } from "./support/browser.ts";
 import { openFromDisk, screenshot } from "./support/page.ts";
 
@@ -175,6 +175,35 @@ describe("the page, opened from disk", () => {
     const theme = await page.getAttribute("html", "data-theme");
     await page.click("#theme");
     expect(await page.getAttribute("html", "data-theme")).not.toBe(theme);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("a big page", () => {
+  it("draws boxes only when far, full boxes around the view when near, and follows panning", async () => {
+    const big = largePlan(800, { namespaces: true });
+    const { page, errors } = await openFromDisk(browser, "big", renderHtml(big));
+    const count = (sel: string) => page.$$eval(sel, (els) => els.length);
+    expect(await count("#viewport .v-node")).toBe(800);
+    expect(await count("#viewport .v .label")).toBe(0);
+    await page.mouse.move(760, 450);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -450);
+    await expect.poll(() => count("#viewport .v .label"), { timeout: 20_000 }).toBeGreaterThan(0);
+    // Let the last wheel's redraw land before taking the drawn set.
+    await page.waitForTimeout(500);
+    const near = await ids(page, "node");
+    expect(near.length).toBeLessThan(800);
+    await page.mouse.move(1200, 450);
+    await page.mouse.down();
+    await page.mouse.move(300, 300, { steps: 8 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => (await ids(page, "node")).some((id) => !near.includes(id)), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    await screenshot(page, "big-near");
     expect(errors).toEqual([]);
     await page.close();
   });

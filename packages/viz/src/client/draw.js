@@ -8,12 +8,21 @@ const r = (n) => Math.round(n * 10) / 10;
 /**
  * @param {import("../model/types.ts").VizData} data
  * @param {import("../model/types.ts").ViewLayout} layout
- * @param {{ pretty: boolean }} options
+ * @param {{ pretty: boolean, lite?: boolean, region?: { x0: number, y0: number, x1: number, y1: number } | null }} options
+ *   `lite`: boxes only (for a far zoom on a big page); `region`: draw only what meets it.
  */
 export function drawView(data, layout, options) {
+  const region = options.region ?? null;
+  const meets = (box) =>
+    !region ||
+    (box.x + box.w / 2 >= region.x0 &&
+      box.x - box.w / 2 <= region.x1 &&
+      box.y + box.h / 2 >= region.y0 &&
+      box.y - box.h / 2 <= region.y1);
   const groups = [];
   const cards = [];
   for (const box of layout.boxes.values()) {
+    if (!meets(box)) continue;
     if (box.key[0] === "g") (box.expanded ? groups : cards).push(box);
     else cards.push(box);
   }
@@ -21,13 +30,45 @@ export function drawView(data, layout, options) {
   const out = ['<g class="layer-groups">'];
   for (const box of groups) out.push(expandedGroup(data, box));
   out.push('</g><g class="layer-edges">');
-  for (const e of layout.edges)
+  for (const e of layout.edges) {
+    if (region && !meets(pointsBox(e.points))) continue;
     out.push(`<path class="e" data-key="${esc(e.key)}" d="${edgePath(e.points)}"/>`);
+  }
   out.push('</g><g class="layer-vertices">');
-  for (const box of cards)
-    out.push(box.key[0] === "g" ? collapsedGroup(data, box) : vertex(data, box, options));
+  for (const box of cards) {
+    if (box.key[0] === "g") out.push(collapsedGroup(data, box));
+    else out.push(options.lite ? liteVertex(data, box) : vertex(data, box, options));
+  }
   out.push("</g>");
   return out.join("");
+}
+
+function pointsBox(points) {
+  let [x0, y0] = points[0];
+  let [x1, y1] = points[0];
+  for (const [x, y] of points) {
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  return { x: (x0 + x1) / 2, y: (y0 + y1) / 2, w: x1 - x0, h: y1 - y0 };
+}
+
+/** A box without text or icon: all a far zoom can show, at a fraction of the cost. */
+function liteVertex(data, box) {
+  const v = data.vertices[+box.key.slice(1)];
+  const status = v.run ? ` st-${esc(v.run.status)}` : "";
+  const left = r(-box.w / 2);
+  const top = r(-box.h / 2);
+  return (
+    `<g class="v v-${v.kind}${status}" data-key="${box.key}" data-kind="${v.kind}" data-id="${esc(v.id)}" transform="translate(${r(box.x)},${r(box.y)})">` +
+    `<rect class="body" x="${left}" y="${top}" width="${r(box.w)}" height="${box.h}" rx="${v.kind === "node" ? 9 : box.h / 2}"/>` +
+    (v.kind === "node"
+      ? `<rect class="accent" x="${left}" y="${top}" width="5" height="${box.h}" rx="2.5"/>`
+      : "") +
+    "</g>"
+  );
 }
 
 function vertex(data, box, options) {

@@ -28,9 +28,17 @@ const adj = adjacency(data);
 const svg = $("canvas");
 const layer = $("viewport");
 svg.querySelector("defs").innerHTML = ICONS;
+const FAR = 0.42;
+// Beyond this many boxes, a far view draws boxes only, and a near view only what is
+// around the screen (redrawn as the view moves): a few thousand full boxes are slow to paint.
+const BIG = 1500;
+let drawn = { lite: false, region: null };
+let redrawTimer = 0;
 const viewport = createViewport(svg, layer, (k) => {
-  svg.classList.toggle("far", k < 0.42);
+  svg.classList.toggle("far", k < FAR);
   $("zoom-level").textContent = `${Math.round(k * 100)}%`;
+  clearTimeout(redrawTimer);
+  if (layout && layout.boxes.size >= BIG) redrawTimer = setTimeout(redrawIfNeeded, 120);
 });
 /** @type {import("../model/types.ts").ViewLayout} */
 let layout;
@@ -41,11 +49,44 @@ const timings = { layoutMs: 0, drawMs: 0, domMs: 0 };
 function render() {
   const t = performance.now();
   layout = layoutView(dagre, data, state, cache);
+  timings.layoutMs = performance.now() - t;
+  draw();
+}
+
+/** What to draw for the current view: everything, boxes only, or the region around the screen. */
+function wantedDrawing() {
+  if (layout.boxes.size < BIG) return { lite: false, region: null };
+  if (viewport.k < FAR) return { lite: true, region: null };
+  const v = viewport.visibleRect();
+  const mx = (v.x1 - v.x0) * 0.6;
+  const my = (v.y1 - v.y0) * 0.6;
+  return { lite: false, region: { x0: v.x0 - mx, y0: v.y0 - my, x1: v.x1 + mx, y1: v.y1 + my } };
+}
+
+function redrawIfNeeded() {
+  const want = wantedDrawing();
+  const v = viewport.visibleRect();
+  const covered =
+    drawn.region === null ||
+    (v.x0 >= drawn.region.x0 &&
+      v.x1 <= drawn.region.x1 &&
+      v.y0 >= drawn.region.y0 &&
+      v.y1 <= drawn.region.y1);
+  if (
+    want.lite !== drawn.lite ||
+    (!want.lite && !covered) ||
+    (want.region === null) !== (drawn.region === null)
+  )
+    draw();
+}
+
+function draw() {
   const t1 = performance.now();
-  const markup = drawView(data, layout, view);
+  drawn = wantedDrawing();
+  const markup = drawView(data, layout, { ...view, ...drawn });
   const t2 = performance.now();
   layer.innerHTML = markup;
-  Object.assign(timings, { layoutMs: t1 - t, drawMs: t2 - t1, domMs: performance.now() - t2 });
+  Object.assign(timings, { drawMs: t2 - t1, domMs: performance.now() - t2 });
   elements = new Map();
   for (const el of layer.querySelectorAll("[data-key]")) elements.set(el.dataset.key, el);
   svg.classList.toggle("small", layout.boxes.size < 400);
@@ -348,8 +389,11 @@ $("stats").textContent = statsText(data);
 $("run-summary").innerHTML = runSummaryHtml(data.run);
 $("legend").innerHTML = `<h3>Legend</h3>${legendHtml(data)}`;
 const t1 = performance.now();
-render();
+// First view: lay out, fit, then draw what that zoom needs (boxes only on big pages).
+layout = layoutView(dagre, data, state, cache);
+timings.layoutMs = performance.now() - t1;
 fit(false);
+draw();
 const t2 = performance.now();
 // Ready once the first frame with the drawing has been painted.
 requestAnimationFrame(() =>

@@ -89,6 +89,11 @@ export function createViewport(svg, layer, onZoom) {
     get k() {
       return k;
     },
+    /** The part of the drawing on screen, in drawing coordinates. */
+    visibleRect() {
+      const rect = svg.getBoundingClientRect();
+      return { x0: -tx / k, y0: -ty / k, x1: (rect.width - tx) / k, y1: (rect.height - ty) / k };
+    },
     zoomBy(factor) {
       const rect = svg.getBoundingClientRect();
       zoomAt(factor, rect.width / 2, rect.height / 2);
