@@ -8,7 +8,8 @@ import { join } from "node:path";
 const root = join(import.meta.dirname, "..");
 const project = join(root, "examples", "spaceflights");
 const bin = join(root, "packages", "cli", "bin", "pipewright.js");
-const bold = (s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[22m` : s);
+const bold = (s: string) =>
+  process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[22m` : s;
 
 function step(title: string, args: string[]): void {
   process.stdout.write(`\n${bold(`▶ ${title}`)}\n$ pipewright ${args.join(" ")}\n`);
@@ -27,17 +28,52 @@ for (const dir of readdirSync(join(project, "data"))) {
 const out = (file: string) => join(root, "out", file);
 
 step("The project: pipelines, nodes, datasets", ["ls", "--pipeline", "__default__"]);
-step("Compile to a local plan", ["compile", "--target", "local", "--out", out("spaceflights.plan.json")]);
+step("Compile to a local plan", [
+  "compile",
+  "--target",
+  "local",
+  "--out",
+  out("spaceflights.plan.json"),
+]);
 // --group memory: nodes joined by in-memory datasets share one pod/task.
-step("Compile to an Argo Workflow", ["compile", "--target", "argo", "--group", "memory", "--out", out("spaceflights.argo.yaml")]);
-step("Compile to an Airflow 3 DAG", ["compile", "--target", "airflow", "--group", "memory", "--out", out("spaceflights_dag.py")]);
+step("Compile to an Argo Workflow", [
+  "compile",
+  "--target",
+  "argo",
+  "--group",
+  "memory",
+  "--out",
+  out("spaceflights.argo.yaml"),
+]);
+step("Compile to an Airflow 3 DAG", [
+  "compile",
+  "--target",
+  "airflow",
+  "--group",
+  "memory",
+  "--out",
+  out("spaceflights_dag.py"),
+]);
 step("Draw it", ["viz", "--out", out("spaceflights.html")]);
 step("Run locally", ["run"]);
 step("Run again: everything is cached", ["run"]);
-step("Change a param: which nodes would run, and why", ["status", "--params", "candidate.model_options.test_size=0.25"]);
-step("Run with the new param: only the affected nodes run", ["run", "--params", "candidate.model_options.test_size=0.25"]);
+step("Change a param: which nodes would run, and why", [
+  "status",
+  "--params",
+  "candidate.model_options.test_size=0.25",
+]);
+step("Run with the new param: only the affected nodes run", [
+  "run",
+  "--params",
+  "candidate.model_options.test_size=0.25",
+]);
 step("The recorded runs", ["runs", "ls"]);
-step("Compare the last two runs: params, metrics, cache hits, durations", ["runs", "diff", "latest~1", "latest"]);
+step("Compare the last two runs: params, metrics, cache hits, durations", [
+  "runs",
+  "diff",
+  "latest~1",
+  "latest",
+]);
 
 process.stdout.write(`
 ${bold("Where to look")}

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
 import { PlanSchema } from "@pipewright/core";
+import { describe, expect, test } from "vitest";
 
 const root = join(import.meta.dirname, "..");
 
@@ -15,8 +15,13 @@ describe("docs/plan.md", () => {
     expect(PlanSchema.safeParse(JSON.parse(example!)).success).toBe(true);
   });
 
+  // UPDATE_GOLDEN=1 rewrites the example after a deliberate change.
   test("its example is what scripts/plan-example.ts prints today", () => {
-    const printed = execFileSync(process.execPath, ["--import", "tsx", "scripts/plan-example.ts"], { cwd: root, encoding: "utf8" });
-    expect(example).toBe(printed);
+    const printed = execFileSync(process.execPath, ["--import", "tsx", "scripts/plan-example.ts"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    if (process.env.UPDATE_GOLDEN) writeFileSync(join(root, "docs/plan.md"), doc.replace(example!, printed));
+    else expect(example).toBe(printed);
   });
 });

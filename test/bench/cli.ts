@@ -39,9 +39,16 @@ export async function bench(): Promise<BenchSection> {
     rows: [
       { name: "`node -e 0` (the floor)", value: fmtMs(bare) },
       { name: "`pipewright --version`", value: fmtMs(node) },
-      { name: "`pipewright ls` (all 3 pipelines)", value: fmtMs(ls), target: "≤ 500 ms", peer: "Kedro: 6–24 s (kedro#3033, kedro#1476)" },
+      {
+        name: "`pipewright ls` (all 3 pipelines)",
+        value: fmtMs(ls),
+        target: "≤ 500 ms",
+        peer: "Kedro: 6–24 s (kedro#3033, kedro#1476)",
+      },
       { name: "`pipewright ls --pipeline data_processing` (loads one)", value: fmtMs(lsOne) },
     ],
-    notes: ["Median of 7 fresh processes after one warm-up (tsx's transform cache warm, as on a developer's machine)."],
+    notes: [
+      "Median of 7 fresh processes after one warm-up (tsx's transform cache warm, as on a developer's machine).",
+    ],
   };
 }

@@ -2,7 +2,15 @@
 // the previous layer. Kedro 1.5 on the same machine and DAG: ~300 ms to build and validate
 // 10k nodes, ~130 ms for each of from_nodes / to_nodes.
 import { z } from "zod";
-import { type Dataset, compile, dataset, node, type Node, pipeline, type Pipeline } from "../../packages/core/src/index.ts";
+import {
+  compile,
+  type Dataset,
+  dataset,
+  type Node,
+  node,
+  type Pipeline,
+  pipeline,
+} from "../../packages/core/src/index.ts";
 import { type BenchSection, fmtMs, timeMs } from "./types.ts";
 
 const WIDTH = 100;
@@ -11,14 +19,23 @@ const step = ({ a, b }: { a: { v: number }[]; b: { v: number }[] }) => ({ out: [
 
 export function layered(count: number): Pipeline {
   const layers = Math.ceil(count / WIDTH);
-  let previous: Dataset<{ v: number }[]>[] = Array.from({ length: WIDTH }, (_, i) => dataset(`source_${i}`, schema));
+  let previous: Dataset<{ v: number }[]>[] = Array.from({ length: WIDTH }, (_, i) =>
+    dataset(`source_${i}`, schema),
+  );
   const nodes: Node[] = [];
   for (let l = 0; l < layers; l++) {
     const current: Dataset<{ v: number }[]>[] = [];
     for (let i = 0; i < WIDTH && nodes.length < count; i++) {
       const out = dataset(`d_${l}_${i}`, schema);
       current.push(out);
-      nodes.push(node({ name: `n_${l}_${i}`, inputs: { a: previous[i]!, b: previous[(i + 1) % WIDTH]! }, outputs: { out }, run: step }));
+      nodes.push(
+        node({
+          name: `n_${l}_${i}`,
+          inputs: { a: previous[i]!, b: previous[(i + 1) % WIDTH]! },
+          outputs: { out },
+          run: step,
+        }),
+      );
     }
     previous = current;
   }
@@ -40,8 +57,18 @@ export async function bench(): Promise<BenchSection> {
     const from = await timeMs(() => p.from([middle]), runs);
     const to = await timeMs(() => p.to([middle]), runs);
     rows.push({ name: `${label}: declare`, value: fmtMs(declare) });
-    rows.push({ name: `${label}: compile`, value: fmtMs(compiled), target: count === 10_000 ? "< 100 ms" : "", peer: count === 10_000 ? "Kedro 1.5: ~300 ms" : "" });
-    rows.push({ name: `${label}: .from() / .to()`, value: `${fmtMs(from)} / ${fmtMs(to)}`, target: count === 10_000 ? "< 15 ms" : "", peer: count === 10_000 ? "Kedro 1.5: ~130 ms each" : "" });
+    rows.push({
+      name: `${label}: compile`,
+      value: fmtMs(compiled),
+      target: count === 10_000 ? "< 100 ms" : "",
+      peer: count === 10_000 ? "Kedro 1.5: ~300 ms" : "",
+    });
+    rows.push({
+      name: `${label}: .from() / .to()`,
+      value: `${fmtMs(from)} / ${fmtMs(to)}`,
+      target: count === 10_000 ? "< 15 ms" : "",
+      peer: count === 10_000 ? "Kedro 1.5: ~130 ms each" : "",
+    });
   }
   const ratio = compileTimes[100_000]! / compileTimes[10_000]!;
   rows.push({ name: "compile 100k / 10k", value: `${ratio.toFixed(1)}×`, target: "≤ 12×" });

@@ -15,8 +15,14 @@ const modules = readdirSync(here)
   .sort();
 
 function table(s: BenchSection): string {
-  const lines = [`## ${s.title}`, "", "| measure | result | target | peer |", "| --- | --- | --- | --- |"];
-  for (const r of s.rows) lines.push(`| ${r.name} | ${r.value} | ${r.target ?? ""} | ${r.peer ?? ""} |`);
+  const lines = [
+    `## ${s.title}`,
+    "",
+    "| measure | result | target | peer |",
+    "| --- | --- | --- | --- |",
+  ];
+  for (const r of s.rows)
+    lines.push(`| ${r.name} | ${r.value} | ${r.target ?? ""} | ${r.peer ?? ""} |`);
   if (s.notes?.length) lines.push("", ...s.notes.map((n) => `- ${n}`));
   return lines.join("\n");
 }
@@ -26,7 +32,9 @@ let failed = false;
 for (const file of modules) {
   process.stderr.write(`bench ${file} ...\n`);
   try {
-    const mod = (await import(pathToFileURL(join(here, file)).href)) as { bench: () => Promise<BenchSection | BenchSection[]> };
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as {
+      bench: () => Promise<BenchSection | BenchSection[]>;
+    };
     const result = await mod.bench();
     for (const s of Array.isArray(result) ? result : [result]) {
       const text = table(s);
@@ -48,5 +56,9 @@ const header = [
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
   "",
 ].join("\n");
-if (only.length === 0) writeFileSync(join(here, "..", "..", "docs", "benchmarks.md"), `${header}\n${sections.join("\n\n")}\n`);
+if (only.length === 0)
+  writeFileSync(
+    join(here, "..", "..", "docs", "benchmarks.md"),
+    `${header}\n${sections.join("\n\n")}\n`,
+  );
 process.exitCode = failed ? 1 : 0;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
 import { PlanSchema } from "@pipewright/core";
+import { describe, expect, test } from "vitest";
 import { cli, makeProject } from "../support/cli.ts";
 import { tinyProject } from "./project.ts";
 
@@ -10,11 +10,14 @@ describe("help and version", () => {
     const dir = tinyProject();
     const top = cli(["--help"], { cwd: dir });
     expect(top.code).toBe(0);
-    for (const c of ["ls", "compile", "run", "run-node", "status", "viz", "diff", "runs", "init"]) expect(top.stdout).toContain(`  ${c} `);
+    for (const c of ["ls", "compile", "run", "run-node", "status", "viz", "diff", "runs", "init"])
+      expect(top.stdout).toContain(`  ${c} `);
     const help = cli(["run", "--help"], { cwd: dir });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--from-nodes <NAME>");
-    expect(cli(["status", "--version"], { cwd: dir }).stdout).toMatch(/^pipewright \d+\.\d+\.\d+\n$/);
+    expect(cli(["status", "--version"], { cwd: dir }).stdout).toMatch(
+      /^pipewright \d+\.\d+\.\d+\n$/,
+    );
     expect(cli(["--version"], { cwd: dir }).stdout).toMatch(/^pipewright \d+\.\d+\.\d+\n$/);
   });
 
@@ -41,13 +44,19 @@ describe("run, status and the cache", () => {
     const second = JSON.parse(cli(["run", "--json"], { cwd: dir }).stdout);
     expect(second.nodes.map((n: { status: string }) => n.status)).toEqual(["cached", "cached"]);
 
-    const status = JSON.parse(cli(["status", "--json", "--params", "stats.scale=3"], { cwd: dir }).stdout);
+    const status = JSON.parse(
+      cli(["status", "--json", "--params", "stats.scale=3"], { cwd: dir }).stdout,
+    );
     expect(status.pipeline).toBe("__default__");
     expect(status.nodes[0]).toMatchObject({ name: "clean_rows", state: "cached" });
     expect(status.nodes[1]).toMatchObject({ name: "summarise", state: "run" });
-    expect(status.nodes[1].causes).toEqual([expect.objectContaining({ kind: "param", name: "stats.scale", old: 2, new: 3 })]);
+    expect(status.nodes[1].causes).toEqual([
+      expect.objectContaining({ kind: "param", name: "stats.scale", old: 2, new: 3 }),
+    ]);
 
-    const third = JSON.parse(cli(["run", "--json", "--params", "stats.scale=3"], { cwd: dir }).stdout);
+    const third = JSON.parse(
+      cli(["run", "--json", "--params", "stats.scale=3"], { cwd: dir }).stdout,
+    );
     expect(third.nodes.map((n: { status: string }) => n.status)).toEqual(["cached", "ran"]);
     expect(JSON.parse(readFileSync(join(dir, "out/stats.json"), "utf8"))).toEqual({ total: 45 });
 
@@ -58,13 +67,25 @@ describe("run, status and the cache", () => {
   test("status explains a first run and a code change by file", () => {
     const dir = tinyProject({ "src/helper.ts": "export const bonus = 0;\n" });
     const pipelineFile = join(dir, "src/pipeline.ts");
-    writeFileSync(pipelineFile, readFileSync(pipelineFile, "utf8").replace('import { z } from "zod";', 'import { z } from "zod";\nimport { bonus } from "./helper.ts";').replace("scale * clean", "bonus + scale * clean"));
+    writeFileSync(
+      pipelineFile,
+      readFileSync(pipelineFile, "utf8")
+        .replace(
+          'import { z } from "zod";',
+          'import { z } from "zod";\nimport { bonus } from "./helper.ts";',
+        )
+        .replace("scale * clean", "bonus + scale * clean"),
+    );
     const before = JSON.parse(cli(["status", "--json"], { cwd: dir }).stdout);
-    expect(before.nodes.every((n: { causes: { kind: string }[] }) => n.causes[0]?.kind === "first-run")).toBe(true);
+    expect(
+      before.nodes.every((n: { causes: { kind: string }[] }) => n.causes[0]?.kind === "first-run"),
+    ).toBe(true);
     expect(cli(["run"], { cwd: dir }).code).toBe(0);
     writeFileSync(join(dir, "src/helper.ts"), "export const bonus = 1;\n");
     const after = JSON.parse(cli(["status", "--json"], { cwd: dir }).stdout);
-    const causes = after.nodes.flatMap((n: { causes: { kind: string; file?: string }[] }) => n.causes);
+    const causes = after.nodes.flatMap(
+      (n: { causes: { kind: string; file?: string }[] }) => n.causes,
+    );
     expect(causes).toContainEqual(expect.objectContaining({ kind: "code", file: "src/helper.ts" }));
   });
 
@@ -83,18 +104,28 @@ describe("compile, diff, runs", () => {
   test("compile --target local writes a valid plan; diff explains a param change", () => {
     const dir = tinyProject();
     expect(cli(["compile", "--out", "a.json"], { cwd: dir }).code).toBe(0);
-    expect(PlanSchema.safeParse(JSON.parse(readFileSync(join(dir, "a.json"), "utf8"))).success).toBe(true);
-    expect(cli(["compile", "--out", "b.json", "--params", "stats.scale=5"], { cwd: dir }).code).toBe(0);
+    expect(
+      PlanSchema.safeParse(JSON.parse(readFileSync(join(dir, "a.json"), "utf8"))).success,
+    ).toBe(true);
+    expect(
+      cli(["compile", "--out", "b.json", "--params", "stats.scale=5"], { cwd: dir }).code,
+    ).toBe(0);
     const d = JSON.parse(cli(["diff", "a.json", "b.json", "--json"], { cwd: dir }).stdout);
     expect(d.added).toEqual([]);
     expect(d.removed).toEqual([]);
     expect(d.invalidated).toEqual(["summarise"]);
-    expect(d.changed[0].causes).toEqual([expect.objectContaining({ kind: "param", old: 2, new: 5 })]);
-    expect(cli(["diff", "a.json", "b.json"], { cwd: dir }).stdout).toContain("~ summarise (cache invalidated)");
+    expect(d.changed[0].causes).toEqual([
+      expect.objectContaining({ kind: "param", old: 2, new: 5 }),
+    ]);
+    expect(cli(["diff", "a.json", "b.json"], { cwd: dir }).stdout).toContain(
+      "~ summarise (cache invalidated)",
+    );
   });
 
   test("compile --json prints a summary with the plan hash", () => {
-    const r = JSON.parse(cli(["compile", "--json", "--out", "p.json"], { cwd: tinyProject() }).stdout);
+    const r = JSON.parse(
+      cli(["compile", "--json", "--out", "p.json"], { cwd: tinyProject() }).stdout,
+    );
     expect(r).toMatchObject({ target: "local", pipeline: "__default__", nodes: 2, out: "p.json" });
     expect(r.planHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -118,11 +149,28 @@ describe("compile, diff, runs", () => {
 describe("run-node", () => {
   test("runs one node and refuses a plan hash from other code", () => {
     const dir = tinyProject();
-    const compiled = JSON.parse(cli(["compile", "--json", "--out", "plan.json"], { cwd: dir }).stdout);
-    const ok = cli(["run-node", "--node", "clean_rows", "--node", "summarise", "--plan-hash", compiled.planHash, "--run-id", "wf-1"], { cwd: dir });
+    const compiled = JSON.parse(
+      cli(["compile", "--json", "--out", "plan.json"], { cwd: dir }).stdout,
+    );
+    const ok = cli(
+      [
+        "run-node",
+        "--node",
+        "clean_rows",
+        "--node",
+        "summarise",
+        "--plan-hash",
+        compiled.planHash,
+        "--run-id",
+        "wf-1",
+      ],
+      { cwd: dir },
+    );
     expect(ok.code).toBe(0);
     expect(existsSync(join(dir, "out/stats.json"))).toBe(true);
-    const bad = cli(["run-node", "--node", "summarise", "--plan-hash", "0".repeat(64)], { cwd: dir });
+    const bad = cli(["run-node", "--node", "summarise", "--plan-hash", "0".repeat(64)], {
+      cwd: dir,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr.split("\n")[0]).toMatch(/PLAN_HASH_MISMATCH/);
   });
@@ -135,12 +183,25 @@ describe("colour and streams", () => {
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain("summarise");
     expect(plain.stdout).not.toContain("\x1b[");
-    expect(cli(["ls", "--pipeline", "__default__"], { cwd: dir, env: { NO_COLOR: "", FORCE_COLOR: "1" } }).stdout).toContain("\x1b[");
+    expect(
+      cli(["ls", "--pipeline", "__default__"], {
+        cwd: dir,
+        env: { NO_COLOR: "", FORCE_COLOR: "1" },
+      }).stdout,
+    ).toContain("\x1b[");
   });
 
   test("ls --json lists pipelines, nodes, namespaces, tags, inputs and outputs", () => {
-    const r = JSON.parse(cli(["ls", "--json", "--pipeline", "__default__"], { cwd: tinyProject() }).stdout);
-    expect(r.pipelines[0].nodes[1]).toEqual({ name: "summarise", namespace: null, tags: [], inputs: ["clean", "params:stats.scale"], outputs: ["stats"] });
+    const r = JSON.parse(
+      cli(["ls", "--json", "--pipeline", "__default__"], { cwd: tinyProject() }).stdout,
+    );
+    expect(r.pipelines[0].nodes[1]).toEqual({
+      name: "summarise",
+      namespace: null,
+      tags: [],
+      inputs: ["clean", "params:stats.scale"],
+      outputs: ["stats"],
+    });
   });
 });
 
@@ -152,7 +213,10 @@ describe("init", () => {
     const dir = join(parent, "fresh");
     const run = cli(["run"], { cwd: dir });
     expect(run.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, "data/02_output/summary.json"), "utf8"))).toEqual({ count: 3, mean: 11.75 / 3 });
+    expect(JSON.parse(readFileSync(join(dir, "data/02_output/summary.json"), "utf8"))).toEqual({
+      count: 3,
+      mean: 11.75 / 3,
+    });
     expect(cli(["init", "fresh"], { cwd: parent }).code).toBe(2);
   });
 });

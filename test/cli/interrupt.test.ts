@@ -10,7 +10,8 @@ const project = () =>
     "pipewright.config.ts": `import { defineConfig } from "pipewright";
 export default defineConfig({ pipelines: { __default__: () => import("./src/p.ts").then((m) => m.p) } });
 `,
-    "conf/catalog.yaml": "first:\n  type: json\n  path: out/first.json\nslow:\n  type: json\n  path: out/slow.json\n",
+    "conf/catalog.yaml":
+      "first:\n  type: json\n  path: out/first.json\nslow:\n  type: json\n  path: out/slow.json\n",
     "src/p.ts": `import { z } from "zod";
 import { dataset, node, pipeline } from "@pipewright/core";
 const first = dataset("first", z.number());
@@ -28,13 +29,17 @@ export const p = pipeline([
 describe("Ctrl-C", () => {
   test("stops the run, exits 130, leaves no partial output and records the run as interrupted", async () => {
     const dir = project();
-    const child = spawn(process.execPath, [BIN, "run"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", CI: "true" } });
+    const child = spawn(process.execPath, [BIN, "run"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", CI: "true" },
+    });
     let stderr = "";
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on("data", (chunk: Buffer) => {
         stderr += chunk.toString();
         // "first" has finished, so "slow" is running now.
-        if (stderr.includes("✓ first ran") && !child.killed) setTimeout(() => child.kill("SIGINT"), 300);
+        if (stderr.includes("✓ first ran") && !child.killed)
+          setTimeout(() => child.kill("SIGINT"), 300);
       });
       child.on("exit", (c) => resolve(c));
     });

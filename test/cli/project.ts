@@ -12,7 +12,8 @@ export default defineConfig({
   },
 });
 `,
-    "conf/catalog.yaml": "raw:\n  type: csv\n  path: data/raw.csv\nstats:\n  type: json\n  path: out/stats.json\n",
+    "conf/catalog.yaml":
+      "raw:\n  type: csv\n  path: data/raw.csv\nstats:\n  type: json\n  path: out/stats.json\n",
     "conf/params.yaml": "stats:\n  scale: 2\n",
     "data/raw.csv": "id,value\n1,10\n2,-3\n3,5\n",
     "src/pipeline.ts": `import { z } from "zod";

@@ -12,7 +12,10 @@ export interface CliResult {
 }
 
 /** Runs the real `pipewright` binary as a child process, with colour off unless asked. */
-export function cli(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): CliResult {
+export function cli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     encoding: "utf8",

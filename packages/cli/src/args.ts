@@ -30,7 +30,11 @@ export const GLOBAL_OPTIONS: Record<string, OptionDef> = {
   help: { type: "boolean", short: "h", description: "Show help for the command." },
   version: { type: "boolean", short: "v", description: "Print the version." },
   verbose: { type: "boolean", description: "Print stack traces and debug detail on errors." },
-  cwd: { type: "string", value: "DIR", description: "Run as if started in DIR (where pipewright.config.ts is looked up)." },
+  cwd: {
+    type: "string",
+    value: "DIR",
+    description: "Run as if started in DIR (where pipewright.config.ts is looked up).",
+  },
 };
 
 export interface Parsed {
@@ -50,7 +54,10 @@ export function parseCommand(def: CommandDef, argv: readonly string[]): Parsed {
     parsed = parseArgs({
       args: [...argv],
       options: Object.fromEntries(
-        Object.entries(options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false, ...(o.short && { short: o.short }) }]),
+        Object.entries(options).map(([name, o]) => [
+          name,
+          { type: o.type, multiple: o.multiple ?? false, ...(o.short && { short: o.short }) },
+        ]),
       ),
       allowPositionals: true,
       allowNegative: true,
@@ -62,16 +69,22 @@ export function parseCommand(def: CommandDef, argv: readonly string[]): Parsed {
   const values = parsed.values as Parsed["values"];
   for (const [name, o] of Object.entries(options)) {
     const v = values[name];
-    if (o.multiple && o.commas !== false && Array.isArray(v)) values[name] = v.flatMap((s) => s.split(",")).filter((s) => s !== "");
+    if (o.multiple && o.commas !== false && Array.isArray(v))
+      values[name] = v.flatMap((s) => s.split(",")).filter((s) => s !== "");
     if (o.choices && typeof v === "string" && !o.choices.includes(v)) {
-      throw new UsageError(`--${name} must be one of ${o.choices.join(", ")}, got "${v}".${hint(v, o.choices)}`, def.name);
+      throw new UsageError(
+        `--${name} must be one of ${o.choices.join(", ")}, got "${v}".${hint(v, o.choices)}`,
+        def.name,
+      );
     }
   }
   const { min, max } = def.positionals ?? { min: 0, max: 0 };
   if (!values.help && (parsed.positionals.length < min || parsed.positionals.length > max)) {
     const got = parsed.positionals.length;
     throw new UsageError(
-      got > max ? `unexpected argument "${parsed.positionals[max]}". Usage: ${def.usage}` : `missing argument. Usage: ${def.usage}`,
+      got > max
+        ? `unexpected argument "${parsed.positionals[max]}". Usage: ${def.usage}`
+        : `missing argument. Usage: ${def.usage}`,
       def.name,
     );
   }
@@ -83,7 +96,10 @@ function hint(value: string, candidates: Iterable<string>): string {
   return c === undefined ? "" : ` Did you mean "${c}"?`;
 }
 
-function explainParseError(error: Error & { code?: string }, options: Record<string, OptionDef>): string {
+function explainParseError(
+  error: Error & { code?: string },
+  options: Record<string, OptionDef>,
+): string {
   const m = /'(-{1,2}[^' ]+)/.exec(error.message);
   const flag = m?.[1] ?? "";
   if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
@@ -103,7 +119,10 @@ export function renderHelp(def: CommandDef): string {
   const all = { ...def.options, ...GLOBAL_OPTIONS };
   const labels = Object.entries(all).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${o.type === "string" ? ` <${o.value ?? "value"}>` : ""}`;
-    return [flag, `${o.description}${o.multiple ? (o.commas === false ? " Repeatable." : " Repeatable; comma-separated values allowed.") : ""}`] as const;
+    return [
+      flag,
+      `${o.description}${o.multiple ? (o.commas === false ? " Repeatable." : " Repeatable; comma-separated values allowed.") : ""}`,
+    ] as const;
   });
   const width = Math.max(...labels.map(([f]) => f.length)) + 2;
   for (const [flag, text] of labels) lines.push(`  ${flag.padEnd(width)}${text}`);

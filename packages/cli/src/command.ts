@@ -9,22 +9,60 @@ export interface Command extends CommandDef {
 /** The filter options shared by run and status, as DESIGN.md names them. */
 export const FILTER_OPTIONS = {
   nodes: { type: "string", multiple: true, value: "NAME", description: "Only these nodes." },
-  "from-nodes": { type: "string", multiple: true, value: "NAME", description: "These nodes and everything downstream." },
-  "to-nodes": { type: "string", multiple: true, value: "NAME", description: "These nodes and everything upstream." },
-  "from-inputs": { type: "string", multiple: true, value: "DATASET", description: "Nodes reading these datasets, and everything downstream." },
-  "to-outputs": { type: "string", multiple: true, value: "DATASET", description: "Nodes needed to produce these datasets." },
-  tags: { type: "string", multiple: true, value: "TAG", description: "Only nodes with any of these tags." },
+  "from-nodes": {
+    type: "string",
+    multiple: true,
+    value: "NAME",
+    description: "These nodes and everything downstream.",
+  },
+  "to-nodes": {
+    type: "string",
+    multiple: true,
+    value: "NAME",
+    description: "These nodes and everything upstream.",
+  },
+  "from-inputs": {
+    type: "string",
+    multiple: true,
+    value: "DATASET",
+    description: "Nodes reading these datasets, and everything downstream.",
+  },
+  "to-outputs": {
+    type: "string",
+    multiple: true,
+    value: "DATASET",
+    description: "Nodes needed to produce these datasets.",
+  },
+  tags: {
+    type: "string",
+    multiple: true,
+    value: "TAG",
+    description: "Only nodes with any of these tags.",
+  },
 } as const;
 
 export const PIPELINE_OPTION = {
-  pipeline: { type: "string", short: "p", value: "NAME", description: "The pipeline (default: the project's default pipeline)." },
+  pipeline: {
+    type: "string",
+    short: "p",
+    value: "NAME",
+    description: "The pipeline (default: the project's default pipeline).",
+  },
 } as const;
 
 export const PARAMS_OPTION = {
-  params: { type: "string", multiple: true, commas: false, value: "KEY=VALUE", description: "Override a param, e.g. --params model.alpha=0.1 (values are YAML)." },
+  params: {
+    type: "string",
+    multiple: true,
+    commas: false,
+    value: "KEY=VALUE",
+    description: "Override a param, e.g. --params model.alpha=0.1 (values are YAML).",
+  },
 } as const;
 
-export const JSON_OPTION = { json: { type: "boolean", description: "Print machine-readable JSON on stdout." } } as const;
+export const JSON_OPTION = {
+  json: { type: "boolean", description: "Print machine-readable JSON on stdout." },
+} as const;
 
 type Values = Parsed["values"];
 const list = (v: Values[string]) => (Array.isArray(v) && v.length > 0 ? v : undefined);
@@ -43,4 +81,5 @@ export function filterFrom(values: Values) {
 }
 
 export const strings = (v: Values[string]): string[] => (Array.isArray(v) ? v : []);
-export const str = (v: Values[string]): string | undefined => (typeof v === "string" ? v : undefined);
+export const str = (v: Values[string]): string | undefined =>
+  typeof v === "string" ? v : undefined;

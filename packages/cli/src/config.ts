@@ -1,7 +1,10 @@
 import type { Pipeline } from "@pipewright/core";
 
 /** A pipeline factory: called only when that pipeline is used, so unused ones cost nothing to load. */
-export type PipelineFactory = () => Pipeline | { default: Pipeline } | Promise<Pipeline | { default: Pipeline }>;
+export type PipelineFactory = () =>
+  | Pipeline
+  | { default: Pipeline }
+  | Promise<Pipeline | { default: Pipeline }>;
 
 /** Options for `pipewright compile --target argo`; see @pipewright/argo's ArgoOptions. */
 export type ArgoTarget = Record<string, unknown> & { image?: string };

@@ -1,1 +1,7 @@
-export { type AirflowTarget, type ArgoTarget, defineConfig, type PipelineFactory, type PipewrightConfig } from "./config.ts";
+export {
+  type AirflowTarget,
+  type ArgoTarget,
+  defineConfig,
+  type PipelineFactory,
+  type PipewrightConfig,
+} from "./config.ts";

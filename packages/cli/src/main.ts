@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { CompileError, PipewrightError, closest } from "@pipewright/core";
+import { CompileError, closest, PipewrightError } from "@pipewright/core";
 import { parseCommand, renderHelp } from "./args.ts";
 import type { Command } from "./command.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { diff } from "./commands/diff.ts";
 import { init } from "./commands/init.ts";
 import { ls } from "./commands/ls.ts";
-import { runNode } from "./commands/run-node.ts";
 import { run } from "./commands/run.ts";
+import { runNode } from "./commands/run-node.ts";
 import { runs } from "./commands/runs.ts";
 import { status } from "./commands/status.ts";
 import { viz } from "./commands/viz.ts";
@@ -16,9 +16,23 @@ import { USAGE_CODES, UsageError } from "./errors.ts";
 import { type Io, processIo } from "./output.ts";
 
 /** Every command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [ls, compileCommand, run, runNode, status, viz, diff, runs, init];
+export const COMMANDS: readonly Command[] = [
+  ls,
+  compileCommand,
+  run,
+  runNode,
+  status,
+  viz,
+  diff,
+  runs,
+  init,
+];
 
-export const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+export const VERSION = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -44,8 +58,12 @@ function report(error: unknown, io: Io, verbose: boolean): number {
       io.err(`${c.red("error")} ${error.issues.length} problems:\n`);
       for (const i of error.issues) io.err(`  ${c.dim(`[${i.code}]`)} ${i.message}\n`);
     } else io.err(`${c.red("error")} ${c.dim(`[${error.code}]`)} ${error.message}\n`);
-    if (error instanceof UsageError && error.command) io.err(c.dim(`Run \`pipewright ${error.command} --help\` for usage.\n`));
-    if (verbose) io.err(`${error.stack}\n${error.cause instanceof Error ? `cause: ${error.cause.stack}\n` : ""}`);
+    if (error instanceof UsageError && error.command)
+      io.err(c.dim(`Run \`pipewright ${error.command} --help\` for usage.\n`));
+    if (verbose)
+      io.err(
+        `${error.stack}\n${error.cause instanceof Error ? `cause: ${error.cause.stack}\n` : ""}`,
+      );
     return USAGE_CODES.has(error.code) ? 2 : 1;
   }
   const e = error as Error;
@@ -59,7 +77,10 @@ function report(error: unknown, io: Io, verbose: boolean): number {
  * Runs the CLI with `argv` (without node and script) and returns the exit code:
  * 0 success, 1 failure, 2 usage error, 130 interrupted.
  */
-export async function main(argv: readonly string[], io: Io = processIo(process.cwd())): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = processIo(process.cwd()),
+): Promise<number> {
   const verbose = argv.includes("--verbose");
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
@@ -73,8 +94,13 @@ export async function main(argv: readonly string[], io: Io = processIo(process.c
   const command = COMMANDS.find((c) => c.name === name);
   try {
     if (!command) {
-      const near = closest(name, COMMANDS.map((c) => c.name));
-      throw new UsageError(`unknown command "${name}".${near ? ` Did you mean "${near}"?` : ""} Run \`pipewright --help\` for the list.`);
+      const near = closest(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
+      throw new UsageError(
+        `unknown command "${name}".${near ? ` Did you mean "${near}"?` : ""} Run \`pipewright --help\` for the list.`,
+      );
     }
     const args = parseCommand(command, rest);
     if (args.values.help) {

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { closest } from "@pipewright/core";
+import { closest, ErrorCode, PipewrightError } from "@pipewright/core";
 import YAML from "yaml";
-import { ErrorCode, PipewrightError } from "@pipewright/core";
 import { UsageError } from "./errors.ts";
 
 /** Reads conf/params.yaml (or another file); a missing file is an empty set of params. */
@@ -21,7 +20,10 @@ export function readParamsFile(file: string, root: string): Record<string, unkno
   }
   const value = doc.toJS() ?? {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new PipewrightError(ErrorCode.INVALID_PARAM, `${where}: must be a mapping of param names to values.`);
+    throw new PipewrightError(
+      ErrorCode.INVALID_PARAM,
+      `${where}: must be a mapping of param names to values.`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -31,7 +33,8 @@ export function parseOverride(text: string): [string, unknown] {
   const eq = text.indexOf("=");
   if (eq <= 0) throw new UsageError(`--params expects key.path=value, got "${text}".`);
   const path = text.slice(0, eq).trim();
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path)) throw new UsageError(`--params: "${path}" is not a valid key path (use a.b.c).`);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path))
+    throw new UsageError(`--params: "${path}" is not a valid key path (use a.b.c).`);
   const raw = text.slice(eq + 1);
   try {
     return [path, raw === "" ? "" : YAML.parse(raw)];
@@ -42,8 +45,12 @@ export function parseOverride(text: string): [string, unknown] {
 
 /** Every dotted path to a leaf of a params object. */
 function leafPaths(value: unknown, prefix = ""): string[] {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return prefix ? [prefix] : [];
-  return Object.entries(value).flatMap(([k, v]) => [...(prefix ? [prefix] : []), ...leafPaths(v, prefix ? `${prefix}.${k}` : k)]);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return prefix ? [prefix] : [];
+  return Object.entries(value).flatMap(([k, v]) => [
+    ...(prefix ? [prefix] : []),
+    ...leafPaths(v, prefix ? `${prefix}.${k}` : k),
+  ]);
 }
 
 /**
@@ -51,7 +58,11 @@ function leafPaths(value: unknown, prefix = ""): string[] {
  * or a param the pipeline reads (`known`): a typo is a usage error with a suggestion,
  * rather than a silently ignored value.
  */
-export function applyOverrides(params: Record<string, unknown>, overrides: readonly string[], known: readonly string[]): Record<string, unknown> {
+export function applyOverrides(
+  params: Record<string, unknown>,
+  overrides: readonly string[],
+  known: readonly string[],
+): Record<string, unknown> {
   const result = structuredClone(params);
   const valid = new Set([...leafPaths(params), ...known]);
   for (const text of overrides) {
@@ -59,7 +70,9 @@ export function applyOverrides(params: Record<string, unknown>, overrides: reado
     const isKnown = valid.has(path) || known.some((k) => path.startsWith(`${k}.`));
     if (!isKnown) {
       const c = closest(path, valid);
-      throw new UsageError(`--params ${path}: no such param.${c ? ` Did you mean "${c}"?` : ""} Params read by this pipeline: ${known.join(", ") || "(none)"}.`);
+      throw new UsageError(
+        `--params ${path}: no such param.${c ? ` Did you mean "${c}"?` : ""} Params read by this pipeline: ${known.join(", ") || "(none)"}.`,
+      );
     }
     const parts = path.split(".");
     let node: Record<string, unknown> = result;

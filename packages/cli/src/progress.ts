@@ -19,7 +19,6 @@ export class Progress {
   private readonly running = new Set<string>();
   private done = 0;
   private cached = 0;
-  private failed = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -39,9 +38,14 @@ export class Progress {
       this.running.delete(node);
       this.done++;
       if (kind === "cached") this.cached++;
-      if (kind === "failed") this.failed++;
-      const mark = { cached: c.blue("●"), done: c.green("✓"), failed: c.red("✗"), skipped: c.dim("-") }[kind];
-      const time = e.durationMs !== undefined && kind !== "skipped" ? c.dim(` ${duration(e.durationMs)}`) : "";
+      const mark = {
+        cached: c.blue("●"),
+        done: c.green("✓"),
+        failed: c.red("✗"),
+        skipped: c.dim("-"),
+      }[kind];
+      const time =
+        e.durationMs !== undefined && kind !== "skipped" ? c.dim(` ${duration(e.durationMs)}`) : "";
       const label = kind === "done" ? "ran" : kind;
       this.line(`${mark} ${node} ${c.dim(label)}${time}`);
     } else if (kind === "retry") {
@@ -63,7 +67,8 @@ export class Progress {
     if (!this.io.interactive) return;
     const c = this.io.colours;
     const running = [...this.running];
-    const names = running.slice(0, 3).join(", ") + (running.length > 3 ? ` +${running.length - 3}` : "");
+    const names =
+      running.slice(0, 3).join(", ") + (running.length > 3 ? ` +${running.length - 3}` : "");
     this.clear();
     this.io.err(
       `${c.bold(`${this.done}/${this.total}`)} nodes · ${this.cached} cached · ${running.length} running${names ? ` (${names})` : ""} · ${duration(Date.now() - this.started)}`,

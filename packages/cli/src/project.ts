@@ -1,12 +1,26 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type CompileOptions, ErrorCode, type FilterOptions, type Pipeline, type Plan, PipewrightError, compile, didYouMean } from "@pipewright/core";
+import {
+  type CompileOptions,
+  compile,
+  didYouMean,
+  ErrorCode,
+  type FilterOptions,
+  type Pipeline,
+  PipewrightError,
+  type Plan,
+} from "@pipewright/core";
 import type { Catalog, Credentials, DataStore } from "@pipewright/io";
 import type { PipewrightConfig } from "./config.ts";
 import { applyOverrides, readParamsFile } from "./params.ts";
 
-const CONFIG_NAMES = ["pipewright.config.ts", "pipewright.config.mts", "pipewright.config.js", "pipewright.config.mjs"];
+const CONFIG_NAMES = [
+  "pipewright.config.ts",
+  "pipewright.config.mts",
+  "pipewright.config.js",
+  "pipewright.config.mjs",
+];
 
 /** A loaded project: its config, and lazy access to pipelines, catalog and params. */
 export interface Project {
@@ -34,7 +48,12 @@ function userFrame(error: unknown, root: string): string {
     const m = /((?:file:\/\/)?\/[^():]+):(\d+):\d+/.exec(line);
     if (!m) continue;
     const file = m[1]!.replace(/^file:\/\//, "");
-    if (file.includes("/node_modules/") || file.includes("/packages/cli/") || !file.startsWith(root)) continue;
+    if (
+      file.includes("/node_modules/") ||
+      file.includes("/packages/cli/") ||
+      !file.startsWith(root)
+    )
+      continue;
     return ` (at ${relative(root, file)}:${m[2]})`;
   }
   return "";
@@ -61,15 +80,29 @@ export async function loadProject(cwd: string): Promise<Project> {
       { cause: error },
     );
   }
-  if (!config || typeof config !== "object" || typeof config.pipelines !== "object" || config.pipelines === null) {
+  if (
+    !config ||
+    typeof config !== "object" ||
+    typeof config.pipelines !== "object" ||
+    config.pipelines === null
+  ) {
     throw new PipewrightError(
       ErrorCode.CONFIG_FAILED,
       `${basename(configFile)} must \`export default defineConfig({ pipelines: { name: () => ... } })\`.`,
     );
   }
   const pipelineNames = Object.keys(config.pipelines);
-  const defaultPipeline = config.defaultPipeline ?? (pipelineNames.includes("__default__") ? "__default__" : pipelineNames[0]!);
-  return { root, configFile, config, name: config.name ?? basename(root), pipelineNames, defaultPipeline };
+  const defaultPipeline =
+    config.defaultPipeline ??
+    (pipelineNames.includes("__default__") ? "__default__" : pipelineNames[0]!);
+  return {
+    root,
+    configFile,
+    config,
+    name: config.name ?? basename(root),
+    pipelineNames,
+    defaultPipeline,
+  };
 }
 
 /** The pipeline name to use: the given one (checked) or the project's default. */
@@ -99,7 +132,10 @@ export async function loadPipeline(project: Project, name: string): Promise<Pipe
   }
   const p = (result as { default?: unknown })?.default ?? result;
   if (!p || (p as { type?: string }).type !== "pipeline") {
-    throw new PipewrightError(ErrorCode.CONFIG_FAILED, `pipeline "${name}" in ${basename(project.configFile)} must return a pipeline (from pipeline([...])).`);
+    throw new PipewrightError(
+      ErrorCode.CONFIG_FAILED,
+      `pipeline "${name}" in ${basename(project.configFile)} must return a pipeline (from pipeline([...])).`,
+    );
   }
   return p as Pipeline;
 }
@@ -107,14 +143,21 @@ export async function loadPipeline(project: Project, name: string): Promise<Pipe
 /** conf/credentials.yaml (or config.credentials); a missing file means "from the environment". */
 export async function loadProjectCredentials(project: Project): Promise<Credentials> {
   const { loadCredentials } = await import("@pipewright/io");
-  return loadCredentials(join(project.root, project.config.credentials ?? "conf/credentials.yaml"), process.env, project.root);
+  return loadCredentials(
+    join(project.root, project.config.credentials ?? "conf/credentials.yaml"),
+    process.env,
+    project.root,
+  );
 }
 
 /**
  * The catalog: conf/catalog.yaml (or config.catalog) plus entries declared in code. Every
  * `credentials:` name is checked against the credentials file when it loads.
  */
-export async function loadCatalog(project: Project, credentials: Credentials): Promise<Catalog | undefined> {
+export async function loadCatalog(
+  project: Project,
+  credentials: Credentials,
+): Promise<Catalog | undefined> {
   const { Catalog } = await import("@pipewright/io");
   const setting = project.config.catalog;
   const file = setting === false ? undefined : join(project.root, setting ?? "conf/catalog.yaml");
@@ -125,15 +168,27 @@ export async function loadCatalog(project: Project, credentials: Credentials): P
     return entries ? catalog.with(entries) : catalog;
   }
   if (setting !== undefined && setting !== false && file) {
-    throw new PipewrightError(ErrorCode.CATALOG_INVALID, `catalog file ${setting} named in ${basename(project.configFile)} does not exist.`);
+    throw new PipewrightError(
+      ErrorCode.CATALOG_INVALID,
+      `catalog file ${setting} named in ${basename(project.configFile)} does not exist.`,
+    );
   }
-  return entries ? Catalog.fromEntries(entries, { ...options, source: basename(project.configFile) }) : undefined;
+  return entries
+    ? Catalog.fromEntries(entries, { ...options, source: basename(project.configFile) })
+    : undefined;
 }
 
 /** Params from conf/params.yaml (or config.params) with --params overrides applied. */
-export function loadParams(project: Project, overrides: readonly string[], p: Pipeline): Record<string, unknown> {
+export function loadParams(
+  project: Project,
+  overrides: readonly string[],
+  p: Pipeline,
+): Record<string, unknown> {
   const setting = project.config.params;
-  const base = setting === false ? {} : readParamsFile(join(project.root, setting ?? "conf/params.yaml"), project.root);
+  const base =
+    setting === false
+      ? {}
+      : readParamsFile(join(project.root, setting ?? "conf/params.yaml"), project.root);
   return applyOverrides(base, overrides, [...p.index.params.keys()]);
 }
 
@@ -161,8 +216,21 @@ export async function compileProject(
   const credentials = await loadProjectCredentials(project);
   const catalog = await loadCatalog(project, credentials);
   const selected = options.filter ? p.filter(options.filter) : p;
-  const compileOptions: CompileOptions = { name, params, root: project.root, ...(catalog && { catalog }) };
+  const compileOptions: CompileOptions = {
+    name,
+    params,
+    root: project.root,
+    ...(catalog && { catalog }),
+  };
   const plan = compile(selected, compileOptions);
   const { DataStore } = await import("@pipewright/io");
-  return { name, pipeline: p, selected, plan, params, catalog, store: new DataStore({ root: project.root, credentials }) };
+  return {
+    name,
+    pipeline: p,
+    selected,
+    plan,
+    params,
+    catalog,
+    store: new DataStore({ root: project.root, credentials }),
+  };
 }

@@ -13,7 +13,10 @@ export function cliReference(commands: readonly Command[]): string {
     "",
     "Every command also takes:",
     "",
-    ...Object.entries(GLOBAL_OPTIONS).map(([name, o]) => `- \`--${name}${o.type === "string" ? ` <${o.value}>` : ""}\`${o.short ? ` (\`-${o.short}\`)` : ""}: ${o.description}`),
+    ...Object.entries(GLOBAL_OPTIONS).map(
+      ([name, o]) =>
+        `- \`--${name}${o.type === "string" ? ` <${o.value}>` : ""}\`${o.short ? ` (\`-${o.short}\`)` : ""}: ${o.description}`,
+    ),
     "",
   ];
   for (const c of commands) {
@@ -23,7 +26,9 @@ export function cliReference(commands: readonly Command[]): string {
       out.push("| option | description |", "| --- | --- |");
       for (const [name, o] of rows) {
         const flag = `\`--${name}${o.type === "string" ? ` <${o.value}>` : ""}\`${o.short ? ` (\`-${o.short}\`)` : ""}`;
-        out.push(`| ${flag} | ${o.description.replace(/\|/g, "\\|")}${o.multiple ? " Repeatable." : ""} |`);
+        out.push(
+          `| ${flag} | ${o.description.replace(/\|/g, "\\|")}${o.multiple ? " Repeatable." : ""} |`,
+        );
       }
       out.push("");
     }

@@ -5,7 +5,9 @@ import type { Project } from "./project.ts";
 /** Where the cache store lives: PIPEWRIGHT_CACHE (set by the Argo/Airflow adapters) wins over the config. */
 export function cacheLocation(project: Project, env: NodeJS.ProcessEnv): { cacheDir?: string } {
   const dir = env.PIPEWRIGHT_CACHE || project.config.cache;
-  return dir ? { cacheDir: dir.includes("://") || dir.startsWith("/") ? dir : `${project.root}/${dir}` } : {};
+  return dir
+    ? { cacheDir: dir.includes("://") || dir.startsWith("/") ? dir : `${project.root}/${dir}` }
+    : {};
 }
 
 /**
@@ -13,13 +15,18 @@ export function cacheLocation(project: Project, env: NodeJS.ProcessEnv): { cache
  * to stop gracefully (running nodes finish or are abandoned, nothing half-written); a
  * second one exits at once with 130.
  */
-export async function interruptible<T>(io: Io, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function interruptible<T>(
+  io: Io,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let count = 0;
   const onSignal = () => {
     count++;
     if (count === 1) {
-      io.err(`\n${io.colours.yellow("interrupted")}: stopping after the running nodes (Ctrl-C again to quit now)\n`);
+      io.err(
+        `\n${io.colours.yellow("interrupted")}: stopping after the running nodes (Ctrl-C again to quit now)\n`,
+      );
       controller.abort();
     } else process.exit(130);
   };
@@ -33,7 +40,9 @@ export async function interruptible<T>(io: Io, work: (signal: AbortSignal) => Pr
   }
 }
 
-export function countStatuses(record: RunRecord): Record<"ran" | "cached" | "failed" | "skipped", number> {
+export function countStatuses(
+  record: RunRecord,
+): Record<"ran" | "cached" | "failed" | "skipped", number> {
   const counts = { ran: 0, cached: 0, failed: 0, skipped: 0 };
   for (const n of record.nodes) counts[n.status as keyof typeof counts]++;
   return counts;

@@ -1,13 +1,21 @@
 /** The files of a new project made by `pipewright init`: a tiny, working pipeline. */
 export function scaffold(name: string): Record<string, string> {
-  const pkg = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "pipeline";
+  const pkg =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "pipeline";
   return {
     "package.json": `${JSON.stringify(
       {
         name: pkg,
         private: true,
         type: "module",
-        scripts: { run: "pipewright run", status: "pipewright status", viz: "pipewright viz --out pipeline.html" },
+        scripts: {
+          run: "pipewright run",
+          status: "pipewright status",
+          viz: "pipewright viz --out pipeline.html",
+        },
         dependencies: { "@pipewright/core": "^0.1.0", pipewright: "^0.1.0", zod: "^4.0.0" },
       },
       null,

@@ -5,14 +5,24 @@ import { applyOverrides, parseOverride } from "../src/params.ts";
 
 describe("parseCommand", () => {
   test("repeated and comma-separated node lists; --params values keep their commas", () => {
-    const { values } = parseCommand(run, ["--nodes", "a,b", "--nodes", "c", "--params", "m.features=[x,y]", "--no-cache"]);
+    const { values } = parseCommand(run, [
+      "--nodes",
+      "a,b",
+      "--nodes",
+      "c",
+      "--params",
+      "m.features=[x,y]",
+      "--no-cache",
+    ]);
     expect(values.nodes).toEqual(["a", "b", "c"]);
     expect(values.params).toEqual(["m.features=[x,y]"]);
     expect(values.cache).toBe(false);
   });
 
   test("an unknown option suggests the nearest", () => {
-    expect(() => parseCommand(run, ["--from-node", "x"])).toThrow(/unknown option --from-node. Did you mean --from-nodes\?/);
+    expect(() => parseCommand(run, ["--from-node", "x"])).toThrow(
+      /unknown option --from-node. Did you mean --from-nodes\?/,
+    );
   });
 
   test("unexpected positional arguments are usage errors", () => {
@@ -30,10 +40,16 @@ describe("--params overrides", () => {
 
   test("apply to a copy, nested, and reject unknown paths with a suggestion", () => {
     const base = { model: { alpha: 1, features: ["a"] } };
-    const out = applyOverrides(base, ["model.alpha=2", "model.features=[b,c]"], ["model.alpha", "model.features"]);
+    const out = applyOverrides(
+      base,
+      ["model.alpha=2", "model.features=[b,c]"],
+      ["model.alpha", "model.features"],
+    );
     expect(out).toEqual({ model: { alpha: 2, features: ["b", "c"] } });
     expect(base.model.alpha).toBe(1);
-    expect(() => applyOverrides(base, ["model.alhpa=2"], ["model.alpha"])).toThrow(/Did you mean "model.alpha"\?/);
+    expect(() => applyOverrides(base, ["model.alhpa=2"], ["model.alpha"])).toThrow(
+      /Did you mean "model.alpha"\?/,
+    );
   });
 
   test("a param the pipeline reads may be set even when params.yaml lacks it", () => {

@@ -5,7 +5,14 @@ import { Progress } from "../src/progress.ts";
 
 function io(interactive: boolean) {
   let err = "";
-  const value: Io = { out: () => {}, err: (t) => (err += t), colours: pc.createColors(false), interactive, cwd: "/", env: {} };
+  const value: Io = {
+    out: () => {},
+    err: (t) => (err += t),
+    colours: pc.createColors(false),
+    interactive,
+    cwd: "/",
+    env: {},
+  };
   return { value, text: () => err };
 }
 

@@ -12,6 +12,7 @@ describe("docs/cli.md", () => {
 
   test("documents every option of every command", () => {
     const doc = cliReference(COMMANDS);
-    for (const c of COMMANDS) for (const name of Object.keys(c.options)) expect(doc).toContain(`\`--${name}`);
+    for (const c of COMMANDS)
+      for (const name of Object.keys(c.options)) expect(doc).toContain(`\`--${name}`);
   });
 });

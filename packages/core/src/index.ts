@@ -1,7 +1,14 @@
 export { Dataset, type DatasetOptions, dataset, metrics } from "./authoring/dataset.ts";
 export type { FilterOptions } from "./authoring/filters.ts";
 export type { NameMapping, NamespaceOptions } from "./authoring/namespace.ts";
-export { Node, type NodeInputs, type NodeOutputs, type NodeSpec, node, type ValuesOf } from "./authoring/node.ts";
+export {
+  Node,
+  type NodeInputs,
+  type NodeOutputs,
+  type NodeSpec,
+  node,
+  type ValuesOf,
+} from "./authoring/node.ts";
 export { Param, param } from "./authoring/param.ts";
 export { type DatasetRef, Pipeline, type PipelineItem, pipeline } from "./authoring/pipeline.ts";
 export { type CompileOptions, compile } from "./compile/compile.ts";
@@ -10,6 +17,7 @@ export { schemaInfo } from "./compile/schemas.ts";
 export type { CatalogResolver } from "./compile/validate.ts";
 export { ErrorCode } from "./errors/codes.ts";
 export { CompileError, type Issue, PipewrightError } from "./errors/errors.ts";
+export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
 export { type GroupBy, type GroupingOptions, groupTasks, type Task } from "./plan/grouping.ts";
 export {
   type CodeFingerprint,
@@ -26,7 +34,6 @@ export {
   type StorageBinding,
   StorageBindingSchema,
 } from "./plan/schema.ts";
-export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
 export { parsePlan, planHash, serializePlan } from "./plan/serialize.ts";
 export { canonicalJson, hashJson, sha256 } from "./util/canonical.ts";
 export { closest, didYouMean } from "./util/names.ts";

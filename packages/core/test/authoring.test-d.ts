@@ -27,7 +27,12 @@ describe("node", () => {
   });
 
   test("async run is accepted", () => {
-    node({ name: "n", inputs: { companies }, outputs: { count }, run: async ({ companies }) => ({ count: companies.length }) });
+    node({
+      name: "n",
+      inputs: { companies },
+      outputs: { count },
+      run: async ({ companies }) => ({ count: companies.length }),
+    });
   });
 
   test("a misspelled input key is an error", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { CompileError, compile, dataset, type Issue, node, param, pipeline } from "../src/index.ts";
-import { cleanNode, clean, linear, params, raw } from "./fixtures.ts";
+import { clean, cleanNode, linear, params, raw } from "./fixtures.ts";
 
 function issuesOf(fn: () => unknown): readonly Issue[] {
   try {
@@ -22,7 +22,9 @@ const id = (name: string, input: typeof a, output: typeof a) =>
 
 describe("bad input gets a clear error", () => {
   test("cycle: code CYCLE and the cycle's path", () => {
-    const [issue] = issuesOf(() => compile(pipeline([id("first", a, b), id("second", b, c), id("third", c, a)])));
+    const [issue] = issuesOf(() =>
+      compile(pipeline([id("first", a, b), id("second", b, c), id("third", c, a)])),
+    );
     expect(issue!.code).toBe("CYCLE");
     expect(issue!.message).toContain("first -> second -> third -> first");
     expect(issue!.nodes).toEqual(["first", "second", "third", "first"]);
@@ -33,7 +35,10 @@ describe("bad input gets a clear error", () => {
   });
 
   test("missing input: with a catalog, a free input it cannot provide", () => {
-    const catalog = { resolve: (ds: string) => (ds === "other" ? { type: "json", uri: "data/other.json" } : undefined) };
+    const catalog = {
+      resolve: (ds: string) =>
+        ds === "other" ? { type: "json", uri: "data/other.json" } : undefined,
+    };
     const [issue] = issuesOf(() => compile(pipeline([id("first", a, b)]), { catalog }));
     expect(issue!.code).toBe("MISSING_INPUT");
     expect(issue!.message).toMatch(/dataset "a" is read by "first"/);
@@ -47,7 +52,9 @@ describe("bad input gets a clear error", () => {
   test("duplicate output names both producers with file:line", () => {
     const [issue] = issuesOf(() => compile(pipeline([id("one", a, c), id("two", b, c)])));
     expect(issue!.code).toBe("DUPLICATE_OUTPUT");
-    expect(issue!.message).toMatch(/dataset "c" is written by 2 nodes: "one" \(.*compile-errors\.test\.ts:\d+\), "two"/);
+    expect(issue!.message).toMatch(
+      /dataset "c" is written by 2 nodes: "one" \(.*compile-errors\.test\.ts:\d+\), "two"/,
+    );
   });
 
   test("duplicate node name", () => {
@@ -71,7 +78,9 @@ describe("bad input gets a clear error", () => {
   });
 
   test("a node whose outputs object is empty", () => {
-    const [issue] = issuesOf(() => compile(pipeline([node({ name: "sink", inputs: { a }, outputs: {}, run: () => ({}) })])));
+    const [issue] = issuesOf(() =>
+      compile(pipeline([node({ name: "sink", inputs: { a }, outputs: {}, run: () => ({}) })])),
+    );
     expect(issue!.code).toBe("NO_OUTPUTS");
     expect(issue!.message).toContain('"sink"');
   });
@@ -85,7 +94,12 @@ describe("bad input gets a clear error", () => {
   test("the same dataset name declared with two schemas", () => {
     const a2 = dataset("a", z.string());
     const [issue] = issuesOf(() =>
-      compile(pipeline([id("first", a, b), node({ name: "second", inputs: { x: a2 }, outputs: { y: c }, run: () => ({ y: 1 }) })])),
+      compile(
+        pipeline([
+          id("first", a, b),
+          node({ name: "second", inputs: { x: a2 }, outputs: { y: c }, run: () => ({ y: 1 }) }),
+        ]),
+      ),
     );
     expect(issue!.code).toBe("SCHEMA_MISMATCH");
     expect(issue!.message).toContain('"a" is declared with two different schemas');
@@ -105,16 +119,35 @@ describe("bad input gets a clear error", () => {
 
   test("nested param object errors name the nested field", () => {
     const opts = param("opts", z.object({ features: z.array(z.string()) }));
-    const p = pipeline([node({ name: "use", inputs: { opts }, outputs: { y: b }, run: ({ opts }) => ({ y: opts.features.length }) })]);
+    const p = pipeline([
+      node({
+        name: "use",
+        inputs: { opts },
+        outputs: { y: b },
+        run: ({ opts }) => ({ y: opts.features.length }),
+      }),
+    ]);
     const [issue] = issuesOf(() => compile(p, { params: { opts: { features: [1] } } }));
     expect(issue!.message).toContain("opts.features.0");
   });
 
   test("every problem is reported at once", () => {
     const issues = issuesOf(() =>
-      compile(pipeline([id("same", a, b), id("same", c, b), id("bad name", b, dataset("d", n)), node({ name: "e", outputs: {}, run: () => ({}) })])),
+      compile(
+        pipeline([
+          id("same", a, b),
+          id("same", c, b),
+          id("bad name", b, dataset("d", n)),
+          node({ name: "e", outputs: {}, run: () => ({}) }),
+        ]),
+      ),
     );
-    expect(issues.map((i) => i.code).sort()).toEqual(["DUPLICATE_NODE", "DUPLICATE_OUTPUT", "INVALID_NAME", "NO_OUTPUTS"]);
+    expect(issues.map((i) => i.code).sort()).toEqual([
+      "DUPLICATE_NODE",
+      "DUPLICATE_OUTPUT",
+      "INVALID_NAME",
+      "NO_OUTPUTS",
+    ]);
   });
 
   test("an empty pipeline does not compile", () => {

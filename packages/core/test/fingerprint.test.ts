@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
-import { type Plan, compile, pipeline } from "../src/index.ts";
 import { importSpecifiers } from "../src/compile/fingerprint.ts";
+import { compile, type Plan, pipeline } from "../src/index.ts";
 
 // A small project on disk: nodes in three files, helpers imported by some of them.
 const root = mkdtempSync(join(import.meta.dirname, "..", ".tmp-fingerprint-"));
@@ -11,7 +11,8 @@ const core = pathToFileURL(join(import.meta.dirname, "..", "src", "index.ts")).h
 const files: Record<string, string> = {
   "helpers/math.ts": "export const double = (x: number) => x * 2;\n",
   "helpers/deep.ts": "export const offset = 1;\n",
-  "helpers/scale.ts": 'import { offset } from "./deep.js";\nexport const scale = (x: number) => x * 3 + offset;\n',
+  "helpers/scale.ts":
+    'import { offset } from "./deep.js";\nexport const scale = (x: number) => x * 3 + offset;\n',
   "a.ts": `import { z } from "zod";\nimport { dataset, node } from "${core}";\nimport { double } from "./helpers/math.ts";\nexport const a = node({ name: "a", inputs: { x: dataset("x", z.number()) }, outputs: { y: dataset("ya", z.number()) }, run: ({ x }) => ({ y: double(x) }) });\n`,
   "b.ts": `import { z } from "zod";\nimport { dataset, node } from "${core}";\nimport { scale } from "./helpers/scale";\nexport const b = node({ name: "b", inputs: { x: dataset("x", z.number()) }, outputs: { y: dataset("yb", z.number()) }, run: ({ x }) => ({ y: scale(x) }) });\n`,
   "c.ts": `import { z } from "zod";\nimport { dataset, node } from "${core}";\nimport type { Nothing } from "./helpers/math.ts";\nexport const c = node({ name: "c", codeVersion: "v1", inputs: { x: dataset("x", z.number()) }, outputs: { y: dataset("yc", z.number()) }, run: ({ x }) => ({ y: x }) });\n`,
@@ -21,7 +22,9 @@ for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path)
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const load = async () => {
-  const [{ a }, { b }, { c }] = await Promise.all(["a.ts", "b.ts", "c.ts"].map((f) => import(pathToFileURL(join(root, f)).href)));
+  const [{ a }, { b }, { c }] = await Promise.all(
+    ["a.ts", "b.ts", "c.ts"].map((f) => import(pathToFileURL(join(root, f)).href)),
+  );
   return pipeline([a, b, c]);
 };
 const hashes = (plan: Plan) => Object.fromEntries(plan.nodes.map((n) => [n.id, n.codeHash]));

@@ -12,8 +12,18 @@ describe("inspection", () => {
 
   test("ties are broken by name", () => {
     const a = dataset("a", z.number());
-    const mk = (name: string, out: string) => node({ name, inputs: { a }, outputs: { o: dataset(out, z.number()) }, run: ({ a }) => ({ o: a }) });
-    expect(ids(pipeline([mk("zeta", "z"), mk("alpha", "x"), mk("mid", "m")]))).toEqual(["alpha", "mid", "zeta"]);
+    const mk = (name: string, out: string) =>
+      node({
+        name,
+        inputs: { a },
+        outputs: { o: dataset(out, z.number()) },
+        run: ({ a }) => ({ o: a }),
+      });
+    expect(ids(pipeline([mk("zeta", "z"), mk("alpha", "x"), mk("mid", "m")]))).toEqual([
+      "alpha",
+      "mid",
+      "zeta",
+    ]);
   });
 
   test("inputs() lists free inputs and params; outputs() free outputs; datasets() all", () => {
@@ -38,7 +48,11 @@ describe("filters", () => {
   });
 
   test("only() by tags matches any tag", () => {
-    expect(ids(linear().only({ tags: ["report", "prep"] }))).toEqual(["clean", "features", "score"]);
+    expect(ids(linear().only({ tags: ["report", "prep"] }))).toEqual([
+      "clean",
+      "features",
+      "score",
+    ]);
   });
 
   test("only() by nodes", () => {
@@ -52,19 +66,30 @@ describe("filters", () => {
   });
 
   test("filter() intersects every given filter", () => {
-    expect(ids(linear().filter({ fromNodes: ["features"], toNodes: ["train"] }))).toEqual(["features", "train"]);
+    expect(ids(linear().filter({ fromNodes: ["features"], toNodes: ["train"] }))).toEqual([
+      "features",
+      "train",
+    ]);
     expect(ids(linear().filter({ tags: ["ml"], toOutputs: ["model"] }))).toEqual(["train"]);
   });
 
   test("a filter matching nothing yields an empty pipeline, which does not compile", () => {
     const empty = linear().filter({ fromNodes: ["score"], toNodes: ["clean"] });
     expect(empty.nodes).toHaveLength(0);
-    expect(() => compile(empty, { params })).toThrow(expect.objectContaining({ code: "EMPTY_PIPELINE" }));
+    expect(() => compile(empty, { params })).toThrow(
+      expect.objectContaining({ code: "EMPTY_PIPELINE" }),
+    );
   });
 
   test("an unknown node, tag or dataset is an error with a suggestion", () => {
-    const err = catchError(() => linear().filter({ nodes: ["trian"], tags: ["mll"], toOutputs: ["modle"] }));
-    expect(err.issues.map((i) => i.code)).toEqual(["UNKNOWN_TAG", "UNKNOWN_NODE", "UNKNOWN_DATASET"]);
+    const err = catchError(() =>
+      linear().filter({ nodes: ["trian"], tags: ["mll"], toOutputs: ["modle"] }),
+    );
+    expect(err.issues.map((i) => i.code)).toEqual([
+      "UNKNOWN_TAG",
+      "UNKNOWN_NODE",
+      "UNKNOWN_DATASET",
+    ]);
     expect(err.message).toContain('Did you mean "train"?');
     expect(err.message).toContain('Did you mean "ml"?');
     expect(err.message).toContain('Did you mean "model"?');
@@ -80,33 +105,54 @@ describe("namespace", () => {
   test("prefixes nodes, datasets and params not listed", () => {
     const p = linear().namespace("active", { inputs: ["raw"] });
     expect(ids(p)).toEqual(["active.clean", "active.features", "active.train", "active.score"]);
-    expect(p.datasets().map((d) => d.name)).toEqual(["active.clean", "active.features", "active.model", "active.score", "raw"]);
+    expect(p.datasets().map((d) => d.name)).toEqual([
+      "active.clean",
+      "active.features",
+      "active.model",
+      "active.score",
+      "raw",
+    ]);
     expect(p.inputs().map((i) => i.name)).toEqual(["active.model.alpha", "raw"]);
     expect(p.nodes[0]!.namespace).toBe("active");
   });
 
   test("renames listed inputs, outputs and params", () => {
-    const p = linear().namespace("b", { inputs: { raw: "raw_b" }, outputs: { score: "final_score" }, params: { "model.alpha": "shared.alpha" } });
+    const p = linear().namespace("b", {
+      inputs: { raw: "raw_b" },
+      outputs: { score: "final_score" },
+      params: { "model.alpha": "shared.alpha" },
+    });
     expect(p.inputs().map((i) => i.name)).toEqual(["raw_b", "shared.alpha"]);
     expect(p.outputs().map((o) => o.name)).toEqual(["final_score"]);
   });
 
   test("nests: namespaces join with dots", () => {
-    const p = linear().namespace("inner").namespace("outer", { inputs: ["inner.raw"] });
+    const p = linear()
+      .namespace("inner")
+      .namespace("outer", { inputs: ["inner.raw"] });
     expect(ids(p)[0]).toBe("outer.inner.clean");
     expect(p.inputs().map((i) => i.name)).toContain("inner.raw");
   });
 
   test("the same pipeline reused twice compiles side by side", () => {
-    const both = pipeline([linear().namespace("a", { inputs: ["raw"] }), linear().namespace("b", { inputs: ["raw"] })]);
+    const both = pipeline([
+      linear().namespace("a", { inputs: ["raw"] }),
+      linear().namespace("b", { inputs: ["raw"] }),
+    ]);
     const plan = compile(both, { params: { a: params, b: { model: { alpha: 2 } } } });
     expect(plan.nodes).toHaveLength(8);
     expect(plan.inputs).toEqual(["raw"]);
   });
 
   test("remapping an unknown dataset is an error naming it", () => {
-    const err = catchError(() => linear().namespace("x", { inputs: { rwa: "r" }, outputs: ["nope"], params: ["model.alpah"] }));
-    expect(err.issues.map((i) => i.code)).toEqual(["UNKNOWN_DATASET", "UNKNOWN_DATASET", "UNKNOWN_PARAM"]);
+    const err = catchError(() =>
+      linear().namespace("x", { inputs: { rwa: "r" }, outputs: ["nope"], params: ["model.alpah"] }),
+    );
+    expect(err.issues.map((i) => i.code)).toEqual([
+      "UNKNOWN_DATASET",
+      "UNKNOWN_DATASET",
+      "UNKNOWN_PARAM",
+    ]);
     expect(err.message).toContain('"rwa"');
     expect(err.message).toContain('Did you mean "raw"?');
   });
@@ -125,11 +171,18 @@ describe("namespace", () => {
 
   test("remapping onto a dataset with the same schema is fine", () => {
     const other = dataset("other_raw", raw.schema);
-    expect(linear().namespace("x", { inputs: { raw: other } }).inputs().map((i) => i.name)).toContain("other_raw");
+    expect(
+      linear()
+        .namespace("x", { inputs: { raw: other } })
+        .inputs()
+        .map((i) => i.name),
+    ).toContain("other_raw");
   });
 
   test("an invalid namespace name is an error", () => {
-    expect(() => linear().namespace("bad ns")).toThrow(expect.objectContaining({ code: "INVALID_NAME" }));
+    expect(() => linear().namespace("bad ns")).toThrow(
+      expect.objectContaining({ code: "INVALID_NAME" }),
+    );
   });
 
   test("pipeline() accepts a namespace option", () => {

@@ -1,10 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { PlanSchema, compile, hashJson, parsePlan, planHash, serializePlan } from "../src/index.ts";
+import { compile, hashJson, PlanSchema, parsePlan, planHash, serializePlan } from "../src/index.ts";
 import { linear, params } from "./fixtures.ts";
 
-const catalog = { resolve: (id: string) => (id === "model" || id === "raw" ? { type: "json", uri: `data/${id}.json` } : undefined) };
+const catalog = {
+  resolve: (id: string) =>
+    id === "model" || id === "raw" ? { type: "json", uri: `data/${id}.json` } : undefined,
+};
 
 describe("plan", () => {
   test("validates against PlanSchema and holds what adapters need", () => {
@@ -15,11 +18,16 @@ describe("plan", () => {
     expect(train.params).toEqual({ alpha: "model.alpha" });
     expect(train.location).toMatch(/^packages\/core\/test\/fixtures\.ts:\d+$/);
     expect(train.cacheKey).toMatch(/^[0-9a-f]{64}$/);
-    expect(plan.datasets.find((d) => d.id === "model")!.storage).toEqual({ type: "json", uri: "data/model.json" });
+    expect(plan.datasets.find((d) => d.id === "model")!.storage).toEqual({
+      type: "json",
+      uri: "data/model.json",
+    });
     expect(plan.datasets.find((d) => d.id === "clean")!.storage).toEqual({ type: "memory" });
     const rawSchema = plan.schemas[plan.datasets.find((d) => d.id === "raw")!.schemaHash]!;
     expect(rawSchema.type).toBe("array");
-    expect(plan.params).toEqual([expect.objectContaining({ id: "model.alpha", value: 0.5, consumers: ["train"] })]);
+    expect(plan.params).toEqual([
+      expect.objectContaining({ id: "model.alpha", value: 0.5, consumers: ["train"] }),
+    ]);
   });
 
   test("is byte-identical across compiles and across processes", () => {
@@ -33,16 +41,25 @@ describe("plan", () => {
   test("a param change changes only the cache keys of the nodes that read it", () => {
     const before = compile(linear(), { params });
     const after = compile(linear(), { params: { model: { alpha: 0.7 } } });
-    const changed = before.nodes.filter((n, i) => n.cacheKey !== after.nodes[i]!.cacheKey).map((n) => n.id);
+    const changed = before.nodes
+      .filter((n, i) => n.cacheKey !== after.nodes[i]!.cacheKey)
+      .map((n) => n.id);
     expect(changed).toEqual(["train"]);
   });
 
   test("an output format change changes the producer's key", () => {
-    const rawOnly = { resolve: (id: string) => (id === "raw" ? { type: "csv", uri: "raw.csv" } : undefined) };
-    const withModel = { resolve: (id: string) => (id === "model" ? { type: "json", uri: "m.json" } : rawOnly.resolve(id)) };
+    const rawOnly = {
+      resolve: (id: string) => (id === "raw" ? { type: "csv", uri: "raw.csv" } : undefined),
+    };
+    const withModel = {
+      resolve: (id: string) =>
+        id === "model" ? { type: "json", uri: "m.json" } : rawOnly.resolve(id),
+    };
     const before = compile(linear(), { params, catalog: rawOnly });
     const after = compile(linear(), { params, catalog: withModel });
-    const changed = before.nodes.filter((n, i) => n.cacheKey !== after.nodes[i]!.cacheKey).map((n) => n.id);
+    const changed = before.nodes
+      .filter((n, i) => n.cacheKey !== after.nodes[i]!.cacheKey)
+      .map((n) => n.id);
     expect(changed).toEqual(["train"]);
   });
 
@@ -58,7 +75,9 @@ describe("plan", () => {
       packages: train.code.packages,
       params: { alpha: plan.params[0]!.valueHash },
       inputs: { features: { dataset: "features", schema: schemaOf("features") } },
-      outputs: { model: { dataset: "model", schema: schemaOf("model"), format: formatOf("model") } },
+      outputs: {
+        model: { dataset: "model", schema: schemaOf("model"), format: formatOf("model") },
+      },
     });
     expect(train.cacheKey).toBe(expected);
   });
@@ -72,7 +91,10 @@ describe("plan", () => {
   test("parsePlan rejects bad JSON and bad shapes with the file name", () => {
     expect(() => parsePlan("{", "a.json")).toThrow(/a.json is not valid JSON/);
     expect(() => parsePlan(JSON.stringify({ irVersion: 1 }), "b.json")).toThrow(
-      expect.objectContaining({ code: "INVALID_PLAN", message: expect.stringContaining("b.json is not a valid pipewright plan") }),
+      expect.objectContaining({
+        code: "INVALID_PLAN",
+        message: expect.stringContaining("b.json is not a valid pipewright plan"),
+      }),
     );
     const plan = compile(linear(), { params });
     const broken = { ...plan, order: [...plan.order].reverse() };

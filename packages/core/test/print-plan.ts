@@ -2,5 +2,8 @@
 import { compile, serializePlan } from "../src/index.ts";
 import { linear, params } from "./fixtures.ts";
 
-const catalog = { resolve: (id: string) => (id === "model" || id === "raw" ? { type: "json", uri: `data/${id}.json` } : undefined) };
+const catalog = {
+  resolve: (id: string) =>
+    id === "model" || id === "raw" ? { type: "json", uri: `data/${id}.json` } : undefined,
+};
 process.stdout.write(serializePlan(compile(linear(), { params, catalog })));

@@ -1,8 +1,23 @@
-import { ErrorCode, type GroupBy, type Plan, PipewrightError, didYouMean, planHash, serializePlan } from "@pipewright/core";
-import { type Command, JSON_OPTION, PARAMS_OPTION, PIPELINE_OPTION, str, strings } from "../command.ts";
+import {
+  didYouMean,
+  ErrorCode,
+  type GroupBy,
+  PipewrightError,
+  type Plan,
+  planHash,
+  serializePlan,
+} from "@pipewright/core";
+import {
+  type Command,
+  JSON_OPTION,
+  PARAMS_OPTION,
+  PIPELINE_OPTION,
+  str,
+  strings,
+} from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { type Io, json, writeFileAtomic } from "../output.ts";
-import { type Compiled, type Project, compileProject, loadProject } from "../project.ts";
+import { type Compiled, compileProject, loadProject, type Project } from "../project.ts";
 
 const TARGETS = ["local", "argo", "airflow"] as const;
 
@@ -15,12 +30,23 @@ function grouping(values: Record<string, unknown>) {
   return by ? { by, ...(tags.length && { tags }) } : undefined;
 }
 
-async function emit(target: string, project: Project, compiled: Compiled, values: Record<string, unknown>, overrides: string[]): Promise<string> {
+async function emit(
+  target: string,
+  project: Project,
+  compiled: Compiled,
+  values: Record<string, unknown>,
+  overrides: string[],
+): Promise<string> {
   const plan: Plan = compiled.plan;
   const group = grouping(values);
   // Engines name the workflow/DAG after the project (and the pipeline, unless it is the default).
-  const engineName = compiled.name === "__default__" ? project.name : `${project.name}-${compiled.name}`;
-  const common = { pipeline: compiled.name, extraArgs: overrideArgs(overrides), ...(group && { group }) };
+  const engineName =
+    compiled.name === "__default__" ? project.name : `${project.name}-${compiled.name}`;
+  const common = {
+    pipeline: compiled.name,
+    extraArgs: overrideArgs(overrides),
+    ...(group && { group }),
+  };
   const image = str(values.image as string);
   if (target === "local") return serializePlan(plan);
   if (target === "argo") {
@@ -28,9 +54,18 @@ async function emit(target: string, project: Project, compiled: Compiled, values
     const defaults = (project.config.targets?.argo ?? {}) as Record<string, unknown>;
     const kind = str(values.kind as string);
     const schedules = strings(values.schedule as string[]);
-    const options = { name: engineName, ...defaults, ...common, ...(kind && { kind }), ...(image && { image }), ...(schedules.length && { schedules }) };
+    const options = {
+      name: engineName,
+      ...defaults,
+      ...common,
+      ...(kind && { kind }),
+      ...(image && { image }),
+      ...(schedules.length && { schedules }),
+    };
     if (typeof options.image !== "string") {
-      throw new UsageError("--target argo needs an image: pass --image or set targets.argo.image in pipewright.config.ts.");
+      throw new UsageError(
+        "--target argo needs an image: pass --image or set targets.argo.image in pipewright.config.ts.",
+      );
     }
     return compileArgo(plan, options as Parameters<typeof compileArgo>[1]);
   }
@@ -55,20 +90,67 @@ async function emit(target: string, project: Project, compiled: Compiled, values
 
 export const compileCommand: Command = {
   name: "compile",
-  summary: "Compile a pipeline to a local plan (JSON), an Argo Workflows manifest or an Airflow DAG file.",
+  summary:
+    "Compile a pipeline to a local plan (JSON), an Argo Workflows manifest or an Airflow DAG file.",
   usage: "pipewright compile --target local|argo|airflow [--pipeline NAME] [--out FILE] [options]",
   options: {
-    target: { type: "string", short: "t", value: "local|argo|airflow", description: "What to emit (default: local, the plan JSON)." },
+    target: {
+      type: "string",
+      short: "t",
+      value: "local|argo|airflow",
+      description: "What to emit (default: local, the plan JSON).",
+    },
     ...PIPELINE_OPTION,
-    out: { type: "string", short: "o", value: "FILE", description: "Write to FILE (atomically) instead of stdout." },
+    out: {
+      type: "string",
+      short: "o",
+      value: "FILE",
+      description: "Write to FILE (atomically) instead of stdout.",
+    },
     ...PARAMS_OPTION,
-    image: { type: "string", value: "IMAGE", description: "argo/airflow: the container image holding the project." },
-    kind: { type: "string", value: "workflow|template|cron", choices: ["workflow", "template", "cron"], description: "argo: the kind of manifest (default workflow)." },
-    "airflow-version": { type: "string", value: "2|3", choices: ["2", "3"], description: "airflow: target Airflow 3 (default) or 2." },
-    operator: { type: "string", value: "kubernetes|bash", choices: ["kubernetes", "bash"], description: "airflow: KubernetesPodOperator (default) or BashOperator." },
-    schedule: { type: "string", multiple: true, commas: false, value: "CRON", description: 'argo --kind cron: a schedule such as "0 3 * * *" (repeatable); airflow: the DAG schedule.' },
-    group: { type: "string", value: "node|namespace|tag|memory", choices: ["node", "namespace", "tag", "memory"], description: "argo/airflow: how nodes are packed into tasks (default node)." },
-    "group-tags": { type: "string", multiple: true, value: "TAG", description: "With --group tag: the tags that form tasks, in priority order." },
+    image: {
+      type: "string",
+      value: "IMAGE",
+      description: "argo/airflow: the container image holding the project.",
+    },
+    kind: {
+      type: "string",
+      value: "workflow|template|cron",
+      choices: ["workflow", "template", "cron"],
+      description: "argo: the kind of manifest (default workflow).",
+    },
+    "airflow-version": {
+      type: "string",
+      value: "2|3",
+      choices: ["2", "3"],
+      description: "airflow: target Airflow 3 (default) or 2.",
+    },
+    operator: {
+      type: "string",
+      value: "kubernetes|bash",
+      choices: ["kubernetes", "bash"],
+      description: "airflow: KubernetesPodOperator (default) or BashOperator.",
+    },
+    schedule: {
+      type: "string",
+      multiple: true,
+      commas: false,
+      value: "CRON",
+      description:
+        'argo --kind cron: a schedule such as "0 3 * * *" (repeatable); airflow: the DAG schedule.',
+    },
+    group: {
+      type: "string",
+      value: "node|namespace|tag|memory",
+      choices: ["node", "namespace", "tag", "memory"],
+      description: "argo/airflow: how nodes are packed into tasks (default node).",
+    },
+    "group-tags": {
+      type: "string",
+      multiple: true,
+      value: "TAG",
+      description: "With --group tag: the tags that form tasks, in priority order.",
+    },
     ...JSON_OPTION,
   },
   examples: [
@@ -79,7 +161,10 @@ export const compileCommand: Command = {
   async run({ values }, io: Io) {
     const target = str(values.target) ?? "local";
     if (!(TARGETS as readonly string[]).includes(target)) {
-      throw new PipewrightError(ErrorCode.UNKNOWN_TARGET, `unknown target "${target}".${didYouMean(target, TARGETS)} Targets: ${TARGETS.join(", ")}.`);
+      throw new PipewrightError(
+        ErrorCode.UNKNOWN_TARGET,
+        `unknown target "${target}".${didYouMean(target, TARGETS)} Targets: ${TARGETS.join(", ")}.`,
+      );
     }
     const project = await loadProject(io.cwd);
     const overrides = strings(values.params);
@@ -87,9 +172,18 @@ export const compileCommand: Command = {
     const text = await emit(target, project, compiled, values, overrides);
     const out = str(values.out);
     if (out) writeFileAtomic(out.startsWith("/") ? out : `${io.cwd}/${out}`, text);
-    const summary = { target, pipeline: compiled.name, planHash: planHash(compiled.plan), nodes: compiled.plan.nodes.length, out: out ?? null };
+    const summary = {
+      target,
+      pipeline: compiled.name,
+      planHash: planHash(compiled.plan),
+      nodes: compiled.plan.nodes.length,
+      out: out ?? null,
+    };
     if (values.json) io.out(json(out ? summary : { ...summary, text }));
-    else if (out) io.err(`${io.colours.green("✓")} ${target}: ${compiled.name} (${summary.nodes} nodes) → ${out}\n`);
+    else if (out)
+      io.err(
+        `${io.colours.green("✓")} ${target}: ${compiled.name} (${summary.nodes} nodes) → ${out}\n`,
+      );
     else io.out(text);
     return 0;
   },

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ErrorCode, PipewrightError, diffPlans, parsePlan } from "@pipewright/core";
+import { diffPlans, ErrorCode, PipewrightError, parsePlan } from "@pipewright/core";
 import { type Command, JSON_OPTION } from "../command.ts";
 import { json } from "../output.ts";
 
@@ -9,18 +9,24 @@ function readPlan(cwd: string, file: string) {
   try {
     text = readFileSync(resolve(cwd, file), "utf8");
   } catch (error) {
-    throw new PipewrightError(ErrorCode.INVALID_PLAN, `cannot read plan ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`);
+    throw new PipewrightError(
+      ErrorCode.INVALID_PLAN,
+      `cannot read plan ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`,
+    );
   }
   return parsePlan(text, file);
 }
 
 export const diff: Command = {
   name: "diff",
-  summary: "Compare two plans: nodes added, removed and changed (and why), and the caches that invalidates.",
+  summary:
+    "Compare two plans: nodes added, removed and changed (and why), and the caches that invalidates.",
   usage: "pipewright diff PLAN_A PLAN_B [--json]",
   options: { ...JSON_OPTION },
   positionals: { min: 2, max: 2 },
-  examples: ["pipewright compile --out before.json && git stash pop && pipewright compile --out after.json && pipewright diff before.json after.json"],
+  examples: [
+    "pipewright compile --out before.json && git stash pop && pipewright compile --out after.json && pipewright diff before.json after.json",
+  ],
   async run({ values, positionals }, io) {
     const [fa, fb] = positionals as [string, string];
     const d = diffPlans(readPlan(io.cwd, fa), readPlan(io.cwd, fb));
@@ -36,10 +42,14 @@ export const diff: Command = {
     for (const id of d.added) io.out(`${c.green("+")} ${id}\n`);
     for (const id of d.removed) io.out(`${c.red("-")} ${id}\n`);
     for (const ch of d.changed) {
-      io.out(`${c.yellow("~")} ${ch.name}${d.invalidated.includes(ch.name) ? c.dim(" (cache invalidated)") : ""}\n`);
+      io.out(
+        `${c.yellow("~")} ${ch.name}${d.invalidated.includes(ch.name) ? c.dim(" (cache invalidated)") : ""}\n`,
+      );
       for (const cause of ch.causes) io.out(`    ${cause.kind}: ${cause.detail}\n`);
     }
-    io.out(`\n${d.invalidated.length} cache(s) invalidated${d.downstream.length ? `; downstream, re-run only if their inputs change: ${d.downstream.join(", ")}` : ""}\n`);
+    io.out(
+      `\n${d.invalidated.length} cache(s) invalidated${d.downstream.length ? `; downstream, re-run only if their inputs change: ${d.downstream.join(", ")}` : ""}\n`,
+    );
     return 0;
   },
 };

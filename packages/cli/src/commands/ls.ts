@@ -10,7 +10,9 @@ function describe(name: string, p: Pipeline) {
       name: n.id,
       namespace: n.namespace,
       tags: [...n.tags],
-      inputs: Object.values(n.inputs).map((h) => (h.type === "param" ? `params:${h.name}` : h.name)),
+      inputs: Object.values(n.inputs).map((h) =>
+        h.type === "param" ? `params:${h.name}` : h.name,
+      ),
       outputs: Object.values(n.outputs).map((h) => h.name),
     })),
     datasets: p.datasets().map((d) => d.name),
@@ -25,7 +27,9 @@ export const ls: Command = {
   examples: ["pipewright ls", "pipewright ls --pipeline data_science --json"],
   async run({ values }, io) {
     const project = await loadProject(io.cwd);
-    const names = values.pipeline ? [pipelineName(project, str(values.pipeline))] : project.pipelineNames;
+    const names = values.pipeline
+      ? [pipelineName(project, str(values.pipeline))]
+      : project.pipelineNames;
     const pipelines = [];
     for (const name of names) pipelines.push(describe(name, await loadPipeline(project, name)));
     if (values.json) {
@@ -34,10 +38,14 @@ export const ls: Command = {
     }
     const c = io.colours;
     for (const p of pipelines) {
-      io.out(`${c.bold(p.name)}  ${c.dim(`${p.nodes.length} nodes, ${p.datasets.length} datasets`)}\n`);
+      io.out(
+        `${c.bold(p.name)}  ${c.dim(`${p.nodes.length} nodes, ${p.datasets.length} datasets`)}\n`,
+      );
       for (const n of p.nodes) {
         const tags = n.tags.length ? c.dim(`  [${n.tags.join(", ")}]`) : "";
-        io.out(`  ${c.cyan(n.name)}  ${c.dim(n.inputs.join(", ") || "-")} → ${n.outputs.join(", ")}${tags}\n`);
+        io.out(
+          `  ${c.cyan(n.name)}  ${c.dim(n.inputs.join(", ") || "-")} → ${n.outputs.join(", ")}${tags}\n`,
+        );
       }
     }
     return 0;

@@ -1,5 +1,12 @@
-import { ErrorCode, PipewrightError, didYouMean } from "@pipewright/core";
-import { type Command, JSON_OPTION, PARAMS_OPTION, PIPELINE_OPTION, str, strings } from "../command.ts";
+import { didYouMean, ErrorCode, PipewrightError } from "@pipewright/core";
+import {
+  type Command,
+  JSON_OPTION,
+  PARAMS_OPTION,
+  PIPELINE_OPTION,
+  str,
+  strings,
+} from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { json } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
@@ -8,25 +15,48 @@ import { cacheLocation, interruptible } from "../run-support.ts";
 export const runNode: Command = {
   name: "run-node",
   summary: "Run exactly the given node(s) of a pipeline: what each Argo or Airflow task executes.",
-  usage: "pipewright run-node --node NAME [--node NAME ...] [--pipeline NAME] [--run-id ID] [--plan-hash HASH]",
+  usage:
+    "pipewright run-node --node NAME [--node NAME ...] [--pipeline NAME] [--run-id ID] [--plan-hash HASH]",
   options: {
-    node: { type: "string", short: "n", multiple: true, value: "NAME", description: "The node to run (repeat for a group of nodes, in order)." },
+    node: {
+      type: "string",
+      short: "n",
+      multiple: true,
+      value: "NAME",
+      description: "The node to run (repeat for a group of nodes, in order).",
+    },
     ...PIPELINE_OPTION,
-    "run-id": { type: "string", value: "ID", description: "The engine's run id, recorded in the run record." },
-    "plan-hash": { type: "string", value: "HASH", description: "Refuse to run unless this project compiles to the plan with this hash." },
+    "run-id": {
+      type: "string",
+      value: "ID",
+      description: "The engine's run id, recorded in the run record.",
+    },
+    "plan-hash": {
+      type: "string",
+      value: "HASH",
+      description: "Refuse to run unless this project compiles to the plan with this hash.",
+    },
     ...PARAMS_OPTION,
     ...JSON_OPTION,
   },
-  examples: ["pipewright run-node --pipeline __default__ --node active.train_model --plan-hash 3f2a... --run-id $WORKFLOW_UID"],
+  examples: [
+    "pipewright run-node --pipeline __default__ --node active.train_model --plan-hash 3f2a... --run-id $WORKFLOW_UID",
+  ],
   async run({ values }, io) {
     const nodes = strings(values.node);
     if (nodes.length === 0) throw new UsageError("run-node needs --node NAME.");
     const project = await loadProject(io.cwd);
-    const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides: strings(values.params) });
+    const compiled = await compileProject(project, {
+      pipeline: str(values.pipeline),
+      overrides: strings(values.params),
+    });
     const known = new Set(compiled.plan.order);
     for (const n of nodes) {
       if (!known.has(n)) {
-        throw new PipewrightError(ErrorCode.UNKNOWN_NODE, `no node named "${n}" in pipeline "${compiled.name}".${didYouMean(n, known)}`);
+        throw new PipewrightError(
+          ErrorCode.UNKNOWN_NODE,
+          `no node named "${n}" in pipeline "${compiled.name}".${didYouMean(n, known)}`,
+        );
       }
     }
     const { runNodes } = await import("@pipewright/runner");
@@ -47,7 +77,10 @@ export const runNode: Command = {
         ...cacheLocation(project, io.env),
       }),
     );
-    for (const n of record.nodes) io.err(`${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : n.error.message}` : ""}\n`);
+    for (const n of record.nodes)
+      io.err(
+        `${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : n.error.message}` : ""}\n`,
+      );
     if (values.json) io.out(json(record));
     return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;
   },

@@ -1,4 +1,13 @@
-import { type Command, FILTER_OPTIONS, JSON_OPTION, PARAMS_OPTION, PIPELINE_OPTION, filterFrom, str, strings } from "../command.ts";
+import {
+  type Command,
+  FILTER_OPTIONS,
+  filterFrom,
+  JSON_OPTION,
+  PARAMS_OPTION,
+  PIPELINE_OPTION,
+  str,
+  strings,
+} from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { duration, json } from "../output.ts";
 import { Progress } from "../progress.ts";
@@ -7,15 +16,28 @@ import { cacheLocation, countStatuses, interruptible } from "../run-support.ts";
 
 export const run: Command = {
   name: "run",
-  summary: "Run a pipeline locally, reusing cached results of nodes whose code, params and inputs are unchanged.",
-  usage: "pipewright run [--pipeline NAME] [filters] [--params KEY=VALUE ...] [--parallel N] [--no-cache]",
+  summary:
+    "Run a pipeline locally, reusing cached results of nodes whose code, params and inputs are unchanged.",
+  usage:
+    "pipewright run [--pipeline NAME] [filters] [--params KEY=VALUE ...] [--parallel N] [--no-cache]",
   options: {
     ...PIPELINE_OPTION,
     ...FILTER_OPTIONS,
     ...PARAMS_OPTION,
-    parallel: { type: "string", short: "j", value: "N", description: "Run up to N nodes at once, in worker threads (default 1)." },
-    cache: { type: "boolean", description: "Reuse cached results (default). --no-cache runs every node." },
-    "keep-going": { type: "boolean", description: "After a failure, still run the nodes that do not depend on it." },
+    parallel: {
+      type: "string",
+      short: "j",
+      value: "N",
+      description: "Run up to N nodes at once, in worker threads (default 1).",
+    },
+    cache: {
+      type: "boolean",
+      description: "Reuse cached results (default). --no-cache runs every node.",
+    },
+    "keep-going": {
+      type: "boolean",
+      description: "After a failure, still run the nodes that do not depend on it.",
+    },
     ...JSON_OPTION,
   },
   examples: [
@@ -25,14 +47,21 @@ export const run: Command = {
   ],
   async run({ values }, io) {
     const parallel = values.parallel === undefined ? 1 : Number(values.parallel);
-    if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel must be a whole number ≥ 1, got "${values.parallel}".`);
+    if (!Number.isInteger(parallel) || parallel < 1)
+      throw new UsageError(`--parallel must be a whole number ≥ 1, got "${values.parallel}".`);
     const project = await loadProject(io.cwd);
     const filter = filterFrom(values);
-    const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides: strings(values.params), ...(filter && { filter }) });
+    const compiled = await compileProject(project, {
+      pipeline: str(values.pipeline),
+      overrides: strings(values.params),
+      ...(filter && { filter }),
+    });
     const { runPipeline } = await import("@pipewright/runner");
     const progress = new Progress(io, compiled.plan.nodes.length);
     const c = io.colours;
-    io.err(`${c.bold("pipewright run")} ${compiled.name}: ${compiled.plan.nodes.length} nodes${parallel > 1 ? `, ${parallel} at once` : ""}\n`);
+    io.err(
+      `${c.bold("pipewright run")} ${compiled.name}: ${compiled.plan.nodes.length} nodes${parallel > 1 ? `, ${parallel} at once` : ""}\n`,
+    );
     const record = await interruptible(io, (signal) =>
       runPipeline({
         root: project.root,
@@ -56,7 +85,8 @@ export const run: Command = {
       `${record.status === "succeeded" ? c.green("✓") : c.red("✗")} ${record.status}: ${counts.ran} ran, ${counts.cached} cached, ${counts.failed} failed, ${counts.skipped} skipped in ${duration(elapsed)} · run ${record.id}\n`,
     );
     for (const n of record.nodes) {
-      if (n.status === "failed" && n.error) io.err(`${c.red("error")} ${typeof n.error === "string" ? n.error : n.error.message}\n`);
+      if (n.status === "failed" && n.error)
+        io.err(`${c.red("error")} ${typeof n.error === "string" ? n.error : n.error.message}\n`);
     }
     if (values.json) io.out(json(record));
     return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;

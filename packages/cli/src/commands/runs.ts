@@ -12,14 +12,35 @@ function show(value: unknown): string {
 /** A two-or-more column table, padded, for the terminal. */
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()}\n`).join("");
+  return rows
+    .map(
+      (r) =>
+        `  ${r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd()}\n`,
+    )
+    .join("");
 }
 
 async function runsLs(io: Io, asJson: boolean, store: import("@pipewright/runner").RunStore) {
   const runs = await store.list();
   if (asJson) return io.out(json(runs));
   if (runs.length === 0) return io.out("no runs yet: `pipewright run` records one\n");
-  io.out(table([["ID", "PIPELINE", "STATUS", "STARTED", "RAN", "CACHED", "FAILED"], ...runs.map((r) => [r.id, r.pipeline, r.status, r.startedAt, String(r.counts.ran ?? 0), String(r.counts.cached ?? 0), String(r.counts.failed ?? 0)])]));
+  io.out(
+    table([
+      ["ID", "PIPELINE", "STATUS", "STARTED", "RAN", "CACHED", "FAILED"],
+      ...runs.map((r) => [
+        r.id,
+        r.pipeline,
+        r.status,
+        r.startedAt,
+        String(r.counts.ran ?? 0),
+        String(r.counts.cached ?? 0),
+        String(r.counts.failed ?? 0),
+      ]),
+    ]),
+  );
 }
 
 const num = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(6))) : show(v));
@@ -33,10 +54,19 @@ function renderRunDiff(d: import("@pipewright/runner").RunDiff, io: Io): string 
     `${c.bold("B")} ${d.b.id}  ${d.b.status}, ${d.b.ran} ran / ${d.b.cacheHits} cached, ${duration(d.b.durationMs)}\n`,
   ];
   const changed = d.params.filter((p) => p.changed);
-  parts.push(`\n${c.bold("params")} ${c.dim(`(${changed.length} of ${d.params.length} changed)`)}\n`);
-  if (changed.length > 0) parts.push(table([["PARAM", "A", "B"], ...changed.map((p) => [p.name, show(p.a), show(p.b)])]));
+  parts.push(
+    `\n${c.bold("params")} ${c.dim(`(${changed.length} of ${d.params.length} changed)`)}\n`,
+  );
+  if (changed.length > 0)
+    parts.push(table([["PARAM", "A", "B"], ...changed.map((p) => [p.name, show(p.a), show(p.b)])]));
   if (d.metrics.length > 0) {
-    parts.push(`\n${c.bold("metrics")}\n`, table([["METRIC", "A", "B", "Δ"], ...d.metrics.map((m) => [m.name, num(m.a), num(m.b), signed(m.delta)])]));
+    parts.push(
+      `\n${c.bold("metrics")}\n`,
+      table([
+        ["METRIC", "A", "B", "Δ"],
+        ...d.metrics.map((m) => [m.name, num(m.a), num(m.b), signed(m.delta)]),
+      ]),
+    );
   }
   parts.push(
     `\n${c.bold("nodes")}\n`,
@@ -46,7 +76,9 @@ function renderRunDiff(d: import("@pipewright/runner").RunDiff, io: Io): string 
         n.name,
         n.a ? `${n.a.status} ${duration(n.a.durationMs)}` : "-",
         n.b ? `${n.b.status} ${duration(n.b.durationMs)}` : "-",
-        n.durationDeltaMs === undefined ? "" : `${n.durationDeltaMs < 0 ? "-" : "+"}${duration(Math.abs(n.durationDeltaMs))}`,
+        n.durationDeltaMs === undefined
+          ? ""
+          : `${n.durationDeltaMs < 0 ? "-" : "+"}${duration(Math.abs(n.durationDeltaMs))}`,
       ]),
     ]),
   );
@@ -54,7 +86,10 @@ function renderRunDiff(d: import("@pipewright/runner").RunDiff, io: Io): string 
 }
 
 /** Accepts an id, "latest", or "latest~N" (the run N before the latest). */
-async function resolveRun(store: import("@pipewright/runner").RunStore, ref: string): Promise<string> {
+async function resolveRun(
+  store: import("@pipewright/runner").RunStore,
+  ref: string,
+): Promise<string> {
   const m = /^latest~(\d+)$/.exec(ref);
   if (!m) return ref;
   const ids = (await store.list()).map((r) => r.id).sort();
@@ -66,17 +101,23 @@ async function resolveRun(store: import("@pipewright/runner").RunStore, ref: str
 export const runs: Command = {
   name: "runs",
   summary: "List, show and compare recorded runs (.pipewright/runs).",
-  usage: "pipewright runs ls | show ID|latest | diff A B  [--json]   (A, B: ids, latest, or latest~N)",
+  usage:
+    "pipewright runs ls | show ID|latest | diff A B  [--json]   (A, B: ids, latest, or latest~N)",
   options: { ...JSON_OPTION },
   positionals: { min: 1, max: 3 },
-  examples: ["pipewright runs ls", "pipewright runs show latest --json", "pipewright runs diff latest~1 latest"],
+  examples: [
+    "pipewright runs ls",
+    "pipewright runs show latest --json",
+    "pipewright runs diff latest~1 latest",
+  ],
   async run({ values, positionals }, io) {
     const [sub, ...args] = positionals as [string, ...string[]];
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {
       throw new UsageError(`unknown runs subcommand "${sub}". Use: ${SUBCOMMANDS.join(", ")}.`);
     }
     const arity = { ls: 0, show: 1, diff: 2 }[sub as (typeof SUBCOMMANDS)[number]];
-    if (args.length !== arity) throw new UsageError(`runs ${sub} takes ${arity} argument(s). Usage: ${runs.usage}`);
+    if (args.length !== arity)
+      throw new UsageError(`runs ${sub} takes ${arity} argument(s). Usage: ${runs.usage}`);
     const project = await loadProject(io.cwd);
     const { RunStore, diffRuns } = await import("@pipewright/runner");
     const store = new RunStore(project.root);
@@ -91,11 +132,26 @@ export const runs: Command = {
         io.out(json(record));
         return 0;
       }
-      io.out(`run ${record.id}  ${record.pipeline}  ${record.status}  ${record.startedAt}${record.gitCommit ? `  git ${record.gitCommit.slice(0, 10)}` : ""}\n`);
-      io.out(table([["NODE", "STATUS", "TIME", "METRICS"], ...record.nodes.map((n) => [n.name, n.status, duration(n.durationMs), n.metrics ? show(n.metrics) : ""])]));
+      io.out(
+        `run ${record.id}  ${record.pipeline}  ${record.status}  ${record.startedAt}${record.gitCommit ? `  git ${record.gitCommit.slice(0, 10)}` : ""}\n`,
+      );
+      io.out(
+        table([
+          ["NODE", "STATUS", "TIME", "METRICS"],
+          ...record.nodes.map((n) => [
+            n.name,
+            n.status,
+            duration(n.durationMs),
+            n.metrics ? show(n.metrics) : "",
+          ]),
+        ]),
+      );
       return 0;
     }
-    const [a, b] = await Promise.all([store.get(await resolveRun(store, args[0]!)), store.get(await resolveRun(store, args[1]!))]);
+    const [a, b] = await Promise.all([
+      store.get(await resolveRun(store, args[0]!)),
+      store.get(await resolveRun(store, args[1]!)),
+    ]);
     if (asJson) {
       io.out(json(diffRuns(a, b)));
       return 0;

@@ -1,4 +1,13 @@
-import { type Command, FILTER_OPTIONS, JSON_OPTION, PARAMS_OPTION, PIPELINE_OPTION, filterFrom, str, strings } from "../command.ts";
+import {
+  type Command,
+  FILTER_OPTIONS,
+  filterFrom,
+  JSON_OPTION,
+  PARAMS_OPTION,
+  PIPELINE_OPTION,
+  str,
+  strings,
+} from "../command.ts";
 import { json } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
 import { cacheLocation } from "../run-support.ts";
@@ -7,14 +16,33 @@ export const status: Command = {
   name: "status",
   summary: "Show which nodes would run and why: every cache miss is explained by its cause.",
   usage: "pipewright status [--pipeline NAME] [filters] [--params KEY=VALUE ...] [--json]",
-  options: { ...PIPELINE_OPTION, ...FILTER_OPTIONS, ...PARAMS_OPTION, cache: { type: "boolean", description: "--no-cache: show what `run --no-cache` would do." }, ...JSON_OPTION },
-  examples: ["pipewright status", "pipewright status --params active.model_options.test_size=0.3 --json"],
+  options: {
+    ...PIPELINE_OPTION,
+    ...FILTER_OPTIONS,
+    ...PARAMS_OPTION,
+    cache: { type: "boolean", description: "--no-cache: show what `run --no-cache` would do." },
+    ...JSON_OPTION,
+  },
+  examples: [
+    "pipewright status",
+    "pipewright status --params active.model_options.test_size=0.3 --json",
+  ],
   async run({ values }, io) {
     const project = await loadProject(io.cwd);
     const filter = filterFrom(values);
-    const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides: strings(values.params), ...(filter && { filter }) });
+    const compiled = await compileProject(project, {
+      pipeline: str(values.pipeline),
+      overrides: strings(values.params),
+      ...(filter && { filter }),
+    });
     const { explainPlan } = await import("@pipewright/runner");
-    const nodes = await explainPlan({ root: project.root, plan: compiled.plan, store: compiled.store, cache: values.cache !== false, ...cacheLocation(project, io.env) });
+    const nodes = await explainPlan({
+      root: project.root,
+      plan: compiled.plan,
+      store: compiled.store,
+      cache: values.cache !== false,
+      ...cacheLocation(project, io.env),
+    });
     if (values.json) {
       io.out(json({ pipeline: compiled.name, nodes }));
       return 0;

@@ -6,32 +6,65 @@ import { compileProject, loadProject } from "../project.ts";
 export const viz: Command = {
   name: "viz",
   summary: "Draw a pipeline: a self-contained HTML page, Mermaid or DOT.",
-  usage: "pipewright viz [--format html|mermaid|dot] [--out FILE] [--run latest|ID] [--pipeline NAME]",
+  usage:
+    "pipewright viz [--format html|mermaid|dot] [--out FILE] [--run latest|ID] [--pipeline NAME]",
   options: {
-    format: { type: "string", short: "f", value: "html|mermaid|dot", choices: ["html", "mermaid", "dot"], description: "Output format (default html)." },
-    out: { type: "string", short: "o", value: "FILE", description: "Write to FILE instead of stdout (html defaults to pipeline.html)." },
-    run: { type: "string", value: "latest|ID", description: "html: colour nodes by the status of this recorded run." },
+    format: {
+      type: "string",
+      short: "f",
+      value: "html|mermaid|dot",
+      choices: ["html", "mermaid", "dot"],
+      description: "Output format (default html).",
+    },
+    out: {
+      type: "string",
+      short: "o",
+      value: "FILE",
+      description: "Write to FILE instead of stdout (html defaults to pipeline.html).",
+    },
+    run: {
+      type: "string",
+      value: "latest|ID",
+      description: "html: colour nodes by the status of this recorded run.",
+    },
     ...PIPELINE_OPTION,
     ...PARAMS_OPTION,
   },
-  examples: ["pipewright viz --out pipeline.html", "pipewright viz --run latest --out pipeline.html", "pipewright viz --format mermaid > pipeline.mmd"],
+  examples: [
+    "pipewright viz --out pipeline.html",
+    "pipewright viz --run latest --out pipeline.html",
+    "pipewright viz --format mermaid > pipeline.mmd",
+  ],
   async run({ values }, io) {
     const format = str(values.format) ?? "html";
     const project = await loadProject(io.cwd);
-    const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides: strings(values.params) });
+    const compiled = await compileProject(project, {
+      pipeline: str(values.pipeline),
+      overrides: strings(values.params),
+    });
     const vizLib = await import("@pipewright/viz");
     let text: string;
     if (format === "html") {
       const runId = str(values.run);
-      let run: Parameters<typeof vizLib.renderHtml>[1] extends infer O ? (O extends { run?: infer R } ? R : never) : never;
+      let run: Parameters<typeof vizLib.renderHtml>[1] extends infer O
+        ? O extends { run?: infer R }
+          ? R
+          : never
+        : never;
       if (runId) {
         const { RunStore } = await import("@pipewright/runner");
         run = (await new RunStore(project.root).get(runId)) as typeof run;
       }
-      text = vizLib.renderHtml(compiled.plan, { title: `${project.name} · ${compiled.name}`, ...(run! && { run }) });
+      text = vizLib.renderHtml(compiled.plan, {
+        title: `${project.name} · ${compiled.name}`,
+        ...(run! && { run }),
+      });
     } else {
       if (values.run) throw new UsageError("--run only applies to --format html.");
-      text = format === "mermaid" ? vizLib.renderMermaid(compiled.plan) : vizLib.renderDot(compiled.plan);
+      text =
+        format === "mermaid"
+          ? vizLib.renderMermaid(compiled.plan)
+          : vizLib.renderDot(compiled.plan);
     }
     const out = str(values.out) ?? (format === "html" ? "pipeline.html" : undefined);
     if (!out) {

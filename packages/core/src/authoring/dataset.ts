@@ -34,7 +34,11 @@ export class Dataset<T = unknown> {
  * @example
  * const companies = dataset("companies", z.array(z.object({ id: z.number(), rating: z.number() })));
  */
-export function dataset<S extends z.ZodType>(name: string, schema: S, options?: DatasetOptions): Dataset<z.output<S>> {
+export function dataset<S extends z.ZodType>(
+  name: string,
+  schema: S,
+  options?: DatasetOptions,
+): Dataset<z.output<S>> {
   return new Dataset(name, schema as z.ZodType<z.output<S>>, options);
 }
 
@@ -44,6 +48,10 @@ export function dataset<S extends z.ZodType>(name: string, schema: S, options?: 
  * @example
  * const scores = metrics("scores", z.object({ r2: z.number() }));
  */
-export function metrics<S extends z.ZodType>(name: string, schema: S, options?: Omit<DatasetOptions, "kind">): Dataset<z.output<S>> {
+export function metrics<S extends z.ZodType>(
+  name: string,
+  schema: S,
+  options?: Omit<DatasetOptions, "kind">,
+): Dataset<z.output<S>> {
   return new Dataset(name, schema as z.ZodType<z.output<S>>, { ...options, kind: "metrics" });
 }

@@ -25,7 +25,12 @@ export function refName(ref: DatasetRef): string {
 }
 
 /** Resolves node names to nodes, collecting an UNKNOWN_NODE issue per unknown name. */
-function nodesNamed(index: PipelineIndex, names: readonly string[], issues: Issue[], option: string): Node[] {
+function nodesNamed(
+  index: PipelineIndex,
+  names: readonly string[],
+  issues: Issue[],
+  option: string,
+): Node[] {
   const found: Node[] = [];
   for (const name of names) {
     const nodes = index.byId.get(name);
@@ -42,7 +47,12 @@ function nodesNamed(index: PipelineIndex, names: readonly string[], issues: Issu
   return found;
 }
 
-function checkDatasets(index: PipelineIndex, refs: readonly DatasetRef[], issues: Issue[], option: string): string[] {
+function checkDatasets(
+  index: PipelineIndex,
+  refs: readonly DatasetRef[],
+  issues: Issue[],
+  option: string,
+): string[] {
   const names = refs.map(refName);
   for (const name of names) {
     if (!index.datasets.has(name)) {
@@ -89,7 +99,11 @@ function upstream(index: PipelineIndex, start: Iterable<Node>): Set<Node> {
  * `Pipeline.filter`). Unknown names are errors, reported together; a filter that
  * matches nothing yields an empty selection.
  */
-export function selectNodes(items: readonly Node[], index: PipelineIndex, f: FilterOptions): Node[] {
+export function selectNodes(
+  items: readonly Node[],
+  index: PipelineIndex,
+  f: FilterOptions,
+): Node[] {
   const issues: Issue[] = [];
   const selections: Set<Node>[] = [];
   if (f.tags) {
@@ -106,15 +120,26 @@ export function selectNodes(items: readonly Node[], index: PipelineIndex, f: Fil
     selections.push(new Set(items.filter((n) => n.tags.some((t) => wanted.has(t)))));
   }
   if (f.nodes) selections.push(new Set(nodesNamed(index, f.nodes, issues, "nodes")));
-  if (f.fromNodes) selections.push(downstream(index, nodesNamed(index, f.fromNodes, issues, "fromNodes")));
+  if (f.fromNodes)
+    selections.push(downstream(index, nodesNamed(index, f.fromNodes, issues, "fromNodes")));
   if (f.toNodes) selections.push(upstream(index, nodesNamed(index, f.toNodes, issues, "toNodes")));
   if (f.fromInputs) {
     const names = checkDatasets(index, f.fromInputs, issues, "fromInputs");
-    selections.push(downstream(index, names.flatMap((d) => index.consumers.get(d) ?? [])));
+    selections.push(
+      downstream(
+        index,
+        names.flatMap((d) => index.consumers.get(d) ?? []),
+      ),
+    );
   }
   if (f.toOutputs) {
     const names = checkDatasets(index, f.toOutputs, issues, "toOutputs");
-    selections.push(upstream(index, names.flatMap((d) => index.producers.get(d) ?? [])));
+    selections.push(
+      upstream(
+        index,
+        names.flatMap((d) => index.producers.get(d) ?? []),
+      ),
+    );
   }
   CompileError.throwIfAny(issues);
   if (selections.length === 0) return [...items];

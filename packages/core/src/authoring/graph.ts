@@ -1,4 +1,4 @@
-import { Graph, alg } from "@dagrejs/graphlib";
+import { alg, Graph } from "@dagrejs/graphlib";
 import type { Pipeline } from "./pipeline.ts";
 
 /**
@@ -14,7 +14,8 @@ export function cyclePath(p: Pipeline, blocked: readonly string[]): string[] {
   for (const id of blocked) {
     for (const n of byId.get(id)!) {
       for (const [, ds] of n.datasetInputs()) {
-        for (const prod of producers.get(ds.name) ?? []) if (inBlocked.has(prod.id)) g.setEdge(prod.id, id);
+        for (const prod of producers.get(ds.name) ?? [])
+          if (inBlocked.has(prod.id)) g.setEdge(prod.id, id);
       }
     }
   }

@@ -23,7 +23,8 @@ export function callerLocation(): SourceLocation | null {
     const m = FRAME.exec(line);
     if (!m) continue;
     const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
-    if (file.startsWith(coreDir) || file.startsWith("node:") || file.includes("/node_modules/")) continue;
+    if (file.startsWith(coreDir) || file.startsWith("node:") || file.includes("/node_modules/"))
+      continue;
     return { file, line: Number(m[2]), column: Number(m[3]) };
   }
   return null;

@@ -50,20 +50,34 @@ function normalise(mapping: NameMapping | undefined): Map<string, Target> {
  * unlisted names get the `ns.` prefix, listed ones keep or change their name. Linear
  * in the number of nodes; all mapping problems are reported together.
  */
-export function applyNamespace(items: readonly Node[], index: PipelineIndex, ns: string, options: NamespaceOptions): Node[] {
+export function applyNamespace(
+  items: readonly Node[],
+  index: PipelineIndex,
+  ns: string,
+  options: NamespaceOptions,
+): Node[] {
   const issues: Issue[] = [];
   const problem = nameProblem(ns);
   if (problem) {
-    issues.push({ code: ErrorCode.INVALID_NAME, message: `namespace "${ns}" ${problem}`, path: ["namespace"] });
+    issues.push({
+      code: ErrorCode.INVALID_NAME,
+      message: `namespace "${ns}" ${problem}`,
+      path: ["namespace"],
+    });
   }
   const inputs = normalise(options.inputs);
   const outputs = normalise(options.outputs);
   const params = normalise(options.params);
 
   const freeInputs = new Set<string>();
-  for (const name of index.datasets.keys()) if (!index.producers.has(name) && index.consumers.has(name)) freeInputs.add(name);
+  for (const name of index.datasets.keys())
+    if (!index.producers.has(name) && index.consumers.has(name)) freeInputs.add(name);
 
-  const check = (map: Map<string, Target>, kind: "inputs" | "outputs" | "params", allowed: Set<string> | Map<string, unknown>) => {
+  const check = (
+    map: Map<string, Target>,
+    kind: "inputs" | "outputs" | "params",
+    allowed: Set<string> | Map<string, unknown>,
+  ) => {
     for (const [from, to] of map) {
       if (!allowed.has(from)) {
         const what = kind === "inputs" ? "free input" : kind === "outputs" ? "output" : "param";
@@ -76,7 +90,11 @@ export function applyNamespace(items: readonly Node[], index: PipelineIndex, ns:
         continue;
       }
       const original = kind === "params" ? index.params.get(from) : index.datasets.get(from);
-      if (to.handle && original && schemaInfo(to.handle.schema).hash !== schemaInfo(original.schema).hash) {
+      if (
+        to.handle &&
+        original &&
+        schemaInfo(to.handle.schema).hash !== schemaInfo(original.schema).hash
+      ) {
         issues.push({
           code: ErrorCode.SCHEMA_MISMATCH,
           message: `namespace "${ns}": "${from}" is remapped to "${to.name}", whose schema differs. Remap only onto a dataset with the same zod schema, or convert it in a node.`,
@@ -85,7 +103,12 @@ export function applyNamespace(items: readonly Node[], index: PipelineIndex, ns:
         });
       }
       const bad = nameProblem(to.name);
-      if (bad) issues.push({ code: ErrorCode.INVALID_NAME, message: `namespace "${ns}": new name "${to.name}" ${bad}`, path: ["namespace", ns, kind, from] });
+      if (bad)
+        issues.push({
+          code: ErrorCode.INVALID_NAME,
+          message: `namespace "${ns}": new name "${to.name}" ${bad}`,
+          path: ["namespace", ns, kind, from],
+        });
     }
   };
   check(inputs, "inputs", freeInputs);
@@ -95,7 +118,10 @@ export function applyNamespace(items: readonly Node[], index: PipelineIndex, ns:
 
   // One renamed handle per original handle, so equal datasets stay the same object.
   const renamed = new Map<object, Dataset<unknown> | Param<unknown>>();
-  const rename = <T extends Dataset<unknown> | Param<unknown>>(h: T, map: Map<string, Target>): T => {
+  const rename = <T extends Dataset<unknown> | Param<unknown>>(
+    h: T,
+    map: Map<string, Target>,
+  ): T => {
     let r = renamed.get(h);
     if (!r) {
       const to = map.get(h.name);
@@ -108,7 +134,8 @@ export function applyNamespace(items: readonly Node[], index: PipelineIndex, ns:
   return items.map((n) => {
     const newInputs: NodeInputs = {};
     for (const [key, h] of Object.entries(n.inputs)) {
-      newInputs[key] = h instanceof Dataset ? rename(h, inputs.has(h.name) ? inputs : outputs) : rename(h, params);
+      newInputs[key] =
+        h instanceof Dataset ? rename(h, inputs.has(h.name) ? inputs : outputs) : rename(h, params);
     }
     const newOutputs: NodeOutputs = {};
     for (const [key, h] of Object.entries(n.outputs)) newOutputs[key] = rename(h, outputs);

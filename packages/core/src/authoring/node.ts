@@ -66,16 +66,25 @@ export class Node {
 
   /** Datasets read, by key (params excluded). */
   datasetInputs(): [string, Dataset<unknown>][] {
-    return Object.entries(this.inputs).filter((e): e is [string, Dataset<unknown>] => e[1] instanceof Dataset);
+    return Object.entries(this.inputs).filter(
+      (e): e is [string, Dataset<unknown>] => e[1] instanceof Dataset,
+    );
   }
 
   /** Params read, by key. */
   paramInputs(): [string, Param<unknown>][] {
-    return Object.entries(this.inputs).filter((e): e is [string, Param<unknown>] => !(e[1] instanceof Dataset));
+    return Object.entries(this.inputs).filter(
+      (e): e is [string, Param<unknown>] => !(e[1] instanceof Dataset),
+    );
   }
 
   /** A copy with other namespace, inputs, outputs or tags. */
-  with(change: { namespace?: string | null; inputs?: NodeInputs; outputs?: NodeOutputs; tags?: readonly string[] }): Node {
+  with(change: {
+    namespace?: string | null;
+    inputs?: NodeInputs;
+    outputs?: NodeOutputs;
+    tags?: readonly string[];
+  }): Node {
     return new Node(
       this.name,
       change.namespace === undefined ? this.namespace : change.namespace,
@@ -95,7 +104,10 @@ export class Node {
   /** "name (src/file.ts:12)" for messages. */
   describe(root?: string): string {
     if (!this.location) return `"${this.id}"`;
-    const file = root && this.location.file.startsWith(`${root}/`) ? this.location.file.slice(root.length + 1) : this.location.file;
+    const file =
+      root && this.location.file.startsWith(`${root}/`)
+        ? this.location.file.slice(root.length + 1)
+        : this.location.file;
     return `"${this.id}" (${file}:${this.location.line})`;
   }
 }
@@ -112,9 +124,11 @@ export class Node {
  *   run: ({ raw }) => ({ clean: raw.filter((c) => c.rating !== null) }),
  * });
  */
-export function node<I extends NodeInputs = {}, O extends NodeOutputs = NodeOutputs, R extends ValuesOf<O> = ValuesOf<O>>(
-  spec: NodeSpec<I, O, R>,
-): Node {
+export function node<
+  I extends NodeInputs = Record<string, never>,
+  O extends NodeOutputs = NodeOutputs,
+  R extends ValuesOf<O> = ValuesOf<O>,
+>(spec: NodeSpec<I, O, R>): Node {
   const r = spec.resources;
   return new Node(
     spec.name,

@@ -1,7 +1,7 @@
 import { ErrorCode } from "../errors/codes.ts";
 import { CompileError } from "../errors/errors.ts";
 import { topoSort } from "../util/heap.ts";
-import { type Dataset as DatasetT, Dataset } from "./dataset.ts";
+import { Dataset, type Dataset as DatasetT } from "./dataset.ts";
 import { type FilterOptions, selectNodes } from "./filters.ts";
 import { cyclePath } from "./graph.ts";
 import { applyNamespace, type NamespaceOptions } from "./namespace.ts";
@@ -105,7 +105,8 @@ export class Pipeline {
   inputs(): (DatasetT<unknown> | Param<unknown>)[] {
     const { datasets, params, producers } = this.index;
     const free: (DatasetT<unknown> | Param<unknown>)[] = [];
-    for (const [name, ds] of datasets) if (!producers.has(name) && this.index.consumers.has(name)) free.push(ds);
+    for (const [name, ds] of datasets)
+      if (!producers.has(name) && this.index.consumers.has(name)) free.push(ds);
     free.push(...params.values());
     return free.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -113,7 +114,9 @@ export class Pipeline {
   /** Free outputs: datasets produced and consumed by no node, sorted by name. */
   outputs(): DatasetT<unknown>[] {
     const { datasets, consumers, producers } = this.index;
-    return [...datasets.values()].filter((d) => producers.has(d.name) && !consumers.has(d.name)).sort(byName);
+    return [...datasets.values()]
+      .filter((d) => producers.has(d.name) && !consumers.has(d.name))
+      .sort(byName);
   }
 
   /** Every dataset read or written, sorted by name. */
@@ -222,7 +225,10 @@ export function pipeline(
   };
   for (const item of items) visit(item);
   const extra = options.tags;
-  const tagged = extra && extra.length > 0 ? nodes.map((n) => n.with({ tags: [...new Set([...n.tags, ...extra])] })) : nodes;
+  const tagged =
+    extra && extra.length > 0
+      ? nodes.map((n) => n.with({ tags: [...new Set([...n.tags, ...extra])] }))
+      : nodes;
   const p = new Pipeline(tagged);
   return options.namespace === undefined ? p : p.namespace(options.namespace, options);
 }

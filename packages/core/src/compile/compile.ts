@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Dataset } from "../authoring/dataset.ts";
 import type { Node } from "../authoring/node.ts";
 import type { Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
@@ -13,7 +14,6 @@ import {
   type PlanParam,
   type StorageBinding,
 } from "../plan/schema.ts";
-import { Dataset } from "../authoring/dataset.ts";
 import { hashJson, sha256 } from "../util/canonical.ts";
 import { nameProblem } from "../util/names.ts";
 import { Fingerprinter } from "./fingerprint.ts";
@@ -40,8 +40,14 @@ const MEMORY: StorageBinding = { type: "memory" };
  * read (the same whatever loader ran it), else the function's own text. Memoised per
  * call site, since factories and generated pipelines declare many nodes at one place.
  */
-function nodeSourceHash(n: Node, memo: Map<string, string>, files: Map<string, string | null>): string {
-  const site = n.location ? `${n.location.file}:${n.location.line}:${n.location.column}` : undefined;
+function nodeSourceHash(
+  n: Node,
+  memo: Map<string, string>,
+  files: Map<string, string | null>,
+): string {
+  const site = n.location
+    ? `${n.location.file}:${n.location.line}:${n.location.column}`
+    : undefined;
   const known = site === undefined ? undefined : memo.get(site);
   if (known) return known;
   const text = (n.location && callSourceText(n.location, files)) ?? n.run.toString();
@@ -71,7 +77,12 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     throw new CompileError(issues);
   }
   const problem = nameProblem(name);
-  if (problem) issues.push({ code: ErrorCode.INVALID_NAME, message: `pipeline name ${JSON.stringify(name)} ${problem}.`, path: ["pipeline"] });
+  if (problem)
+    issues.push({
+      code: ErrorCode.INVALID_NAME,
+      message: `pipeline name ${JSON.stringify(name)} ${problem}.`,
+      path: ["pipeline"],
+    });
   issues.push(...structuralIssues(p, root, options.catalog));
   const params = resolveParams(p, options.params ?? {}, issues);
   CompileError.throwIfAny(issues);
@@ -110,7 +121,14 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     });
   }
 
-  const ctx: NodeContext = { fp: new Fingerprinter(root), params, storage, sources: new Map(), files: new Map(), codeHashes: new Map() };
+  const ctx: NodeContext = {
+    fp: new Fingerprinter(root),
+    params,
+    storage,
+    sources: new Map(),
+    files: new Map(),
+    codeHashes: new Map(),
+  };
   const nodes = order.map((id) => planNode(byId.get(id)![0]!, ctx));
   return {
     irVersion: IR_VERSION,
@@ -155,7 +173,9 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   const codeKey = `${n.codeVersion ?? ""}\0${code.fn}\0${n.location?.file ?? ""}`;
   let codeHash = ctx.codeHashes.get(codeKey);
   if (codeHash === undefined) {
-    codeHash = hashJson(n.codeVersion !== null ? { version: n.codeVersion } : { fn: code.fn, files: code.files });
+    codeHash = hashJson(
+      n.codeVersion !== null ? { version: n.codeVersion } : { fn: code.fn, files: code.files },
+    );
     ctx.codeHashes.set(codeKey, codeHash);
   }
   // The static part of the cache key: everything here can make a rerun produce different

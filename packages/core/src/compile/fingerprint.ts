@@ -21,7 +21,8 @@ const EMPTY: ModuleClosure = { files: {}, packages: {} };
 // Static imports and re-exports (`import x from "m"`, `export * from "m"`), bare
 // side-effect imports, and dynamic import("m") with a literal. Type-only imports are
 // left out: they do not change what runs.
-const IMPORT_RE = /(?:^|[;\n\r}])\s*(?:import|export)\s+(?!type\s)[\w*{}\s,$]*?\bfrom\s*["']([^"']+)["']/g;
+const IMPORT_RE =
+  /(?:^|[;\n\r}])\s*(?:import|export)\s+(?!type\s)[\w*{}\s,$]*?\bfrom\s*["']([^"']+)["']/g;
 const BARE_IMPORT_RE = /(?:^|[;\n\r])\s*import\s*["']([^"']+)["']/g;
 const DYNAMIC_IMPORT_RE = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx"];
@@ -164,7 +165,11 @@ export class Fingerprinter {
       const pkgDir = join(dir, "node_modules", name);
       const manifest = join(pkgDir, "package.json");
       if (existsSync(manifest)) {
-        const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { version?: string; exports?: unknown; main?: string };
+        const pkg = JSON.parse(readFileSync(manifest, "utf8")) as {
+          version?: string;
+          exports?: unknown;
+          main?: string;
+        };
         info = { version: pkg.version ?? "0.0.0" };
         const real = realpathSync(pkgDir);
         // A workspace package is linked, not installed: its code is the project's code,

@@ -20,16 +20,25 @@ export interface ResolvedParam {
 }
 
 /** Validates every param the pipeline reads with its zod schema; problems go to `issues`. */
-export function resolveParams(p: Pipeline, params: Record<string, unknown>, issues: Issue[]): Map<string, ResolvedParam> {
+export function resolveParams(
+  p: Pipeline,
+  params: Record<string, unknown>,
+  issues: Issue[],
+): Map<string, ResolvedParam> {
   const resolved = new Map<string, ResolvedParam>();
   for (const [name, handle] of p.index.params) {
     const raw = lookupParam(params, name);
     const result = handle.schema.safeParse(raw);
     if (result.success) {
-      resolved.set(name, { value: result.data, valueHash: objectHash(result.data ?? null, { unorderedObjects: true }) });
+      resolved.set(name, {
+        value: result.data,
+        valueHash: objectHash(result.data ?? null, { unorderedObjects: true }),
+      });
       continue;
     }
-    const readers = p.items.filter((n) => Object.values(n.inputs).some((h) => h === handle || h.name === name)).map((n) => n.id);
+    const readers = p.items
+      .filter((n) => Object.values(n.inputs).some((h) => h === handle || h.name === name))
+      .map((n) => n.id);
     if (raw === undefined) {
       issues.push({
         code: ErrorCode.MISSING_PARAM,
@@ -38,7 +47,9 @@ export function resolveParams(p: Pipeline, params: Record<string, unknown>, issu
         nodes: readers,
       });
     } else {
-      const detail = result.error.issues.map((i) => `${[name, ...i.path.map(String)].join(".")}: ${i.message}`).join("; ");
+      const detail = result.error.issues
+        .map((i) => `${[name, ...i.path.map(String)].join(".")}: ${i.message}`)
+        .join("; ");
       issues.push({
         code: ErrorCode.INVALID_PARAM,
         message: `param "${name}" = ${JSON.stringify(raw)} is invalid: ${detail}. Fix it in conf/params.yaml or --params.`,

@@ -18,7 +18,10 @@ export function schemaInfo(schema: z.ZodType): SchemaInfo {
   if (!info) {
     // "any" keeps types JSON Schema cannot express (dates, transforms) from failing the
     // export; they still validate at run time through zod itself.
-    const json = z.toJSONSchema(schema, { unrepresentable: "any", io: "output" }) as Record<string, unknown>;
+    const json = z.toJSONSchema(schema, { unrepresentable: "any", io: "output" }) as Record<
+      string,
+      unknown
+    >;
     info = { json, hash: hashJson(json) };
     cache.set(schema, info);
   }

@@ -9,7 +9,10 @@ import type { SourceLocation } from "../authoring/location.ts";
  *
  * Returns undefined when the call cannot be found; callers fall back to fn.toString().
  */
-export function callSourceText(loc: SourceLocation, cache: Map<string, string | null>): string | undefined {
+export function callSourceText(
+  loc: SourceLocation,
+  cache: Map<string, string | null>,
+): string | undefined {
   let text = cache.get(loc.file);
   if (text === undefined) {
     try {
@@ -21,12 +24,15 @@ export function callSourceText(loc: SourceLocation, cache: Map<string, string | 
   }
   if (text === null) return undefined;
   let offset = 0;
-  for (let line = 1; line < loc.line && offset >= 0; line++) offset = text.indexOf("\n", offset) + 1;
+  for (let line = 1; line < loc.line && offset >= 0; line++)
+    offset = text.indexOf("\n", offset) + 1;
   if (offset < 0) return undefined;
   const open = text.indexOf("(", offset + Math.max(0, loc.column - 1));
   if (open < 0) return undefined;
   const close = matchParen(text, open);
-  return close === undefined ? undefined : text.slice(offset + Math.max(0, loc.column - 1), close + 1);
+  return close === undefined
+    ? undefined
+    : text.slice(offset + Math.max(0, loc.column - 1), close + 1);
 }
 
 /** Index of the ")" closing the "(" at `open`, skipping strings and comments. */

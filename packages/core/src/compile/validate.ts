@@ -20,7 +20,11 @@ const where = (n: Node, root: string) => n.describe(root);
  * names, duplicate nodes and producers, empty outputs, a node reading its own output,
  * schema mismatches, cycles, and (with a catalog) free inputs nobody provides.
  */
-export function structuralIssues(p: Pipeline, root: string, catalog: CatalogResolver | undefined): Issue[] {
+export function structuralIssues(
+  p: Pipeline,
+  root: string,
+  catalog: CatalogResolver | undefined,
+): Issue[] {
   const issues: Issue[] = [];
   const { byId, producers, consumers, datasets } = p.index;
   const badNames = new Set<string>();
@@ -56,7 +60,12 @@ export function structuralIssues(p: Pipeline, root: string, catalog: CatalogReso
     }
     const read = new Set<string>();
     for (const [key, h] of Object.entries(n.inputs)) {
-      nameIssue(h instanceof Dataset ? "dataset" : "param", h.name, ["nodes", n.id, "inputs", key], n);
+      nameIssue(
+        h instanceof Dataset ? "dataset" : "param",
+        h.name,
+        ["nodes", n.id, "inputs", key],
+        n,
+      );
       if (h instanceof Dataset) read.add(h.name);
     }
     for (const [key, h] of Object.entries(n.outputs)) {
@@ -76,7 +85,9 @@ export function structuralIssues(p: Pipeline, root: string, catalog: CatalogReso
       if (!first || first === h || first.schema === h.schema || schemaIssues.has(h.name)) continue;
       if (schemaInfo(first.schema).hash !== schemaInfo(h.schema).hash) {
         schemaIssues.add(h.name);
-        const users = [...(producers.get(h.name) ?? []), ...(consumers.get(h.name) ?? [])].map((u) => u.id);
+        const users = [...(producers.get(h.name) ?? []), ...(consumers.get(h.name) ?? [])].map(
+          (u) => u.id,
+        );
         issues.push({
           code: ErrorCode.SCHEMA_MISMATCH,
           message: `"${h.name}" is declared with two different schemas (used by ${[...new Set(users)].map((u) => `"${u}"`).join(", ")}, declared at ${where(n, root)}). Declare the dataset once and share the handle.`,

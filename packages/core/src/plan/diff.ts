@@ -22,7 +22,11 @@ export interface PlanDiff {
   downstream: string[];
 }
 
-function recordChanges<V>(a: Record<string, V>, b: Record<string, V>, make: (key: string, old: V | undefined, now: V | undefined) => PlanChange | undefined): PlanChange[] {
+function recordChanges<V>(
+  a: Record<string, V>,
+  b: Record<string, V>,
+  make: (key: string, old: V | undefined, now: V | undefined) => PlanChange | undefined,
+): PlanChange[] {
   const out: PlanChange[] = [];
   for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     if (a[key] !== b[key]) {
@@ -35,38 +39,89 @@ function recordChanges<V>(a: Record<string, V>, b: Record<string, V>, make: (key
 
 function nodeChanges(a: PlanNode, b: PlanNode, pa: Plan, pb: Plan): PlanChange[] {
   const causes: PlanChange[] = [];
-  if (a.code.version !== b.code.version) causes.push({ kind: "code", detail: `codeVersion ${a.code.version ?? "(none)"} -> ${b.code.version ?? "(none)"}`, old: a.code.version, new: b.code.version });
+  if (a.code.version !== b.code.version)
+    causes.push({
+      kind: "code",
+      detail: `codeVersion ${a.code.version ?? "(none)"} -> ${b.code.version ?? "(none)"}`,
+      old: a.code.version,
+      new: b.code.version,
+    });
   else if (b.code.version === null) {
-    if (a.code.fn !== b.code.fn) causes.push({ kind: "code", detail: `node function changed (${b.location ?? b.id})`, ...(b.location && { file: b.location }) });
+    if (a.code.fn !== b.code.fn)
+      causes.push({
+        kind: "code",
+        detail: `node function changed (${b.location ?? b.id})`,
+        ...(b.location && { file: b.location }),
+      });
     causes.push(
       ...recordChanges(a.code.files, b.code.files, (file, old, now) => ({
         kind: "code",
         file,
-        detail: old === undefined ? `${file} now imported` : now === undefined ? `${file} no longer imported` : `${file} changed`,
+        detail:
+          old === undefined
+            ? `${file} now imported`
+            : now === undefined
+              ? `${file} no longer imported`
+              : `${file} changed`,
       })),
     );
   }
-  causes.push(...recordChanges(a.code.packages, b.code.packages, (name, old, now) => ({ kind: "package", name, old, new: now, detail: `${name} ${old ?? "(none)"} -> ${now ?? "(none)"}` })));
-  const paramValue = (p: Plan, id: string | undefined) => (id === undefined ? undefined : p.params.find((x) => x.id === id));
+  causes.push(
+    ...recordChanges(a.code.packages, b.code.packages, (name, old, now) => ({
+      kind: "package",
+      name,
+      old,
+      new: now,
+      detail: `${name} ${old ?? "(none)"} -> ${now ?? "(none)"}`,
+    })),
+  );
+  const paramValue = (p: Plan, id: string | undefined) =>
+    id === undefined ? undefined : p.params.find((x) => x.id === id);
   for (const key of [...new Set([...Object.keys(a.params), ...Object.keys(b.params)])].sort()) {
     const pa0 = paramValue(pa, a.params[key]);
     const pb0 = paramValue(pb, b.params[key]);
     if (pa0?.valueHash !== pb0?.valueHash || a.params[key] !== b.params[key]) {
-      causes.push({ kind: "param", name: b.params[key] ?? a.params[key]!, old: pa0?.value, new: pb0?.value, detail: `${b.params[key] ?? a.params[key]}: ${JSON.stringify(pa0?.value)} -> ${JSON.stringify(pb0?.value)}` });
+      causes.push({
+        kind: "param",
+        name: b.params[key] ?? a.params[key]!,
+        old: pa0?.value,
+        new: pb0?.value,
+        detail: `${b.params[key] ?? a.params[key]}: ${JSON.stringify(pa0?.value)} -> ${JSON.stringify(pb0?.value)}`,
+      });
     }
   }
-  const schemaOf = (p: Plan, ds: string | undefined) => (ds === undefined ? undefined : p.datasets.find((d) => d.id === ds));
-  for (const [side, ka, kb] of [["input", a.inputs, b.inputs], ["output", a.outputs, b.outputs]] as const) {
+  const schemaOf = (p: Plan, ds: string | undefined) =>
+    ds === undefined ? undefined : p.datasets.find((d) => d.id === ds);
+  for (const [side, ka, kb] of [
+    ["input", a.inputs, b.inputs],
+    ["output", a.outputs, b.outputs],
+  ] as const) {
     for (const key of [...new Set([...Object.keys(ka), ...Object.keys(kb)])].sort()) {
       const da = schemaOf(pa, ka[key]);
       const db = schemaOf(pb, kb[key]);
-      if (ka[key] !== kb[key]) causes.push({ kind: "input", dataset: kb[key] ?? ka[key]!, detail: `${side} ${key}: ${ka[key] ?? "(none)"} -> ${kb[key] ?? "(none)"}` });
-      else if (da && db && da.schemaHash !== db.schemaHash) causes.push({ kind: "schema", dataset: db.id, detail: `${side} ${db.id}: schema changed` });
-      else if (side === "output" && da && db && da.storage.type !== db.storage.type) causes.push({ kind: "format", dataset: db.id, detail: `${db.id}: ${da.storage.type} -> ${db.storage.type}` });
+      if (ka[key] !== kb[key])
+        causes.push({
+          kind: "input",
+          dataset: kb[key] ?? ka[key]!,
+          detail: `${side} ${key}: ${ka[key] ?? "(none)"} -> ${kb[key] ?? "(none)"}`,
+        });
+      else if (da && db && da.schemaHash !== db.schemaHash)
+        causes.push({ kind: "schema", dataset: db.id, detail: `${side} ${db.id}: schema changed` });
+      else if (side === "output" && da && db && da.storage.type !== db.storage.type)
+        causes.push({
+          kind: "format",
+          dataset: db.id,
+          detail: `${db.id}: ${da.storage.type} -> ${db.storage.type}`,
+        });
     }
   }
-  const settings = (n: PlanNode) => JSON.stringify([n.resources, n.retries, n.timeoutSeconds, n.tags, n.cache]);
-  if (settings(a) !== settings(b)) causes.push({ kind: "settings", detail: "resources, retries, timeout, tags or cache flag changed (no effect on caching)" });
+  const settings = (n: PlanNode) =>
+    JSON.stringify([n.resources, n.retries, n.timeoutSeconds, n.tags, n.cache]);
+  if (settings(a) !== settings(b))
+    causes.push({
+      kind: "settings",
+      detail: "resources, retries, timeout, tags or cache flag changed (no effect on caching)",
+    });
   return causes;
 }
 

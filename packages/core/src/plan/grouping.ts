@@ -54,12 +54,18 @@ export function groupTasks(plan: Plan, options: GroupingOptions = {}): Task[] {
   const deps = new Map<string, Set<string>>();
   for (const t of memberNodes.keys()) deps.set(t, new Set());
   for (const ds of plan.datasets) {
-    const crossing = ds.producer === null ? ds.consumers : ds.consumers.filter((c) => taskOf.get(c) !== taskOf.get(ds.producer!));
+    const crossing =
+      ds.producer === null
+        ? ds.consumers
+        : ds.consumers.filter((c) => taskOf.get(c) !== taskOf.get(ds.producer!));
     if (ds.producer !== null) {
       for (const c of crossing) deps.get(taskOf.get(c)!)!.add(taskOf.get(ds.producer)!);
     }
     if (ds.storage.type === "memory" && crossing.length > 0) {
-      const from = ds.producer === null ? "outside the pipeline (it is a free input)" : `task "${taskOf.get(ds.producer)}"`;
+      const from =
+        ds.producer === null
+          ? "outside the pipeline (it is a free input)"
+          : `task "${taskOf.get(ds.producer)}"`;
       issues.push({
         code: ErrorCode.MEMORY_CROSSES_TASK,
         message:
@@ -86,7 +92,11 @@ export function groupTasks(plan: Plan, options: GroupingOptions = {}): Task[] {
   return orderTasks(tasks, by);
 }
 
-function assignTasks(plan: Plan, by: GroupBy, tags: readonly string[] | undefined): Map<string, string> {
+function assignTasks(
+  plan: Plan,
+  by: GroupBy,
+  tags: readonly string[] | undefined,
+): Map<string, string> {
   const taskOf = new Map<string, string>();
   switch (by) {
     case "node":

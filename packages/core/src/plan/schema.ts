@@ -123,7 +123,11 @@ export const PlanSchema = z
   .superRefine((plan, ctx) => {
     const ids = plan.nodes.map((n) => n.id);
     if (ids.join("\n") !== plan.order.join("\n")) {
-      ctx.addIssue({ code: "custom", path: ["order"], message: "order must list node ids in the order of nodes" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["order"],
+        message: "order must list node ids in the order of nodes",
+      });
     }
     const datasets = new Set(plan.datasets.map((d) => d.id));
     const params = new Set(plan.params.map((p) => p.id));
@@ -131,16 +135,29 @@ export const PlanSchema = z
     for (const [i, node] of plan.nodes.entries()) {
       for (const [key, ds] of [...Object.entries(node.inputs), ...Object.entries(node.outputs)]) {
         if (!datasets.has(ds)) {
-          ctx.addIssue({ code: "custom", path: ["nodes", i, key], message: `unknown dataset "${ds}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["nodes", i, key],
+            message: `unknown dataset "${ds}"`,
+          });
         }
       }
       for (const [key, p] of Object.entries(node.params)) {
-        if (!params.has(p)) ctx.addIssue({ code: "custom", path: ["nodes", i, key], message: `unknown param "${p}"` });
+        if (!params.has(p))
+          ctx.addIssue({
+            code: "custom",
+            path: ["nodes", i, key],
+            message: `unknown param "${p}"`,
+          });
       }
     }
     for (const [i, d] of plan.datasets.entries()) {
       if (!(d.schemaHash in schemas)) {
-        ctx.addIssue({ code: "custom", path: ["datasets", i, "schemaHash"], message: "schema not in plan.schemas" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["datasets", i, "schemaHash"],
+          message: "schema not in plan.schemas",
+        });
       }
     }
   });
