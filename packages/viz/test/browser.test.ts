@@ -21,6 +21,17 @@ const ids = (page: Page, kind: string) =>
   page.$$eval(`#viewport [data-kind="${kind}"]`, (els) =>
     els.map((e) => e.getAttribute("data-id")),
   );
+/** `read()` once two reads 300 ms apart agree: the page has stopped redrawing. */
+async function settled<T>(read: () => Promise<T>): Promise<T> {
+  let last = JSON.stringify(await read());
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    const value = await read();
+    if (JSON.stringify(value) === last) return value;
+    last = JSON.stringify(value);
+  }
+  throw new Error("the page kept redrawing");
+}
 const node = (id: string) => `#viewport [data-kind="node"][data-id="${id}"]`;
 
 describe("the page, opened from disk", () => {
@@ -190,9 +201,8 @@ describe("a big page", () => {
     await page.mouse.move(760, 450);
     for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -450);
     await expect.poll(() => count("#viewport .v .label"), { timeout: 20_000 }).toBeGreaterThan(0);
-    // Let the last wheel's redraw land before taking the drawn set.
-    await page.waitForTimeout(500);
-    const near = await ids(page, "node");
+    // Take the drawn set once the redraws after the last wheel have landed.
+    const near = await settled(() => ids(page, "node"));
     expect(near.length).toBeLessThan(800);
     await page.mouse.move(1200, 450);
     await page.mouse.down();
