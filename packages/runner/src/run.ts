@@ -133,8 +133,10 @@ async function execute(
   const keepGoing = o.keepGoing ?? false;
 
   // Worker threads boot (tsx, the config module) while the main thread checks the cache.
-  if (parallel > 1 && o.worker && order.length > 1)
-    ex.startWorkers(Math.min(parallel, order.length), o.worker);
+  if (parallel > 1 && o.worker && order.length > 1) {
+    // A kept pool is shared by later runs: size it by `parallel`, not by this run's nodes.
+    ex.startWorkers(o.worker.keep ? parallel : Math.min(parallel, order.length), o.worker);
+  }
   ex.emit({
     type: "run-start",
     runId,

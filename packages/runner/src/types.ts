@@ -181,7 +181,15 @@ export interface RunOptions {
    * export has `pipelines: Record<string, () => Pipeline | Promise<Pipeline>>`; each
    * worker thread imports it and finds nodes by id in `pipelines[pipeline]`.
    */
-  worker?: { module: string; pipeline: string };
+  worker?: {
+    module: string;
+    pipeline: string;
+    /**
+     * Keep the threads for later runs in this process (same module, pipeline and size):
+     * they boot once. End them with closeWorkers(); idle, they do not keep the process alive.
+     */
+    keep?: boolean;
+  };
   /** Shown in the run record (default: plan.pipeline). */
   pipelineName?: string;
   /** Recorded params (default: the plan's param values). */

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { dataset, node, pipeline } from "@pipewright/core";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
+import { closeWorkers, startWorkers } from "../src/index.ts";
 import { cpuPipeline, mixedPipeline, spin } from "./fixtures/cpu-pipeline.ts";
 import { run, statuses, tempProject } from "./helpers.ts";
 
@@ -70,6 +71,39 @@ describe("parallel", () => {
     });
     expect(record.nodes[0]!.error!.code).toBe("RUN_INTERRUPTED");
     expect(memory.size).toBe(0);
+  });
+
+  test("worker.keep: a later run reuses the same threads; closeWorkers ends them", async () => {
+    const p = cpuPipeline(4);
+    const o = {
+      paramValues: { iterations: 1000 },
+      cache: false,
+      parallel: 2,
+      worker: { module, pipeline: "cpu4", keep: true },
+    } as const;
+    const threads = (m: Map<string, unknown>) =>
+      new Set([...m.values()].map((v) => (v as { thread: number }).thread));
+    const first = await run(p, tempProject(), o);
+    const second = await run(p, tempProject(), o);
+    expect(threads(second.memory)).toEqual(threads(first.memory));
+    await closeWorkers();
+    const third = await run(p, tempProject(), o);
+    expect([...threads(third.memory)].some((t) => threads(first.memory).has(t))).toBe(false);
+    await closeWorkers();
+  });
+
+  test("startWorkers boots the kept threads before the run that uses them", async () => {
+    startWorkers({ module, pipeline: "cpu4", parallel: 2 });
+    const p = cpuPipeline(4);
+    const { record, memory } = await run(p, tempProject(), {
+      paramValues: { iterations: 1000 },
+      cache: false,
+      parallel: 2,
+      worker: { module, pipeline: "cpu4", keep: true },
+    });
+    expect(record.status).toBe("succeeded");
+    expect(new Set([...memory.values()].map((v) => (v as { thread: number }).thread)).size).toBe(2);
+    await closeWorkers();
   });
 
   test("a worker that cannot load the pipeline fails the nodes with a clear message", async () => {

@@ -5,7 +5,7 @@ import type { CacheStore } from "../cache/store.ts";
 import type { PlanIndex } from "../plan-index.ts";
 import type { NodeRecord, RunEvent, RunHooks, RunOptions } from "../types.ts";
 import type { DataAccess } from "./data.ts";
-import { WorkerPool } from "./pool.ts";
+import { keptPool, WorkerPool } from "./pool.ts";
 
 const anything = z.unknown();
 
@@ -29,6 +29,7 @@ export class Execution {
    */
   recompute: (node: PlanNode, reason: string) => Promise<void> = async () => {};
   private pool: WorkerPool | undefined;
+  private keepPool = false;
   private readonly fnCache = new Map<string, Node>();
 
   constructor(
@@ -80,8 +81,13 @@ export class Execution {
    * Starts the worker threads: from then on nodes run in them (see WorkerPool). Without
    * this, nodes run in-process.
    */
-  startWorkers(size: number, init: { module: string; pipeline: string }): void {
-    this.pool ??= new WorkerPool(size, init);
+  startWorkers(size: number, init: { module: string; pipeline: string; keep?: boolean }): void {
+    if (this.pool) return;
+    const { keep, ...where } = init;
+    this.keepPool = keep === true;
+    this.pool = this.keepPool ? keptPool(size, where) : new WorkerPool(size, where);
+    this.pool.users++;
+    this.pool.unpark();
   }
 
   /** The worker pool, when nodes run in worker threads. */
@@ -90,6 +96,10 @@ export class Execution {
   }
 
   async close(): Promise<void> {
-    await this.pool?.close();
+    const pool = this.pool;
+    if (!pool) return;
+    pool.users--;
+    if (!this.keepPool) await pool.close();
+    else if (pool.users === 0) pool.park();
   }
 }

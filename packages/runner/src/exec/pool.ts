@@ -35,6 +35,9 @@ export class WorkerPool {
   private readonly waiting: ((slot: Slot) => void)[] = [];
   private nextTask = 0;
   private closed = false;
+  /** Runs using this pool now; a kept pool is parked when the last one ends. */
+  users = 0;
+  private parked = false;
 
   constructor(
     size: number,
@@ -101,6 +104,7 @@ export class WorkerPool {
     void slot.worker.terminate();
     if (this.closed) return;
     const fresh = this.spawn();
+    if (this.parked) fresh.worker.unref();
     this.slots[i] = fresh;
     this.release(fresh);
   }
@@ -175,8 +179,66 @@ export class WorkerPool {
     return { result, abandon };
   }
 
+  /**
+   * Lets the process exit while the threads wait for the next run: idle threads no
+   * longer keep the event loop alive.
+   */
+  park(): void {
+    this.parked = true;
+    for (const s of this.slots) s.worker.unref();
+  }
+
+  /** The opposite of park(): the threads keep the process alive while a run uses them. */
+  unpark(): void {
+    this.parked = false;
+    for (const s of this.slots) s.worker.ref();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+const kept = new Map<string, WorkerPool>();
+
+/**
+ * A pool kept between runs in this process (`worker.keep`): the threads boot once and
+ * later runs with the same module, pipeline and size reuse them.
+ */
+export function keptPool(size: number, init: WorkerInit): WorkerPool {
+  const key = JSON.stringify([resolve(init.module), init.pipeline, size]);
+  let pool = kept.get(key);
+  if (!pool) {
+    pool = new WorkerPool(size, init);
+    kept.set(key, pool);
+  }
+  return pool;
+}
+
+/**
+ * Boots worker threads before a run, so they load while the caller does other work
+ * (the CLI: loading the config and compiling). A run with the same `worker` (and
+ * `keep: true`) and `parallel` then uses them.
+ *
+ * @example
+ * startWorkers({ module: configPath, pipeline: "__default__", parallel: 4 });
+ * const plan = compile(await loadPipeline(), options);
+ * await runPipeline({ ..., parallel: 4, worker: { module: configPath, pipeline: "__default__", keep: true } });
+ */
+export function startWorkers(o: { module: string; pipeline: string; parallel: number }): void {
+  keptPool(o.parallel, { module: o.module, pipeline: o.pipeline }).park();
+}
+
+/**
+ * Terminates the worker threads kept by runs with `worker.keep`.
+ *
+ * @example
+ * await runPipeline({ ..., parallel: 4, worker: { module, pipeline: "train", keep: true } });
+ * await closeWorkers();
+ */
+export async function closeWorkers(): Promise<void> {
+  const pools = [...kept.values()];
+  kept.clear();
+  await Promise.all(pools.map((p) => p.close()));
 }
