@@ -102,6 +102,17 @@ describe("explainPlan", () => {
     ]);
   });
 
+  test("param: compares with the last run, also when that run was a hit on an older entry", async () => {
+    const root = setup();
+    const p = build();
+    await run(p, root, { entries, paramValues: { factor: 2 } });
+    await run(p, root, { entries, paramValues: { factor: 3 } });
+    const back = await run(p, root, { entries, paramValues: { factor: 2 } });
+    expect(back.record.nodes[0]!.status).toBe("cached");
+    const s = byName(await explain(root, plan(p, root, entries, { factor: 5 })));
+    expect(s.scale!.causes).toEqual([{ kind: "param", name: "factor", old: 2, new: 5, detail: "factor: 2 -> 5" }]);
+  });
+
   test("input: a changed free input names the dataset and no upstream", async () => {
     const root = setup();
     const p = build();

@@ -87,10 +87,12 @@ export class RunStore {
     return record;
   }
 
-  /** Node id -> cache key in the latest run, or an empty map. */
+  /** Node id -> cache key in the latest run (that used the cache), or an empty map. */
   latestKeys(): Map<string, string> {
     const id = this.ids().at(-1);
     const record = id === undefined ? undefined : this.read(id);
+    // A --no-cache run moved no pointers: its keys say nothing about them.
+    if (record?.options?.cache === false) return new Map();
     return new Map(
       (record?.nodes ?? [])
         .filter((n) => n.cacheKey !== null && (n.status === "ran" || n.status === "cached"))
