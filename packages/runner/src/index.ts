@@ -1,6 +1,6 @@
 export { defaultCacheDir } from "./cache/backend.ts";
 export { explainPlan } from "./cache/explain.ts";
-export { closeWorkers, startWorkers } from "./exec/pool.ts";
+export { closeWorkers, startWorkers } from "./exec/kept-pool.ts";
 export { diffRuns, type RunDiff } from "./records/diff.ts";
 export { gitCommit } from "./records/git.ts";
 export { RunStore } from "./records/store.ts";

@@ -110,7 +110,9 @@ describe("explainPlan", () => {
     const back = await run(p, root, { entries, paramValues: { factor: 2 } });
     expect(back.record.nodes[0]!.status).toBe("cached");
     const s = byName(await explain(root, plan(p, root, entries, { factor: 5 })));
-    expect(s.scale!.causes).toEqual([{ kind: "param", name: "factor", old: 2, new: 5, detail: "factor: 2 -> 5" }]);
+    expect(s.scale!.causes).toEqual([
+      { kind: "param", name: "factor", old: 2, new: 5, detail: "factor: 2 -> 5" },
+    ]);
   });
 
   test("input: a changed free input names the dataset and no upstream", async () => {

@@ -5,7 +5,8 @@ import type { CacheStore } from "../cache/store.ts";
 import type { PlanIndex } from "../plan-index.ts";
 import type { NodeRecord, RunEvent, RunHooks, RunOptions } from "../types.ts";
 import type { DataAccess } from "./data.ts";
-import { keptPool, WorkerPool } from "./pool.ts";
+import { keptPool } from "./kept-pool.ts";
+import { WorkerPool } from "./pool.ts";
 
 const anything = z.unknown();
 

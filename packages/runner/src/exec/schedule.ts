@@ -1,7 +1,7 @@
 import type { NodeRecord } from "../types.ts";
 import { ReadyQueue } from "../util/heap.ts";
-import { processNode } from "./execute.ts";
 import type { Execution } from "./execution.ts";
+import { processNode } from "./process.ts";
 
 /**
  * Runs `order` (node ids in topological order) with up to `parallel` nodes at once,

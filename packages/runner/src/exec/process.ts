@@ -1,0 +1,82 @@
+import type { PlanNode } from "@pipewright/core";
+import { missCauses } from "../cache/causes.ts";
+import { fullKey, keyParts } from "../cache/key.ts";
+import type { CacheCause, NodeRecord } from "../types.ts";
+import { execute } from "./execute.ts";
+import type { Execution } from "./execution.ts";
+import { acceptHit, checkEntry } from "./hit.ts";
+import { externalHash } from "./inputs.ts";
+import { type Attempt, base, failure, now } from "./node-record.ts";
+
+/**
+ * Brings one node up to date: a trusted cache hit, or a run. Never throws: a failure is
+ * the node's record (status "failed", or "skipped" when the run was interrupted).
+ */
+export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRecord> {
+  const started = now();
+  const state: Attempt = { key: null, inputs: {}, attempts: 0 };
+  let record: NodeRecord;
+  try {
+    for (const key in node.inputs) {
+      const id = node.inputs[key]!;
+      let hash = ex.hashes.get(id);
+      if (hash === undefined) {
+        hash = await externalHash(ex, ex.index.datasets.get(id)!, node);
+        ex.hashes.set(id, hash);
+      }
+      state.inputs[id] = hash;
+    }
+    state.key = fullKey(node, ex.hashes, ex.index);
+    const useCache = ex.cache !== undefined && node.cache;
+    let causes: CacheCause[];
+    if (useCache) {
+      const entry = await ex.cache!.getEntry(state.key);
+      const hit = entry && (await checkEntry(ex, node, entry));
+      if (hit) {
+        acceptHit(ex, node, hit);
+        await rememberKey(ex, node, state.key);
+        record = base(node, "cached", started, state);
+        for (const id of Object.values(node.outputs))
+          record.outputs[id] = hit.entry.outputs[id]!.hash;
+        if (hit.entry.metrics) record.metrics = hit.entry.metrics;
+        if (hit.restored.length > 0) record.restored = hit.restored;
+        ex.records.set(node.id, record);
+        ex.emit({ type: "node-cached", node: node.id, restored: hit.restored });
+        return record;
+      }
+      causes = entry
+        ? [
+            {
+              kind: "missing-output",
+              detail: "the outputs are gone or changed and the cache store has no intact copy",
+            },
+          ]
+        : missCauses(
+            await ex.cache!.lastRun(node.id),
+            keyParts(node, ex.hashes, ex.index),
+            state.key,
+          );
+    } else {
+      causes = [
+        {
+          kind: "no-cache",
+          detail: node.cache
+            ? "caching is off for this run (--no-cache)"
+            : "the node opts out of caching (cache: false)",
+        },
+      ];
+    }
+    record = await execute(ex, node, state, started, useCache, causes);
+  } catch (error) {
+    record = failure(ex, node, state, started, error);
+  }
+  ex.records.set(node.id, record);
+  return record;
+}
+
+/** Points the node at the key it just hit, when that is not already its last one. */
+async function rememberKey(ex: Execution, node: PlanNode, key: string): Promise<void> {
+  // The previous run set every node's pointer: when it used this key, there is nothing to read.
+  if (ex.previousKeys.get(node.id) === key) return;
+  if ((await ex.cache!.lastKey(node.id)) !== key) await ex.cache!.setLastKey(node.id, key);
+}
