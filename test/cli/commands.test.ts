@@ -89,6 +89,15 @@ describe("run, status and the cache", () => {
     expect(causes).toContainEqual(expect.objectContaining({ kind: "code", file: "src/helper.ts" }));
   });
 
+  test("--parallel runs in worker threads with the same results", () => {
+    const dir = tinyProject();
+    const r = cli(["run", "--parallel", "2", "--json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).nodes.map((n: { status: string }) => n.status)).toEqual(["ran", "ran"]);
+    expect(JSON.parse(readFileSync(join(dir, "out/stats.json"), "utf8"))).toEqual({ total: 30 });
+    expect(cli(["run", "--parallel", "0"], { cwd: dir }).code).toBe(2);
+  });
+
   test("filters select nodes; a failing node exits 1 with its name", () => {
     const dir = tinyProject();
     const only = JSON.parse(cli(["run", "--json", "--tags", "prep"], { cwd: dir }).stdout);

@@ -11,7 +11,7 @@ import {
 import { UsageError } from "../errors.ts";
 import { duration, json } from "../output.ts";
 import { Progress } from "../progress.ts";
-import { compileProject, loadProject } from "../project.ts";
+import { compileProject, loadProject, pipelineName } from "../project.ts";
 import { cacheLocation, countStatuses, interruptible } from "../run-support.ts";
 
 export const run: Command = {
@@ -50,20 +50,24 @@ export const run: Command = {
     if (!Number.isInteger(parallel) || parallel < 1)
       throw new UsageError(`--parallel must be a whole number ≥ 1, got "${values.parallel}".`);
     const project = await loadProject(io.cwd);
+    const runner = await import("@pipewright/runner");
+    // Worker threads take a while to start (tsx, zod, the project's code): start them now,
+    // so they warm up while the main thread compiles.
+    const worker = { module: project.configFile, pipeline: pipelineName(project, str(values.pipeline)), keep: true };
+    if (parallel > 1) runner.startWorkers({ ...worker, parallel });
     const filter = filterFrom(values);
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),
       overrides: strings(values.params),
       ...(filter && { filter }),
     });
-    const { runPipeline } = await import("@pipewright/runner");
     const progress = new Progress(io, compiled.plan.nodes.length);
     const c = io.colours;
     io.err(
       `${c.bold("pipewright run")} ${compiled.name}: ${compiled.plan.nodes.length} nodes${parallel > 1 ? `, ${parallel} at once` : ""}\n`,
     );
     const record = await interruptible(io, (signal) =>
-      runPipeline({
+      runner.runPipeline({
         root: project.root,
         plan: compiled.plan,
         pipeline: compiled.pipeline,
@@ -73,12 +77,15 @@ export const run: Command = {
         keepGoing: values["keep-going"] === true,
         signal,
         onEvent: (e) => progress.event(e as never),
-        worker: { module: project.configFile, pipeline: compiled.name },
+        worker,
         pipelineName: compiled.name,
         params: compiled.params,
         ...cacheLocation(project, io.env),
       }),
-    ).finally(() => progress.stop());
+    ).finally(async () => {
+      progress.stop();
+      await runner.closeWorkers();
+    });
     const counts = countStatuses(record);
     const elapsed = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
     io.err(

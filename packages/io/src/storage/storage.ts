@@ -2,7 +2,6 @@ import { ErrorCode } from "@pipewright/core";
 import type { Credentials } from "../catalog/credentials.ts";
 import { StorageError } from "../errors.ts";
 import { LocalStorage } from "./local.ts";
-import { S3Storage } from "./s3.ts";
 import { LocationProblem, parseLocation } from "./uri.ts";
 
 /**
@@ -49,8 +48,42 @@ export function openStorage(uri: string, options: StorageOptions): Storage {
     if (e instanceof LocationProblem) throw new StorageError(e.code, uri, e.message);
     throw e;
   }
-  if (loc.scheme === "s3") return S3Storage.open(options);
+  if (loc.scheme === "s3") return new LazyS3Storage(options);
   return new LocalStorage(options.root);
+}
+
+/**
+ * S3 storage whose AWS SDK is imported on first use. The SDK takes about a second to load,
+ * and most commands (ls, compile, local runs) never touch s3://, so the CLI starts fast.
+ */
+class LazyS3Storage implements Storage {
+  private real: Promise<Storage> | undefined;
+
+  constructor(private readonly options: StorageOptions) {}
+
+  private s3(): Promise<Storage> {
+    this.real ??= import("./s3.ts").then((m) => m.S3Storage.open(this.options));
+    return this.real;
+  }
+
+  read(uri: string) {
+    return this.s3().then((s) => s.read(uri));
+  }
+  write(uri: string, data: Uint8Array) {
+    return this.s3().then((s) => s.write(uri, data));
+  }
+  exists(uri: string) {
+    return this.s3().then((s) => s.exists(uri));
+  }
+  remove(uri: string) {
+    return this.s3().then((s) => s.remove(uri));
+  }
+  list(prefix: string) {
+    return this.s3().then((s) => s.list(prefix));
+  }
+  hash(uri: string) {
+    return this.s3().then((s) => s.hash(uri));
+  }
 }
 
 /** Thrown for an object that is not there; DataStore turns it into a dataset-level error. */
