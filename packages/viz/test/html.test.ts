@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { pageAssets } from "../src/html/assets.ts";
 import { escapeHtml, jsonForScript } from "../src/html/escape.ts";
@@ -81,6 +82,14 @@ describe("page assets", () => {
     expect(() => new Function(script)).not.toThrow();
     expect(() => new Function(dagre)).not.toThrow();
     expect(dagre).not.toMatch(/sourceMappingURL/);
+    // Every client module is reached from main.js, each after the modules it imports.
+    const bundled = [...script.matchAll(/^\/\/ client\/([a-z-]+)\.js$/gm)].map((m) => m[1]);
+    const files = readdirSync(new URL("../src/client/", import.meta.url)).filter((f) =>
+      f.endsWith(".js"),
+    );
+    expect([...bundled].sort()).toEqual(files.map((f) => f.slice(0, -3)).sort());
+    expect(bundled.indexOf("layout")).toBeGreaterThan(bundled.indexOf("visible"));
+    expect(bundled.at(-1)).toBe("main");
   });
 });
 

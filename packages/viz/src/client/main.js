@@ -4,15 +4,10 @@ import { ICONS } from "./icons.js";
 import { layoutView } from "./layout.js";
 import { adjacency, lineage, litKeys } from "./lineage.js";
 import { panelHtml } from "./panel.js";
-import {
-  legendHtml,
-  resultsHtml,
-  runSummaryHtml,
-  searchVertices,
-  statsText,
-  tagsHtml,
-  treeHtml,
-} from "./sidebar.js";
+import { wireSearch } from "./search-box.js";
+import { legendHtml, runSummaryHtml, statsText, tagsHtml, treeHtml } from "./sidebar.js";
+import { wireTheme } from "./theme.js";
+import { wireTooltip } from "./tooltip.js";
 import { createViewport } from "./viewport.js";
 
 /* global dagre */
@@ -22,7 +17,7 @@ const data = JSON.parse($("pw-data").textContent);
 const parseMs = performance.now() - t0;
 
 const state = { collapsed: new Set(), tags: new Set(), params: false };
-const view = { pretty: false, selection: null, hits: [], active: 0 };
+const view = { pretty: false, selection: null, hits: [] };
 const cache = new Map(Object.entries(data.layout));
 const adj = adjacency(data);
 const svg = $("canvas");
@@ -235,22 +230,7 @@ function keepClearOfPanel(key) {
   if (el.getBoundingClientRect().right > panelLeft - 24)
     viewport.centerOn(b.x, b.y, viewport.k, panelWidth());
 }
-// One tooltip for the whole drawing (a <title> per box costs too much on big pages).
-const tip = $("tip");
-svg.addEventListener("pointerover", (event) => {
-  const box = event.target.closest(".v");
-  if (!box) return;
-  tip.textContent = box.dataset.id;
-  tip.hidden = false;
-});
-svg.addEventListener("pointermove", (event) => {
-  if (tip.hidden) return;
-  const rect = $("stage").getBoundingClientRect();
-  tip.style.transform = `translate(${event.clientX - rect.left + 14}px, ${event.clientY - rect.top + 16}px)`;
-});
-svg.addEventListener("pointerout", (event) => {
-  if (event.target.closest(".v") && !event.relatedTarget?.closest?.(".v")) tip.hidden = true;
-});
+wireTooltip(svg, $("stage"), $("tip"));
 svg.addEventListener("dblclick", (event) => {
   const box = event.target.closest(".v-group");
   if (box) toggleGroup(+box.dataset.key.slice(1));
@@ -312,48 +292,16 @@ $("zoom").addEventListener("click", (event) => {
   else if (what === "fit") fit(true);
 });
 
-// Search: dims everything but the matches; Enter or a click on a result goes there.
-const search = $("search");
-const results = $("search-results");
-function runSearch() {
-  const all = searchVertices(data, search.value, Number.POSITIVE_INFINITY);
-  view.hits = all;
-  view.active = 0;
-  results.hidden = search.value.trim() === "";
-  results.innerHTML = results.hidden
-    ? ""
-    : resultsHtml(data, all.slice(0, 40), all.length, 0, layout.visible);
-  highlight();
-}
-search.addEventListener("input", runSearch);
-search.addEventListener("keydown", (event) => {
-  const buttons = [...results.querySelectorAll("[data-result]")];
-  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-    event.preventDefault();
-    view.active =
-      (view.active + (event.key === "ArrowDown" ? 1 : buttons.length - 1)) %
-      Math.max(buttons.length, 1);
-    for (const [n, b] of buttons.entries()) b.classList.toggle("active", n === view.active);
-  } else if (event.key === "Enter" && buttons[view.active]) {
-    reveal(+buttons[view.active].dataset.result);
-    results.hidden = true;
-  } else if (event.key === "Escape") {
-    search.value = "";
-    runSearch();
-    search.blur();
-  }
-});
-results.addEventListener("click", (event) => {
-  const hit = event.target.closest("[data-result]");
-  if (!hit) return;
-  reveal(+hit.dataset.result);
-  results.hidden = true;
-});
-search.addEventListener("focus", () => {
-  if (search.value.trim()) results.hidden = false;
-});
-document.addEventListener("click", (event) => {
-  if (!event.target.closest(".search-wrap")) results.hidden = true;
+const search = wireSearch({
+  data,
+  input: $("search"),
+  results: $("search-results"),
+  visible: () => layout.visible,
+  onHits(hits) {
+    view.hits = hits;
+    highlight();
+  },
+  onPick: (i) => reveal(i),
 });
 
 document.addEventListener("keydown", (event) => {
@@ -365,25 +313,7 @@ document.addEventListener("keydown", (event) => {
   else if (event.key === "f") fit(true);
 });
 
-const theme = $("theme");
-const stored = (() => {
-  try {
-    return localStorage.getItem("pipewright-viz-theme");
-  } catch {
-    return null;
-  }
-})();
-document.documentElement.dataset.theme =
-  stored ?? (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
-theme.addEventListener("click", () => {
-  const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
-  document.documentElement.dataset.theme = next;
-  try {
-    localStorage.setItem("pipewright-viz-theme", next);
-  } catch {
-    // file:// pages may have no storage; the choice just is not remembered.
-  }
-});
+wireTheme($("theme"));
 
 $("stats").textContent = statsText(data);
 $("run-summary").innerHTML = runSummaryHtml(data.run);

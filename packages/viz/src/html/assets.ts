@@ -4,21 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const CLIENT = join(dirname(fileURLToPath(import.meta.url)), "..", "client");
-/** Client modules in dependency order: each may use what the ones before it export. */
-const MODULES = [
-  "util",
-  "icons",
-  "visible",
-  "layout",
-  "draw",
-  "viewport",
-  "lineage",
-  "schema",
-  "panel",
-  "sidebar",
-  "main",
-];
-const IMPORT_LINE = /^import \{[^}]*\} from "\.\/[a-z-]+\.js";\n/gm;
+const IMPORT = /^import \{[^}]*\} from "\.\/([a-z-]+)\.js";\n/gm;
 
 let cached: { script: string; style: string; dagre: string } | undefined;
 
@@ -26,17 +12,18 @@ let cached: { script: string; style: string; dagre: string } | undefined;
  * The page's inline assets: the client modules joined into one script, the stylesheet,
  * and dagre's browser bundle with its licence. The client is plain browser JavaScript
  * written as ES modules (so Node can import the layout code too); for the page, the
- * relative imports are dropped and the modules share one function scope.
+ * relative imports are dropped and the modules, each after those it imports, share one
+ * function scope.
  */
 export function pageAssets(): { script: string; style: string; dagre: string } {
   if (cached) return cached;
-  const parts = MODULES.map((name) => {
-    const source = readFileSync(join(CLIENT, `${name}.js`), "utf8");
-    const body = source
-      .replace(IMPORT_LINE, "")
+  const parts = moduleOrder("main").map((name) => {
+    const body = readClient(name)
+      .replace(IMPORT, "")
       .replace(/^export (function|const|let|class) /gm, "$1 ");
-    if (/^\s*(import|export)\b/m.test(body))
+    if (/^\s*(import|export)\b/m.test(body)) {
       throw new Error(`client/${name}.js: unsupported import/export form for the page bundle`);
+    }
     return `// client/${name}.js\n${body}`;
   });
   const script = `(() => {\n"use strict";\n${parts.join("\n")}\n})();`;
@@ -47,6 +34,24 @@ export function pageAssets(): { script: string; style: string; dagre: string } {
     dagre: safeInScript(dagreBundle()),
   };
   return cached;
+}
+
+function readClient(name: string): string {
+  return readFileSync(join(CLIENT, `${name}.js`), "utf8");
+}
+
+/** The client modules reachable from `entry`, each listed after the modules it imports. */
+function moduleOrder(entry: string): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const m of readClient(name).matchAll(IMPORT)) visit(m[1]!);
+    order.push(name);
+  };
+  visit(entry);
+  return order;
 }
 
 function dagreBundle(): string {
