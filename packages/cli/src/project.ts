@@ -13,7 +13,6 @@ import {
 } from "@pipewright/core";
 import type { Catalog, Credentials, DataStore } from "@pipewright/io";
 import type { PipewrightConfig } from "./config.ts";
-import { applyOverrides, readParamsFile } from "./params.ts";
 
 const CONFIG_NAMES = [
   "pipewright.config.ts",
@@ -179,11 +178,13 @@ export async function loadCatalog(
 }
 
 /** Params from conf/params.yaml (or config.params) with --params overrides applied. */
-export function loadParams(
+export async function loadParams(
   project: Project,
   overrides: readonly string[],
   p: Pipeline,
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
+  // Imported here, not at the top: the YAML parser is not needed by `ls`, and start-up time counts.
+  const { applyOverrides, readParamsFile } = await import("./params.ts");
   const setting = project.config.params;
   const base =
     setting === false
@@ -212,7 +213,7 @@ export async function compileProject(
 ): Promise<Compiled> {
   const name = pipelineName(project, options.pipeline);
   const p = await loadPipeline(project, name);
-  const params = loadParams(project, options.overrides ?? [], p);
+  const params = await loadParams(project, options.overrides ?? [], p);
   const credentials = await loadProjectCredentials(project);
   const catalog = await loadCatalog(project, credentials);
   const selected = options.filter ? p.filter(options.filter) : p;

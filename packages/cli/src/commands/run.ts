@@ -53,7 +53,11 @@ export const run: Command = {
     const runner = await import("@pipewright/runner");
     // Worker threads take a while to start (tsx, zod, the project's code): start them now,
     // so they warm up while the main thread compiles.
-    const worker = { module: project.configFile, pipeline: pipelineName(project, str(values.pipeline)), keep: true };
+    const worker = {
+      module: project.configFile,
+      pipeline: pipelineName(project, str(values.pipeline)),
+      keep: true,
+    };
     if (parallel > 1) runner.startWorkers({ ...worker, parallel });
     const filter = filterFrom(values);
     const compiled = await compileProject(project, {
