@@ -23,14 +23,17 @@ const adj = adjacency(data);
 const svg = $("canvas");
 const layer = $("viewport");
 svg.querySelector("defs").innerHTML = ICONS;
+// Below this zoom, labels are too small to read: big pages hide them (and draw boxes only);
+// smaller pages keep them longer, as texture that shows the shape of the pipeline.
 const FAR = 0.42;
+const FAR_SMALL = 0.2;
 // Beyond this many boxes, a far view draws boxes only, and a near view only what is
 // around the screen (redrawn as the view moves): a few thousand full boxes are slow to paint.
 const BIG = 1500;
 let drawn = { lite: false, region: null };
 let redrawTimer = 0;
 const viewport = createViewport(svg, layer, (k) => {
-  svg.classList.toggle("far", k < FAR);
+  svg.classList.toggle("far", k < (layout && layout.boxes.size < BIG ? FAR_SMALL : FAR));
   $("zoom-level").textContent = `${Math.round(k * 100)}%`;
   clearTimeout(redrawTimer);
   if (layout && layout.boxes.size >= BIG) redrawTimer = setTimeout(redrawIfNeeded, 120);
