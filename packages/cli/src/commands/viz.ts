@@ -2,6 +2,7 @@ import { type Command, PARAMS_OPTION, PIPELINE_OPTION, str, strings } from "../c
 import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
+import { serveAndWatch } from "../serve.ts";
 
 export const viz: Command = {
   name: "viz",
@@ -26,6 +27,15 @@ export const viz: Command = {
       type: "string",
       value: "latest|ID",
       description: "html: colour nodes by the status of this recorded run.",
+    },
+    serve: {
+      type: "boolean",
+      description: "html: serve the page on 127.0.0.1 and reload it when the project changes.",
+    },
+    port: {
+      type: "string",
+      value: "N",
+      description: "With --serve: the port (default 4141; 0 picks a free one).",
     },
     ...PIPELINE_OPTION,
     ...PARAMS_OPTION,
@@ -65,6 +75,18 @@ export const viz: Command = {
         format === "mermaid"
           ? vizLib.renderMermaid(compiled.plan)
           : vizLib.renderDot(compiled.plan);
+    }
+    if (values.serve) {
+      if (format !== "html") throw new UsageError("--serve only applies to --format html.");
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+        throw new UsageError(`--port must be 0–65535, got "${values.port}".`);
+      const again = [
+        ...(values.run ? ["--run", str(values.run)!] : []),
+        ...(values.pipeline ? ["--pipeline", str(values.pipeline)!] : []),
+        ...strings(values.params).flatMap((p) => ["--params", p]),
+      ];
+      return serveAndWatch(io, project.root, text, again, port);
     }
     const out = str(values.out) ?? (format === "html" ? "pipeline.html" : undefined);
     if (!out) {
