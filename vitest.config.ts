@@ -9,6 +9,7 @@ export default defineConfig({
       include: ["packages/*/test/**/*.test-d.ts"],
       tsconfig: "./tsconfig.json",
     },
+    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

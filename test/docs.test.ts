@@ -21,7 +21,8 @@ describe("docs/plan.md", () => {
       cwd: root,
       encoding: "utf8",
     });
-    if (process.env.UPDATE_GOLDEN) writeFileSync(join(root, "docs/plan.md"), doc.replace(example!, printed));
+    if (process.env.UPDATE_GOLDEN)
+      writeFileSync(join(root, "docs/plan.md"), doc.replace(example!, printed));
     else expect(example).toBe(printed);
   });
 });

@@ -93,7 +93,10 @@ describe("run, status and the cache", () => {
     const dir = tinyProject();
     const r = cli(["run", "--parallel", "2", "--json"], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).nodes.map((n: { status: string }) => n.status)).toEqual(["ran", "ran"]);
+    expect(JSON.parse(r.stdout).nodes.map((n: { status: string }) => n.status)).toEqual([
+      "ran",
+      "ran",
+    ]);
     expect(JSON.parse(readFileSync(join(dir, "out/stats.json"), "utf8"))).toEqual({ total: 30 });
     expect(cli(["run", "--parallel", "0"], { cwd: dir }).code).toBe(2);
   });

@@ -12,7 +12,9 @@ describe("pipewright viz", () => {
     const page = readFileSync(join(dir, "page.html"), "utf8");
     expect(page).toMatch(/^<!doctype html>/i);
     expect(page).toContain("summarise");
-    expect(cli(["viz", "--format", "mermaid"], { cwd: dir }).stdout).toMatch(/^(flowchart|graph) LR/m);
+    expect(cli(["viz", "--format", "mermaid"], { cwd: dir }).stdout).toMatch(
+      /^(flowchart|graph) LR/m,
+    );
     expect(cli(["viz", "--format", "dot"], { cwd: dir }).stdout).toMatch(/^digraph/m);
     expect(cli(["viz", "--run", "latest", "--out", "run.html"], { cwd: dir }).code).toBe(1);
     cli(["run"], { cwd: dir });
@@ -22,7 +24,10 @@ describe("pipewright viz", () => {
 
   test("--serve serves on 127.0.0.1 and reloads when a pipeline file changes", async () => {
     const dir = tinyProject();
-    const child = spawn(process.execPath, [BIN, "viz", "--serve", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [BIN, "viz", "--serve", "--port", "0"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -30,8 +35,13 @@ describe("pipewright viz", () => {
       const url = await waitFor(() => /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)?.[1]);
       expect(await (await fetch(url)).text()).toContain("summarise");
       const file = join(dir, "src/pipeline.ts");
-      writeFileSync(file, readFileSync(file, "utf8").replace('name: "summarise"', 'name: "summarise_all"'));
-      await waitFor(async () => ((await (await fetch(url)).text()).includes("summarise_all") ? true : undefined));
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace('name: "summarise"', 'name: "summarise_all"'),
+      );
+      await waitFor(async () =>
+        (await (await fetch(url)).text()).includes("summarise_all") ? true : undefined,
+      );
     } finally {
       child.kill("SIGINT");
     }
@@ -39,7 +49,10 @@ describe("pipewright viz", () => {
   });
 });
 
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 90_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms = 90_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();

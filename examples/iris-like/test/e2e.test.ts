@@ -64,7 +64,8 @@ describe("iris-like: compare two parameter choices with runs diff", { timeout: 3
     const text = await project.cli("runs", "diff", a, b);
     expect(text.code, text.stderr).toBe(0);
     // One line per param and metric, with both runs' values side by side.
-    const line = (name: string) => text.stdout.split("\n").find((l) => l.trim().startsWith(`${name} `)) ?? "";
+    const line = (name: string) =>
+      text.stdout.split("\n").find((l) => l.trim().startsWith(`${name} `)) ?? "";
     expect(line("model.k")).toMatch(/\b5\s+15\b/);
     expect(line("metrics.accuracy")).toMatch(/0\.9778\s+0\.9556/);
   });
