@@ -61,21 +61,38 @@ export class Node {
 
   /** The qualified name: `namespace.name`, or `name` outside any namespace. */
   get id(): string {
-    return this.namespace === null ? this.name : `${this.namespace}.${this.name}`;
+    this.qualified ??= this.namespace === null ? this.name : `${this.namespace}.${this.name}`;
+    return this.qualified;
+  }
+
+  // Derived once: the compiler and the pipeline operations ask for these again and again.
+  private qualified?: string;
+  private splitInputs?: {
+    datasets: [string, Dataset<unknown>][];
+    params: [string, Param<unknown>][];
+  };
+
+  private split() {
+    if (!this.splitInputs) {
+      const datasets: [string, Dataset<unknown>][] = [];
+      const params: [string, Param<unknown>][] = [];
+      for (const [key, h] of Object.entries(this.inputs)) {
+        if (h instanceof Dataset) datasets.push([key, h]);
+        else params.push([key, h]);
+      }
+      this.splitInputs = { datasets, params };
+    }
+    return this.splitInputs;
   }
 
   /** Datasets read, by key (params excluded). */
-  datasetInputs(): [string, Dataset<unknown>][] {
-    return Object.entries(this.inputs).filter(
-      (e): e is [string, Dataset<unknown>] => e[1] instanceof Dataset,
-    );
+  datasetInputs(): readonly [string, Dataset<unknown>][] {
+    return this.split().datasets;
   }
 
   /** Params read, by key. */
-  paramInputs(): [string, Param<unknown>][] {
-    return Object.entries(this.inputs).filter(
-      (e): e is [string, Param<unknown>] => !(e[1] instanceof Dataset),
-    );
+  paramInputs(): readonly [string, Param<unknown>][] {
+    return this.split().params;
   }
 
   /** A copy with other namespace, inputs, outputs or tags. */

@@ -58,12 +58,12 @@ export class Pipeline {
     for (const n of this.items) {
       push(index.byId, n.id, n);
       for (const t of n.tags) index.tags.add(t);
-      for (const input of Object.values(n.inputs)) {
-        if (input instanceof Dataset) {
-          push(index.consumers, input.name, n);
-          if (!index.datasets.has(input.name)) index.datasets.set(input.name, input);
-        } else if (!index.params.has(input.name)) index.params.set(input.name, input);
+      for (const [, input] of n.datasetInputs()) {
+        push(index.consumers, input.name, n);
+        if (!index.datasets.has(input.name)) index.datasets.set(input.name, input);
       }
+      for (const [, param] of n.paramInputs())
+        if (!index.params.has(param.name)) index.params.set(param.name, param);
       for (const output of Object.values(n.outputs)) {
         push(index.producers, output.name, n);
         if (!index.datasets.has(output.name)) index.datasets.set(output.name, output);
@@ -91,8 +91,7 @@ export class Pipeline {
     this.cachedSort = topoSort([...byId.keys()], (id) => {
       const preds: string[] = [];
       for (const n of byId.get(id)!) {
-        for (const input of Object.values(n.inputs)) {
-          if (!(input instanceof Dataset)) continue;
+        for (const [, input] of n.datasetInputs()) {
           for (const p of producers.get(input.name) ?? []) if (p.id !== id) preds.push(p.id);
         }
       }

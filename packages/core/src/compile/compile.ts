@@ -90,13 +90,20 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
   const { order } = p.sortIds();
   const { byId, datasets, producers, consumers } = p.index;
   const schemas = new Map<string, Record<string, unknown>>();
-  const storage = new Map<string, StorageBinding>();
+  // Each dataset's part of a cache key, as canonical JSON, made once here rather than once
+  // per node that reads it.
+  const fragments = new Map<string, DatasetFragments>();
   const planDatasets: PlanDataset[] = [];
   for (const [id, ds] of [...datasets].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const info = schemaInfo(ds.schema);
     schemas.set(info.hash, info.json);
     const binding = options.catalog?.resolve(id) ?? MEMORY;
-    storage.set(id, binding);
+    const dataset = JSON.stringify(id);
+    fragments.set(id, {
+      input: `{"dataset":${dataset},"schema":"${info.hash}"}`,
+      output: `{"dataset":${dataset},"format":${JSON.stringify(binding.type)},"schema":"${info.hash}"}`,
+    });
+    const readers = consumers.get(id) ?? [];
     planDatasets.push({
       id,
       kind: ds.options.kind ?? "data",
@@ -104,7 +111,8 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       schemaHash: info.hash,
       storage: binding,
       producer: producers.get(id)?.[0]?.id ?? null,
-      consumers: [...new Set((consumers.get(id) ?? []).map((n) => n.id))].sort(),
+      consumers:
+        readers.length === 1 ? [readers[0]!.id] : [...new Set(readers.map((n) => n.id))].sort(),
     });
   }
   const planParams: PlanParam[] = [];
@@ -124,7 +132,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
   const ctx: NodeContext = {
     fp: new Fingerprinter(root),
     params,
-    storage,
+    fragments,
     sources: new Map(),
     files: new Map(),
     codeHashes: new Map(),
@@ -151,10 +159,17 @@ function readersOf(p: Pipeline, paramId: string): string[] {
     .sort();
 }
 
+interface DatasetFragments {
+  /** `{ dataset, schema }`: how an input appears in a cache key. */
+  input: string;
+  /** `{ dataset, format, schema }`: how an output appears in a cache key. */
+  output: string;
+}
+
 interface NodeContext {
   fp: Fingerprinter;
   params: Map<string, ResolvedParam>;
-  storage: Map<string, StorageBinding>;
+  fragments: Map<string, DatasetFragments>;
   sources: Map<string, string>;
   files: Map<string, string | null>;
   /** fn hash + declaring file -> code hash: nodes declared at one site share it. */
@@ -162,7 +177,7 @@ interface NodeContext {
 }
 
 function planNode(n: Node, ctx: NodeContext): PlanNode {
-  const { fp, params, storage } = ctx;
+  const { fp, params, fragments } = ctx;
   const closure = fp.closureOf(n.location?.file);
   const code: CodeFingerprint = {
     version: n.codeVersion,
@@ -193,7 +208,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     const k = JSON.stringify(key);
     if (h instanceof Dataset) {
       inputs[key] = h.name;
-      inputsJson += `${inputsJson ? "," : ""}${k}:{"dataset":${JSON.stringify(h.name)},"schema":"${schemaInfo(h.schema).hash}"}`;
+      inputsJson += `${inputsJson ? "," : ""}${k}:${fragments.get(h.name)!.input}`;
     } else {
       paramRefs[key] = h.name;
       paramsJson += `${paramsJson ? "," : ""}${k}:${JSON.stringify(params.get(h.name)!.valueHash)}`;
@@ -203,8 +218,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   for (const key of Object.keys(n.outputs).sort()) {
     const h = n.outputs[key]!;
     outputs[key] = h.name;
-    const format = JSON.stringify(storage.get(h.name)!.type);
-    outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:{"dataset":${JSON.stringify(h.name)},"format":${format},"schema":"${schemaInfo(h.schema).hash}"}`;
+    outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:${fragments.get(h.name)!.output}`;
   }
   const cacheKey = sha256(
     `{"code":"${codeHash}","id":${JSON.stringify(n.id)},"inputs":{${inputsJson}},"keyFormat":${KEY_FORMAT},` +

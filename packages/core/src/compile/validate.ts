@@ -1,5 +1,6 @@
 import { Dataset } from "../authoring/dataset.ts";
 import type { Node } from "../authoring/node.ts";
+import type { Param } from "../authoring/param.ts";
 import { cycleIssue, type Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import type { Issue } from "../errors/errors.ts";
@@ -13,7 +14,7 @@ export interface CatalogResolver {
   resolve(datasetId: string): StorageBinding | undefined;
 }
 
-const where = (n: Node, root: string) => n.describe(root);
+const describe = (n: Node, root: string) => n.describe(root);
 
 /**
  * Every structural problem of a pipeline, gathered rather than thrown one by one:
@@ -29,7 +30,8 @@ export function structuralIssues(
   const { byId, producers, consumers, datasets } = p.index;
   const badNames = new Set<string>();
   const goodNames = new Set<string>();
-  const nameIssue = (kind: string, name: string, path: string[], n?: Node) => {
+  /** Checks a name; `where` (the issue's path after the node) is only built for a bad one. */
+  const nameIssue = (kind: string, name: string, n: Node, ...where: string[]) => {
     // Datasets appear in many nodes: check each distinct name once.
     if (goodNames.has(name)) return;
     const problem = nameProblem(name);
@@ -41,58 +43,62 @@ export function structuralIssues(
     badNames.add(`${kind}:${name}`);
     issues.push({
       code: ErrorCode.INVALID_NAME,
-      message: `${kind} name ${JSON.stringify(name)} ${problem}${n ? ` (node ${where(n, root)})` : ""}.`,
-      path,
-      ...(n && { nodes: [n.id] }),
+      message: `${kind} name ${JSON.stringify(name)} ${problem} (node ${describe(n, root)}).`,
+      path: ["nodes", n.id, ...where],
+      nodes: [n.id],
     });
   };
 
   const schemaIssues = new Set<string>();
+  /** Two handles of one name must share a schema; compared by object first, as that is the norm. */
+  const schemaIssue = (h: Dataset<unknown> | Param<unknown>, n: Node) => {
+    const first = h instanceof Dataset ? datasets.get(h.name) : p.index.params.get(h.name);
+    if (!first || first === h || first.schema === h.schema || schemaIssues.has(h.name)) return;
+    if (schemaInfo(first.schema).hash === schemaInfo(h.schema).hash) return;
+    schemaIssues.add(h.name);
+    const users = [
+      ...new Set(
+        [...(producers.get(h.name) ?? []), ...(consumers.get(h.name) ?? [])].map((u) => u.id),
+      ),
+    ];
+    issues.push({
+      code: ErrorCode.SCHEMA_MISMATCH,
+      message: `"${h.name}" is declared with two different schemas (used by ${users.map((u) => `"${u}"`).join(", ")}, declared at ${describe(n, root)}). Declare the dataset once and share the handle.`,
+      path: ["datasets", h.name],
+      nodes: users,
+      datasets: [h.name],
+    });
+  };
+
   for (const n of p.items) {
-    nameIssue("node", n.name, ["nodes", n.id, "name"], n);
-    if (Object.keys(n.outputs).length === 0) {
+    nameIssue("node", n.name, n, "name");
+    const outputs = Object.entries(n.outputs);
+    if (outputs.length === 0) {
       issues.push({
         code: ErrorCode.NO_OUTPUTS,
-        message: `node ${where(n, root)} has no outputs. A node must write at least one dataset; return a metrics dataset if it only reports numbers.`,
+        message: `node ${describe(n, root)} has no outputs. A node must write at least one dataset; return a metrics dataset if it only reports numbers.`,
         path: ["nodes", n.id, "outputs"],
         nodes: [n.id],
       });
     }
-    const read = new Set<string>();
-    for (const [key, h] of Object.entries(n.inputs)) {
-      nameIssue(
-        h instanceof Dataset ? "dataset" : "param",
-        h.name,
-        ["nodes", n.id, "inputs", key],
-        n,
-      );
-      if (h instanceof Dataset) read.add(h.name);
+    const inputs = n.datasetInputs();
+    for (const [key, h] of inputs) {
+      nameIssue("dataset", h.name, n, "inputs", key);
+      schemaIssue(h, n);
     }
-    for (const [key, h] of Object.entries(n.outputs)) {
-      nameIssue("dataset", h.name, ["nodes", n.id, "outputs", key], n);
-      if (read.has(h.name)) {
+    for (const [key, h] of n.paramInputs()) {
+      nameIssue("param", h.name, n, "inputs", key);
+      schemaIssue(h, n);
+    }
+    for (const [key, h] of outputs) {
+      nameIssue("dataset", h.name, n, "outputs", key);
+      schemaIssue(h, n);
+      if (inputs.some(([, d]) => d.name === h.name)) {
         issues.push({
           code: ErrorCode.INPUT_IS_OUTPUT,
-          message: `node ${where(n, root)} reads and writes dataset "${h.name}". Write the result to a new dataset.`,
+          message: `node ${describe(n, root)} reads and writes dataset "${h.name}". Write the result to a new dataset.`,
           path: ["nodes", n.id, "outputs", key],
           nodes: [n.id],
-          datasets: [h.name],
-        });
-      }
-    }
-    for (const h of [...Object.values(n.inputs), ...Object.values(n.outputs)]) {
-      const first = h instanceof Dataset ? datasets.get(h.name) : p.index.params.get(h.name);
-      if (!first || first === h || first.schema === h.schema || schemaIssues.has(h.name)) continue;
-      if (schemaInfo(first.schema).hash !== schemaInfo(h.schema).hash) {
-        schemaIssues.add(h.name);
-        const users = [...(producers.get(h.name) ?? []), ...(consumers.get(h.name) ?? [])].map(
-          (u) => u.id,
-        );
-        issues.push({
-          code: ErrorCode.SCHEMA_MISMATCH,
-          message: `"${h.name}" is declared with two different schemas (used by ${[...new Set(users)].map((u) => `"${u}"`).join(", ")}, declared at ${where(n, root)}). Declare the dataset once and share the handle.`,
-          path: ["datasets", h.name],
-          nodes: [...new Set(users)],
           datasets: [h.name],
         });
       }
@@ -102,7 +108,7 @@ export function structuralIssues(
     if (nodes.length > 1) {
       issues.push({
         code: ErrorCode.DUPLICATE_NODE,
-        message: `${nodes.length} nodes are named "${id}": ${nodes.map((n) => where(n, root)).join(", ")}. Rename one, or namespace one of the pipelines.`,
+        message: `${nodes.length} nodes are named "${id}": ${nodes.map((n) => describe(n, root)).join(", ")}. Rename one, or namespace one of the pipelines.`,
         path: ["nodes", id],
         nodes: [id],
       });
@@ -113,7 +119,7 @@ export function structuralIssues(
     if (nodes.length > 1) {
       issues.push({
         code: ErrorCode.DUPLICATE_OUTPUT,
-        message: `dataset "${ds}" is written by ${nodes.length} nodes: ${nodes.map((n) => where(n, root)).join(", ")}. Each dataset has one producer; write to separate datasets and combine them in a node.`,
+        message: `dataset "${ds}" is written by ${nodes.length} nodes: ${nodes.map((n) => describe(n, root)).join(", ")}. Each dataset has one producer; write to separate datasets and combine them in a node.`,
         path: ["datasets", ds],
         nodes: distinct,
         datasets: [ds],
