@@ -2,12 +2,13 @@ import {
   CompileError,
   ErrorCode,
   type Issue,
+  maxQuantity,
   type Plan,
   type PlanNode,
+  parseQuantity,
   type Task,
 } from "@pipewright/core";
 import type { AirflowNames } from "./names.ts";
-import { maxQuantity, parseQuantity } from "./quantity.ts";
 
 /** One Airflow task, as a row of the emitted TASKS table. */
 export interface TaskRow {

@@ -3,11 +3,9 @@
  * The rules are Kubernetes' and Argo's own, so a mistake is caught at compile time rather
  * than by the API server or, worse, when a pod is created mid-run.
  */
+import { parseQuantity } from "@pipewright/core";
 import { DNS_LABEL, DNS_SUBDOMAIN } from "./names.ts";
 
-/** A Kubernetes quantity ("500m", "2", "1.5Gi"), as the CRD's pattern has it, unsigned. */
-const QUANTITY =
-  /^(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 /** A Go duration as time.ParseDuration reads it (Argo's memoize maxAge). */
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 /** Label and annotation key names, and label values. */
@@ -20,7 +18,7 @@ const CRON_DESCRIPTOR = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly
 export type Check = (value: string) => string | undefined;
 
 export const quantity: Check = (v) =>
-  QUANTITY.test(v)
+  parseQuantity(v) !== undefined
     ? undefined
     : 'is not a Kubernetes quantity (e.g. "500m" or "2" for cpu, "512Mi" or "4Gi" for memory)';
 

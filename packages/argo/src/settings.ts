@@ -2,6 +2,7 @@ import {
   CompileError,
   ErrorCode,
   type Issue,
+  maxQuantity,
   type PlanNode,
   type Resources,
 } from "@pipewright/core";
@@ -14,40 +15,10 @@ export interface Settings {
   timeoutSeconds: number | null;
 }
 
-const BINARY: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const DECIMAL: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
-
-/** The numeric value of a valid Kubernetes quantity, to compare two of them. */
-export function quantityValue(q: string): number {
-  const m = /^([0-9.]+)(.*)$/.exec(q)!;
-  const [, num, suffix] = m as unknown as [string, string, string];
-  if (suffix in BINARY) return Number(num) * BINARY[suffix]!;
-  if (suffix in DECIMAL) return Number(num) * DECIMAL[suffix]!;
-  return Number(q); // exponent form, e.g. "1e3"
-}
-
 function larger(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  return quantityValue(b) > quantityValue(a) ? b : a;
+  return maxQuantity(a, b);
 }
 
 /** Settings of each node, checking its quantities (a bad one would only fail when the pod is created). */

@@ -19,6 +19,7 @@ export { ErrorCode } from "./errors/codes.ts";
 export { CompileError, type Issue, PipewrightError } from "./errors/errors.ts";
 export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
 export { type GroupBy, type GroupingOptions, groupTasks, type Task } from "./plan/grouping.ts";
+export { maxQuantity, parseQuantity } from "./plan/quantity.ts";
 export {
   type CodeFingerprint,
   IR_VERSION,

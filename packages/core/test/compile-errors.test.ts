@@ -131,6 +131,44 @@ describe("bad input gets a clear error", () => {
     expect(issue!.message).toContain("opts.features.0");
   });
 
+  test("resources, retries and timeouts engines would reject", () => {
+    const bad = node({
+      name: "heavy",
+      inputs: { x: a },
+      outputs: { y: b },
+      run: ({ x }) => ({ y: x }),
+      resources: { cpu: "two", memory: "1 Gi", gpu: 1.5 },
+      retries: -1,
+      timeout: 0,
+    });
+    const issues = issuesOf(() => compile(pipeline([bad])));
+    expect(issues.map((i) => i.path.slice(2).join("."))).toEqual([
+      "resources.cpu",
+      "resources.memory",
+      "resources.gpu",
+      "retries",
+      "timeout",
+    ]);
+    expect(issues[0]!.code).toBe("INVALID_OPTION");
+    expect(issues[0]!.message).toMatch(
+      /node "heavy" \(.*compile-errors\.test\.ts:\d+\): resources.cpu "two" is not a Kubernetes quantity/,
+    );
+    const ok = node({
+      name: "ok",
+      inputs: { x: a },
+      outputs: { y: b },
+      run: ({ x }) => ({ y: x }),
+      resources: { cpu: 0.5, memory: "512Mi", gpu: 1 },
+      retries: 2,
+      timeout: 30,
+    });
+    expect(compile(pipeline([ok])).nodes[0]!.resources).toEqual({
+      cpu: "0.5",
+      memory: "512Mi",
+      gpu: 1,
+    });
+  });
+
   test("every problem is reported at once", () => {
     const issues = issuesOf(() =>
       compile(

@@ -4,6 +4,7 @@ import type { Param } from "../authoring/param.ts";
 import { cycleIssue, type Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import type { Issue } from "../errors/errors.ts";
+import { parseQuantity } from "../plan/quantity.ts";
 import type { StorageBinding } from "../plan/schema.ts";
 import { nameProblem } from "../util/names.ts";
 import { schemaInfo } from "./schemas.ts";
@@ -81,6 +82,7 @@ export function structuralIssues(
         nodes: [n.id],
       });
     }
+    issues.push(...settingIssues(n, root));
     const inputs = n.datasetInputs();
     for (const [key, h] of inputs) {
       nameIssue("dataset", h.name, n, "inputs", key);
@@ -142,4 +144,34 @@ export function structuralIssues(
     }
   }
   return issues;
+}
+
+/**
+ * Resources, retries and timeout as engines need them: a bad quantity would otherwise
+ * only fail when a pod is created, in the middle of a run.
+ */
+function settingIssues(n: Node, root: string): Issue[] {
+  const problems: [string, string][] = [];
+  for (const key of ["cpu", "memory"] as const) {
+    const v = n.resources[key];
+    if (v !== undefined && parseQuantity(v) === undefined) {
+      problems.push([
+        `resources.${key}`,
+        `${JSON.stringify(v)} is not a Kubernetes quantity (e.g. "500m" or "2" for cpu, "512Mi" or "4Gi" for memory)`,
+      ]);
+    }
+  }
+  const { gpu } = n.resources;
+  if (gpu !== undefined && !(Number.isInteger(gpu) && gpu >= 0))
+    problems.push(["resources.gpu", `${gpu} must be a whole number ≥ 0`]);
+  if (!(Number.isInteger(n.retries) && n.retries >= 0))
+    problems.push(["retries", `${n.retries} must be a whole number ≥ 0`]);
+  if (n.timeout !== null && !(Number.isFinite(n.timeout) && n.timeout > 0))
+    problems.push(["timeout", `${n.timeout} must be a number of seconds > 0`]);
+  return problems.map(([field, problem]) => ({
+    code: ErrorCode.INVALID_OPTION,
+    message: `node ${n.describe(root)}: ${field} ${problem}.`,
+    path: ["nodes", n.id, ...field.split(".")],
+    nodes: [n.id],
+  }));
 }

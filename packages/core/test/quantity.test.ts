@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maxQuantity, parseQuantity } from "../src/quantity.ts";
+import { maxQuantity, parseQuantity } from "../src/index.ts";
 
 describe("Kubernetes quantities", () => {
   it("parses decimal and binary suffixes and exponents", () => {
@@ -9,11 +9,13 @@ describe("Kubernetes quantities", () => {
     expect(parseQuantity("1Gi")).toBe(2 ** 30);
     expect(parseQuantity("1G")).toBe(1e9);
     expect(parseQuantity("1e3")).toBe(1000);
+    expect(parseQuantity("1.5Ki")).toBe(1536);
     expect(parseQuantity(".5Ki")).toBe(512);
+    expect(parseQuantity("100n")).toBeCloseTo(1e-7);
   });
 
   it("rejects what Kubernetes would reject", () => {
-    for (const bad of ["", "abc", "1 Gi", "1gi", "-1", "1Gi{{x}}", "1e"])
+    for (const bad of ["", "abc", "1 Gi", "1gi", "-1", "1Gi{{x}}", "1e", "two"])
       expect(parseQuantity(bad)).toBeUndefined();
   });
 
