@@ -70,7 +70,9 @@ export function topoSort(
       const j = position.get(p);
       if (j === undefined) continue;
       waiting[i]!++;
-      (successors[j] ??= []).push(i);
+      const list = successors[j];
+      if (list) list.push(i);
+      else successors[j] = [i];
     }
   }
   const heap = new IntHeap();
