@@ -7,6 +7,7 @@ export interface SourceLocation {
   column: number;
 }
 
+const sites = new Map<string, SourceLocation>();
 const coreDir = fileURLToPath(new URL("..", import.meta.url));
 const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/;
 
@@ -25,7 +26,15 @@ export function callerLocation(): SourceLocation | null {
     const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
     if (file.startsWith(coreDir) || file.startsWith("node:") || file.includes("/node_modules/"))
       continue;
-    return { file, line: Number(m[2]), column: Number(m[3]) };
+    // One object per call site: the compiler keys its per-site work (code fingerprint,
+    // location text) on this object, so nodes made by one factory call share it.
+    const site = `${file}:${m[2]}:${m[3]}`;
+    let loc = sites.get(site);
+    if (!loc) {
+      loc = { file, line: Number(m[2]), column: Number(m[3]) };
+      sites.set(site, loc);
+    }
+    return loc;
   }
   return null;
 }

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { Dataset } from "../authoring/dataset.ts";
+import type { SourceLocation } from "../authoring/location.ts";
 import type { Node } from "../authoring/node.ts";
 import type { Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
@@ -34,27 +34,6 @@ export interface CompileOptions {
 }
 
 const MEMORY: StorageBinding = { type: "memory" };
-
-/**
- * Hashes the node's source: the original text of its node() call when the file can be
- * read (the same whatever loader ran it), else the function's own text. Memoised per
- * call site, since factories and generated pipelines declare many nodes at one place.
- */
-function nodeSourceHash(
-  n: Node,
-  memo: Map<string, string>,
-  files: Map<string, string | null>,
-): string {
-  const site = n.location
-    ? `${n.location.file}:${n.location.line}:${n.location.column}`
-    : undefined;
-  const known = site === undefined ? undefined : memo.get(site);
-  if (known) return known;
-  const text = (n.location && callSourceText(n.location, files)) ?? n.run.toString();
-  const h = createHash("sha256").update(text).digest("hex");
-  if (site !== undefined) memo.set(site, h);
-  return h;
-}
 
 /**
  * Validates a pipeline and turns it into a plan. Gathers every problem and throws one
@@ -133,9 +112,8 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     fp: new Fingerprinter(root),
     params,
     fragments,
-    sources: new Map(),
     files: new Map(),
-    codeHashes: new Map(),
+    sites: new Map(),
   };
   const nodes = order.map((id) => planNode(byId.get(id)![0]!, ctx));
   return {
@@ -170,29 +148,50 @@ interface NodeContext {
   fp: Fingerprinter;
   params: Map<string, ResolvedParam>;
   fragments: Map<string, DatasetFragments>;
-  sources: Map<string, string>;
   files: Map<string, string | null>;
-  /** fn hash + declaring file -> code hash: nodes declared at one site share it. */
-  codeHashes: Map<string, string>;
+  /** Per call site (and codeVersion): what every node declared there shares. */
+  sites: Map<SourceLocation, Map<string | null, SiteInfo>>;
 }
 
-function planNode(n: Node, ctx: NodeContext): PlanNode {
-  const { fp, params, fragments } = ctx;
+/** What nodes declared at one place share: their code fingerprint and location text. */
+interface SiteInfo {
+  code: CodeFingerprint;
+  codeHash: string;
+  location: string | null;
+  packagesJson: string;
+}
+
+function siteInfo(n: Node, ctx: NodeContext): SiteInfo {
+  const bySite = n.location ? ctx.sites.get(n.location) : undefined;
+  const known = bySite?.get(n.codeVersion);
+  if (known) return known;
+  const { fp } = ctx;
   const closure = fp.closureOf(n.location?.file);
+  const text = (n.location && callSourceText(n.location, ctx.files)) ?? n.run.toString();
   const code: CodeFingerprint = {
     version: n.codeVersion,
-    fn: nodeSourceHash(n, ctx.sources, ctx.files),
+    fn: sha256(text),
     files: closure.files,
     packages: closure.packages,
   };
-  const codeKey = `${n.codeVersion ?? ""}\0${code.fn}\0${n.location?.file ?? ""}`;
-  let codeHash = ctx.codeHashes.get(codeKey);
-  if (codeHash === undefined) {
-    codeHash = hashJson(
+  const info: SiteInfo = {
+    code,
+    codeHash: hashJson(
       n.codeVersion !== null ? { version: n.codeVersion } : { fn: code.fn, files: code.files },
-    );
-    ctx.codeHashes.set(codeKey, codeHash);
+    ),
+    location: n.location ? `${fp.rel(n.location.file)}:${n.location.line}` : null,
+    packagesJson: fp.packagesJson(closure),
+  };
+  if (n.location) {
+    if (bySite) bySite.set(n.codeVersion, info);
+    else ctx.sites.set(n.location, new Map([[n.codeVersion, info]]));
   }
+  return info;
+}
+
+function planNode(n: Node, ctx: NodeContext): PlanNode {
+  const { params, fragments } = ctx;
+  const { code, codeHash, location, packagesJson } = siteInfo(n, ctx);
   // The static part of the cache key: everything here can make a rerun produce different
   // outputs; the runner adds the inputs' content hashes. It is the sha256 of the canonical
   // JSON of { code, id, inputs: { key: { dataset, schema } }, keyFormat, outputs: { key:
@@ -222,7 +221,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   }
   const cacheKey = sha256(
     `{"code":"${codeHash}","id":${JSON.stringify(n.id)},"inputs":{${inputsJson}},"keyFormat":${KEY_FORMAT},` +
-      `"outputs":{${outputsJson}},"packages":${ctx.fp.packagesJson(closure)},"params":{${paramsJson}}}`,
+      `"outputs":{${outputsJson}},"packages":${packagesJson},"params":{${paramsJson}}}`,
   );
   return {
     id: n.id,
@@ -231,12 +230,12 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     inputs,
     params: paramRefs,
     outputs,
-    tags: [...n.tags].sort(),
+    tags: n.tags.length === 0 ? [] : [...n.tags].sort(),
     resources: n.resources,
     retries: n.retries,
     timeoutSeconds: n.timeout,
     cache: n.cache,
-    location: n.location ? `${fp.rel(n.location.file)}:${n.location.line}` : null,
+    location,
     code,
     codeHash,
     cacheKey,
