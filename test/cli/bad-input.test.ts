@@ -124,7 +124,7 @@ describe("bad input through the real binary", () => {
     expect(cli(["run"], { cwd: dir }).code).toBe(0);
     expectError(
       cli(["runs", "show", "2026-01-01T00-00-00-000Z-zzzz"], { cwd: dir }),
-      1,
+      2,
       /\[UNKNOWN_RUN\]/,
     );
   });
@@ -137,6 +137,15 @@ describe("bad input through the real binary", () => {
     const r = cli(["run"], { cwd: dir });
     expectError(r, 1, /MISSING_CREDENTIALS/);
     expect(r.stderr).toContain("warehouse");
+  });
+
+  test("a filter that leaves out an in-memory input's producer says so", () => {
+    const dir = tinyProject();
+    expectError(
+      cli(["run", "--nodes", "summarise"], { cwd: dir }),
+      1,
+      /dataset "clean" is read by "summarise"; its producer "clean_rows" is not among the selected nodes/,
+    );
   });
 
   test("a mistyped command or option suggests the nearest one", () => {

@@ -21,6 +21,27 @@ describe("help and version", () => {
     expect(cli(["--version"], { cwd: dir }).stdout).toMatch(/^pipewright \d+\.\d+\.\d+\n$/);
   });
 
+  test("global options may come before the command", () => {
+    const dir = tinyProject();
+    const r = cli(["--cwd", dir, "ls", "--pipeline", "__default__"], { cwd: "/" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("summarise");
+  });
+
+  test("run --verbose shows where a failing node threw", () => {
+    const dir = tinyProject();
+    const file = join(dir, "src/pipeline.ts");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const at = lines.findIndex((l) => l.includes('name: "summarise"'));
+    lines[at] =
+      '  node({ name: "summarise", inputs: { clean, scale }, outputs: { stats }, run: () => {\n    throw new Error("boom in summarise");\n  } }),';
+    writeFileSync(file, lines.join("\n"));
+    const r = cli(["run", "--verbose"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("boom in summarise");
+    expect(r.stderr).toMatch(/src\/pipeline\.ts:\d+/);
+  });
+
   test("no command prints help and exits 2", () => {
     const r = cli([], { cwd: tinyProject() });
     expect(r.code).toBe(2);

@@ -18,4 +18,5 @@ export const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.UNKNOWN_NODE,
   ErrorCode.UNKNOWN_TAG,
   ErrorCode.UNKNOWN_DATASET,
+  ErrorCode.UNKNOWN_RUN,
 ]);

@@ -82,7 +82,19 @@ export async function main(
   io: Io = processIo(process.cwd()),
 ): Promise<number> {
   const verbose = argv.includes("--verbose");
-  const [name, ...rest] = argv;
+  // Global options may come before the command (`pipewright --cwd proj status`): move them after it.
+  const leading: string[] = [];
+  let i = 0;
+  while (
+    i < argv.length &&
+    (argv[i] === "--verbose" || argv[i] === "--cwd" || argv[i]!.startsWith("--cwd="))
+  ) {
+    leading.push(argv[i]!);
+    if (argv[i] === "--cwd" && i + 1 < argv.length) leading.push(argv[++i]!);
+    i++;
+  }
+  const [name, ...afterName] = argv.slice(i);
+  const rest = [...afterName, ...leading];
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.out(mainHelp());
     return name === undefined ? 2 : 0;

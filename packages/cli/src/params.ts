@@ -15,7 +15,7 @@ export function readParamsFile(file: string, root: string): Record<string, unkno
     const line = e.linePos?.[0];
     throw new PipewrightError(
       ErrorCode.INVALID_PARAM,
-      `${where}${line ? `:${line.line}:${line.col}` : ""}: ${e.message.split("\n")[0]}. Fix the YAML syntax.`,
+      `${where}${line ? `:${line.line}:${line.col}` : ""}: ${e.message.split("\n")[0]!.replace(/[:.]\s*$/, "")}. Fix the YAML syntax.`,
     );
   }
   const value = doc.toJS() ?? {};

@@ -222,6 +222,7 @@ export async function compileProject(
     params,
     root: project.root,
     ...(catalog && { catalog }),
+    ...(options.filter && { filteredFrom: p }),
   };
   const plan = compile(selected, compileOptions);
   const { DataStore } = await import("@pipewright/io");

@@ -31,6 +31,12 @@ export default defineConfig({
   },
   catalog: "conf/catalog.yaml",
   params: "conf/params.yaml",
+  // Defaults for \`pipewright compile --target argo|airflow\`: the image that holds this
+  // project, and nodes joined by in-memory datasets (like "valid") sharing one pod.
+  targets: {
+    argo: { image: "ghcr.io/your-org/${pkg}:0.1.0", group: { by: "memory" } },
+    airflow: { image: "ghcr.io/your-org/${pkg}:0.1.0", group: { by: "memory" } },
+  },
 });
 `,
     "conf/catalog.yaml": `# Where datasets live. Datasets not listed here stay in memory.

@@ -204,3 +204,25 @@ function catchError(fn: () => unknown): CompileError {
   }
   throw new Error("expected a CompileError");
 }
+
+describe("a second copy of @pipewright/core", () => {
+  test("datasets and nodes are recognised by their tag, not their class", () => {
+    // What a dataset made by another copy of this package looks like: same shape, other class.
+    const foreign = {
+      type: "dataset",
+      name: "raw",
+      schema: raw.schema,
+      options: {},
+      withName: raw.withName,
+    } as never;
+    const n = node({
+      name: "use",
+      inputs: { x: foreign },
+      outputs: { y: dataset("y", z.number()) },
+      run: () => ({ y: 1 }),
+    });
+    const plan = compile(pipeline([n]));
+    expect(plan.nodes[0]!.inputs).toEqual({ x: "raw" });
+    expect(plan.params).toEqual([]);
+  });
+});

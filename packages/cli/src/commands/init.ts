@@ -31,8 +31,9 @@ export const init: Command = {
       throw new UsageError(`${clashes.join(", ")} already exist in ${dir}; nothing was written.`);
     for (const [path, text] of Object.entries(files)) writeFileAtomic(join(dir, path), text);
     const c = io.colours;
+    const cd = JSON.stringify(positionals[0] ?? ".");
     io.err(
-      `${c.green("✓")} created ${Object.keys(files).length} files in ${dir}\n\nNext:\n  cd ${positionals[0] ?? "."}\n  npm install\n  npx pipewright run\n  npx pipewright viz --out pipeline.html\n`,
+      `${c.green("✓")} created ${Object.keys(files).length} files in ${dir}\n\nNext:\n  cd ${cd}\n  pipewright run\n  pipewright status\n  pipewright viz --out pipeline.html\n`,
     );
     return 0;
   },

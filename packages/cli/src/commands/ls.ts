@@ -41,10 +41,11 @@ export const ls: Command = {
       io.out(
         `${c.bold(p.name)}  ${c.dim(`${p.nodes.length} nodes, ${p.datasets.length} datasets`)}\n`,
       );
+      const width = Math.max(...p.nodes.map((n) => n.name.length));
       for (const n of p.nodes) {
         const tags = n.tags.length ? c.dim(`  [${n.tags.join(", ")}]`) : "";
         io.out(
-          `  ${c.cyan(n.name)}  ${c.dim(n.inputs.join(", ") || "-")} → ${n.outputs.join(", ")}${tags}\n`,
+          `  ${c.cyan(n.name.padEnd(width))}  ${c.dim(n.inputs.join(", ") || "-")} → ${n.outputs.join(", ")}${tags}\n`,
         );
       }
     }

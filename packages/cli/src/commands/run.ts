@@ -96,8 +96,11 @@ export const run: Command = {
       `${record.status === "succeeded" ? c.green("✓") : c.red("✗")} ${record.status}: ${counts.ran} ran, ${counts.cached} cached, ${counts.failed} failed, ${counts.skipped} skipped in ${duration(elapsed)} · run ${record.id}\n`,
     );
     for (const n of record.nodes) {
-      if (n.status === "failed" && n.error)
-        io.err(`${c.red("error")} ${typeof n.error === "string" ? n.error : n.error.message}\n`);
+      if (n.status !== "failed" || !n.error) continue;
+      io.err(`${c.red("error")} ${n.error.message}\n`);
+      // --verbose: where the node itself threw (the cause), not just our wrapper.
+      const stack = n.error.cause?.stack ?? n.error.stack;
+      if (values.verbose && stack) io.err(`${stack}\n`);
     }
     if (values.json) io.out(json(record));
     return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;

@@ -2,7 +2,7 @@ import { schemaInfo } from "../compile/schemas.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import { CompileError, type Issue } from "../errors/errors.ts";
 import { didYouMean, nameProblem } from "../util/names.ts";
-import { Dataset } from "./dataset.ts";
+import type { Dataset } from "./dataset.ts";
 import type { Node, NodeInputs, NodeOutputs } from "./node.ts";
 import type { Param } from "./param.ts";
 import type { DatasetRef, PipelineIndex } from "./pipeline.ts";
@@ -135,7 +135,7 @@ export function applyNamespace(
     const newInputs: NodeInputs = {};
     for (const [key, h] of Object.entries(n.inputs)) {
       newInputs[key] =
-        h instanceof Dataset ? rename(h, inputs.has(h.name) ? inputs : outputs) : rename(h, params);
+        h.type === "dataset" ? rename(h, inputs.has(h.name) ? inputs : outputs) : rename(h, params);
     }
     const newOutputs: NodeOutputs = {};
     for (const [key, h] of Object.entries(n.outputs)) newOutputs[key] = rename(h, outputs);

@@ -1,5 +1,5 @@
 import type { Resources } from "../plan/schema.ts";
-import { Dataset } from "./dataset.ts";
+import type { Dataset } from "./dataset.ts";
 import { callerLocation, type SourceLocation } from "./location.ts";
 import type { Param } from "./param.ts";
 
@@ -77,7 +77,7 @@ export class Node {
       const datasets: [string, Dataset<unknown>][] = [];
       const params: [string, Param<unknown>][] = [];
       for (const [key, h] of Object.entries(this.inputs)) {
-        if (h instanceof Dataset) datasets.push([key, h]);
+        if (h.type === "dataset") datasets.push([key, h]);
         else params.push([key, h]);
       }
       this.splitInputs = { datasets, params };

@@ -1,11 +1,11 @@
 import { ErrorCode } from "../errors/codes.ts";
 import { CompileError } from "../errors/errors.ts";
 import { topoSort } from "../util/heap.ts";
-import { Dataset, type Dataset as DatasetT } from "./dataset.ts";
+import type { Dataset as DatasetT } from "./dataset.ts";
 import { type FilterOptions, selectNodes } from "./filters.ts";
 import { cyclePath } from "./graph.ts";
 import { applyNamespace, type NamespaceOptions } from "./namespace.ts";
-import { Node } from "./node.ts";
+import type { Node } from "./node.ts";
 import type { Param } from "./param.ts";
 
 /** A dataset or param given by handle or by name. */
@@ -209,8 +209,10 @@ export function pipeline(
 ): Pipeline {
   const nodes: Node[] = [];
   const visit = (item: PipelineItem): void => {
-    if (item instanceof Node) nodes.push(item);
-    else if (item instanceof Pipeline) nodes.push(...item.items);
+    // Checked by tag, not instanceof: a project may load a second copy of this package
+    // (a shared pipeline package with its own dependency), whose classes differ.
+    if ((item as Node).type === "node") nodes.push(item as Node);
+    else if ((item as Pipeline).type === "pipeline") nodes.push(...(item as Pipeline).items);
     else if (Array.isArray(item)) for (const i of item) visit(i);
     else {
       throw new CompileError([

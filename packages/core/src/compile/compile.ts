@@ -1,4 +1,3 @@
-import { Dataset } from "../authoring/dataset.ts";
 import type { SourceLocation } from "../authoring/location.ts";
 import type { Node } from "../authoring/node.ts";
 import type { Pipeline } from "../authoring/pipeline.ts";
@@ -31,6 +30,8 @@ export interface CompileOptions {
   params?: Record<string, unknown>;
   /** Project root: file paths in the plan are relative to it (default: cwd). */
   root?: string;
+  /** The pipeline this one was filtered from: only used to explain a missing input. */
+  filteredFrom?: Pipeline;
 }
 
 const MEMORY: StorageBinding = { type: "memory" };
@@ -62,7 +63,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       message: `pipeline name ${JSON.stringify(name)} ${problem}.`,
       path: ["pipeline"],
     });
-  issues.push(...structuralIssues(p, root, options.catalog));
+  issues.push(...structuralIssues(p, root, options.catalog, options.filteredFrom));
   const params = resolveParams(p, options.params ?? {}, issues);
   CompileError.throwIfAny(issues);
 
@@ -205,7 +206,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   for (const key of Object.keys(n.inputs).sort()) {
     const h = n.inputs[key]!;
     const k = JSON.stringify(key);
-    if (h instanceof Dataset) {
+    if (h.type === "dataset") {
       inputs[key] = h.name;
       inputsJson += `${inputsJson ? "," : ""}${k}:${fragments.get(h.name)!.input}`;
     } else {

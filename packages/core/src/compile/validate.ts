@@ -1,4 +1,4 @@
-import { Dataset } from "../authoring/dataset.ts";
+import type { Dataset } from "../authoring/dataset.ts";
 import type { Node } from "../authoring/node.ts";
 import type { Param } from "../authoring/param.ts";
 import { cycleIssue, type Pipeline } from "../authoring/pipeline.ts";
@@ -26,6 +26,8 @@ export function structuralIssues(
   p: Pipeline,
   root: string,
   catalog: CatalogResolver | undefined,
+  /** The pipeline `p` was filtered from, to explain a producer the filter left out. */
+  whole?: Pipeline,
 ): Issue[] {
   const issues: Issue[] = [];
   const { byId, producers, consumers, datasets } = p.index;
@@ -53,7 +55,7 @@ export function structuralIssues(
   const schemaIssues = new Set<string>();
   /** Two handles of one name must share a schema; compared by object first, as that is the norm. */
   const schemaIssue = (h: Dataset<unknown> | Param<unknown>, n: Node) => {
-    const first = h instanceof Dataset ? datasets.get(h.name) : p.index.params.get(h.name);
+    const first = h.type === "dataset" ? datasets.get(h.name) : p.index.params.get(h.name);
     if (!first || first === h || first.schema === h.schema || schemaIssues.has(h.name)) return;
     if (schemaInfo(first.schema).hash === schemaInfo(h.schema).hash) return;
     schemaIssues.add(h.name);
@@ -134,9 +136,14 @@ export function structuralIssues(
     for (const [name] of datasets) {
       if (producers.has(name) || catalog.resolve(name)) continue;
       const readers = (consumers.get(name) ?? []).map((n) => n.id);
+      const left = whole?.index.producers.get(name)?.[0]?.id;
+      const who = readers.map((r) => `"${r}"`).join(", ");
       issues.push({
         code: ErrorCode.MISSING_INPUT,
-        message: `dataset "${name}" is read by ${readers.map((r) => `"${r}"`).join(", ")} but no node produces it and the catalog has no entry for it. Add "${name}" to conf/catalog.yaml, or add the node that produces it.`,
+        message:
+          left === undefined
+            ? `dataset "${name}" is read by ${who} but no node produces it and the catalog has no entry for it. Add "${name}" to conf/catalog.yaml, or add the node that produces it.`
+            : `dataset "${name}" is read by ${who}; its producer "${left}" is not among the selected nodes, and "${name}" has no catalog entry to read it from. Select "${left}" too (e.g. --to-nodes ${readers[0]}), or give "${name}" a catalog entry so it persists between runs.`,
         path: ["datasets", name],
         nodes: readers,
         datasets: [name],
