@@ -16,7 +16,7 @@ describe("pipewright viz", () => {
       /^(flowchart|graph) LR/m,
     );
     expect(cli(["viz", "--format", "dot"], { cwd: dir }).stdout).toMatch(/^digraph/m);
-    expect(cli(["viz", "--run", "latest", "--out", "run.html"], { cwd: dir }).code).toBe(1);
+    expect(cli(["viz", "--run", "latest", "--out", "run.html"], { cwd: dir }).code).toBe(2);
     cli(["run"], { cwd: dir });
     expect(cli(["viz", "--run", "latest", "--out", "run.html"], { cwd: dir }).code).toBe(0);
     expect(cli(["viz", "--format", "dot", "--run", "latest"], { cwd: dir }).code).toBe(2);
