@@ -47,3 +47,8 @@ export function countStatuses(
   for (const n of record.nodes) counts[n.status as keyof typeof counts]++;
   return counts;
 }
+
+/** A run's exit code: 0 succeeded, 130 interrupted (Ctrl-C), 1 failed. */
+export function exitCodeOf(record: RunRecord): number {
+  return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;
+}

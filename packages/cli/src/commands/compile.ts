@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import {
   didYouMean,
   ErrorCode,
@@ -171,7 +172,7 @@ export const compileCommand: Command = {
     const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides });
     const text = await emit(target, project, compiled, values, overrides);
     const out = str(values.out);
-    if (out) writeFileAtomic(out.startsWith("/") ? out : `${io.cwd}/${out}`, text);
+    if (out) writeFileAtomic(resolve(io.cwd, out), text);
     const summary = {
       target,
       pipeline: compiled.name,

@@ -10,7 +10,7 @@ import {
 import { UsageError } from "../errors.ts";
 import { json } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
-import { cacheLocation, interruptible } from "../run-support.ts";
+import { cacheLocation, exitCodeOf, interruptible } from "../run-support.ts";
 
 export const runNode: Command = {
   name: "run-node",
@@ -82,6 +82,6 @@ export const runNode: Command = {
         `${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : n.error.message}` : ""}\n`,
       );
     if (values.json) io.out(json(record));
-    return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;
+    return exitCodeOf(record);
   },
 };

@@ -12,7 +12,7 @@ import { UsageError } from "../errors.ts";
 import { duration, json } from "../output.ts";
 import { Progress } from "../progress.ts";
 import { compileProject, loadProject, pipelineName } from "../project.ts";
-import { cacheLocation, countStatuses, interruptible } from "../run-support.ts";
+import { cacheLocation, countStatuses, exitCodeOf, interruptible } from "../run-support.ts";
 
 export const run: Command = {
   name: "run",
@@ -103,6 +103,6 @@ export const run: Command = {
       if (values.verbose && stack) io.err(`${stack}\n`);
     }
     if (values.json) io.out(json(record));
-    return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;
+    return exitCodeOf(record);
   },
 };

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { type Command, PARAMS_OPTION, PIPELINE_OPTION, str, strings } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../output.ts";
@@ -93,7 +94,7 @@ export const viz: Command = {
       io.out(text);
       return 0;
     }
-    writeFileAtomic(out.startsWith("/") ? out : `${io.cwd}/${out}`, text);
+    writeFileAtomic(resolve(io.cwd, out), text);
     io.err(`${io.colours.green("✓")} ${format}: ${compiled.name} → ${out}\n`);
     return 0;
   },

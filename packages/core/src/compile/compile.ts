@@ -105,7 +105,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       schemaHash: info.hash,
       value: r.value,
       valueHash: r.valueHash,
-      consumers: p.items.length > 0 ? readersOf(p, id) : [],
+      consumers: readersOf(p, id),
     });
   }
 

@@ -3,7 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { coerceCell, EMPTY } from "./coerce.ts";
 import { preview } from "./data-path.ts";
-import { ErrorCode, type Format, type FormatContext, formatError } from "./format.ts";
+import { ErrorCode, type Format, type FormatContext, formatError, requireRows } from "./format.ts";
 import { utf8 } from "./json.ts";
 import { jsonValue } from "./json-value.ts";
 import { type FieldShape, rowShape } from "./shape.ts";
@@ -48,12 +48,7 @@ export const csvFormat: Format = {
   loadArgs: CsvLoadArgs,
   saveArgs: CsvSaveArgs,
   encode(value, ctx) {
-    if (!Array.isArray(value))
-      throw formatError(
-        ctx,
-        ErrorCode.NOT_SERIALISABLE,
-        `csv holds an array of rows, got ${preview(value)}; the schema should be z.array(z.object({...})).`,
-      );
+    requireRows(value, ctx, "csv");
     const shape = rowShape(ctx.schema);
     const columns = shape ? shape.map((f) => f.name) : columnsOf(value, ctx);
     const byName = new Map(shape?.map((f) => [f.name, f]));

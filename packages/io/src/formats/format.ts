@@ -1,6 +1,7 @@
 import { closest, ErrorCode } from "@pipewright/core";
 import type { z } from "zod";
 import { DataError, type DataLocation } from "../errors.ts";
+import { preview } from "./data-path.ts";
 
 /** What a format knows about the value it encodes or decodes. */
 export interface FormatContext {
@@ -104,3 +105,18 @@ export function formatError(
 }
 
 export { ErrorCode };
+
+/** Table formats (csv, parquet) hold an array of rows: anything else is NOT_SERIALISABLE. */
+export function requireRows(
+  value: unknown,
+  ctx: FormatContext,
+  type: string,
+): asserts value is unknown[] {
+  if (!Array.isArray(value)) {
+    throw formatError(
+      ctx,
+      ErrorCode.NOT_SERIALISABLE,
+      `${type} holds an array of rows, got ${preview(value)}; the schema should be z.array(z.object({...})).`,
+    );
+  }
+}

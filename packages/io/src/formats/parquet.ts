@@ -2,7 +2,7 @@ import { parquetReadObjects } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { z } from "zod";
 import { preview } from "./data-path.ts";
-import { ErrorCode, type Format, type FormatContext, formatError } from "./format.ts";
+import { ErrorCode, type Format, type FormatContext, formatError, requireRows } from "./format.ts";
 import { jsonValue } from "./json-value.ts";
 import { type FieldShape, rowShape } from "./shape.ts";
 
@@ -45,12 +45,7 @@ export const parquetFormat: Format = {
   loadArgs: z.object({}).strict(),
   saveArgs: ParquetSaveArgs,
   encode(value, ctx) {
-    if (!Array.isArray(value))
-      throw formatError(
-        ctx,
-        ErrorCode.NOT_SERIALISABLE,
-        `parquet holds an array of rows, got ${preview(value)}; the schema should be z.array(z.object({...})).`,
-      );
+    requireRows(value, ctx, "parquet");
     const shape = rowShape(ctx.schema);
     if (!shape) {
       throw formatError(
