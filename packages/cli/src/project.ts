@@ -221,6 +221,7 @@ export async function compileProject(
     name,
     params,
     root: project.root,
+    stateDir: join(project.root, ".pipewright"),
     ...(catalog && { catalog }),
     ...(options.filter && { filteredFrom: p }),
   };

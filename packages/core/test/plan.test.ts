@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { compile, hashJson, PlanSchema, parsePlan, planHash, serializePlan } from "../src/index.ts";
+import { built } from "./fixture-pipeline.ts";
 import { linear, params } from "./fixtures.ts";
 
 const catalog = {
@@ -30,9 +31,9 @@ describe("plan", () => {
     ]);
   });
 
-  test("is byte-identical across compiles and across processes", () => {
-    const text = serializePlan(compile(linear(), { params, catalog }));
-    expect(serializePlan(compile(linear(), { params, catalog }))).toBe(text);
+  test("is byte-identical across compiles, processes and loaders (vitest, tsx)", () => {
+    const text = serializePlan(compile(built, { params, catalog }));
+    expect(serializePlan(compile(built, { params, catalog }))).toBe(text);
     const script = fileURLToPath(new URL("./print-plan.ts", import.meta.url));
     const other = execFileSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8" });
     expect(other).toBe(text);
@@ -47,7 +48,7 @@ describe("plan", () => {
     expect(changed).toEqual(["train"]);
   });
 
-  test("an output format change changes the producer's key", () => {
+  test("a dataset's format and location are in the keys of its producer and its readers", () => {
     const rawOnly = {
       resolve: (id: string) => (id === "raw" ? { type: "csv", uri: "raw.csv" } : undefined),
     };
@@ -60,24 +61,33 @@ describe("plan", () => {
     const changed = before.nodes
       .filter((n, i) => n.cacheKey !== after.nodes[i]!.cacheKey)
       .map((n) => n.id);
-    expect(changed).toEqual(["train"]);
+    expect(changed).toEqual(["train", "score"]);
+    const moved = {
+      resolve: (id: string) =>
+        id === "model" ? { type: "json", uri: "elsewhere/m.json" } : rawOnly.resolve(id),
+    };
+    const afterMove = compile(linear(), { params, catalog: moved });
+    expect(
+      after.nodes.filter((n, i) => n.cacheKey !== afterMove.nodes[i]!.cacheKey).map((n) => n.id),
+    ).toEqual(["train", "score"]);
   });
 
   test("the static cache key is the hash of the documented key object", () => {
     const plan = compile(linear(), { params, catalog });
     const train = plan.nodes.find((n) => n.id === "train")!;
     const schemaOf = (ds: string) => plan.datasets.find((d) => d.id === ds)!.schemaHash;
-    const formatOf = (ds: string) => plan.datasets.find((d) => d.id === ds)!.storage.type;
+    const storageOf = (ds: string) => {
+      const s = plan.datasets.find((d) => d.id === ds)!.storage;
+      return { dataset: ds, schema: schemaOf(ds), format: s.type, location: s.uri ?? null, options: null };
+    };
     const expected = hashJson({
-      keyFormat: 1,
+      keyFormat: 2,
       id: "train",
       code: train.codeHash,
       packages: train.code.packages,
       params: { alpha: plan.params[0]!.valueHash },
-      inputs: { features: { dataset: "features", schema: schemaOf("features") } },
-      outputs: {
-        model: { dataset: "model", schema: schemaOf("model"), format: formatOf("model") },
-      },
+      inputs: { features: storageOf("features") },
+      outputs: { model: storageOf("model") },
     });
     expect(train.cacheKey).toBe(expected);
   });

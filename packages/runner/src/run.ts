@@ -18,7 +18,7 @@ import { materialize } from "./exec/inputs.ts";
 import { schedule } from "./exec/schedule.ts";
 import { indexPlan } from "./plan-index.ts";
 import { gitCommit } from "./records/git.ts";
-import { countNodes, newRunId, writeRunRecord } from "./records/record.ts";
+import { countNodes, givenRunId, newRunId, writeRunRecord } from "./records/record.ts";
 import { RunStore } from "./records/store.ts";
 import type { RunNodesOptions, RunOptions, RunRecord, RunStatus } from "./types.ts";
 
@@ -106,9 +106,7 @@ async function execute(
   const runId =
     o.runId === undefined
       ? newRunId(started)
-      : kind === "run-node"
-        ? `${o.runId}-${order.join("+")}`
-        : o.runId;
+      : givenRunId(o.runId, kind === "run-node" ? order : undefined);
   const index = indexPlan(o.plan);
   const memory = o.memory ?? new Map<string, unknown>();
   const store = o.store ?? new DataStore({ root: o.root });

@@ -143,22 +143,27 @@ describe("explainPlan", () => {
     });
   });
 
-  test("code: a changed function body names the node's file; a changed helper file names that file", async () => {
+  test("code: each changed file of the node's code is named", async () => {
     const root = setup();
     const p = build();
     const base = plan(p, root, entries, { factor: 2 });
     await run(p, root, { entries, paramValues: { factor: 2 }, plan: base });
     const edited = structuredClone(base);
     const n = edited.nodes[0]!;
-    n.code.fn = "f".repeat(64);
-    n.code.files = { ...n.code.files, "src/helpers.ts": "a".repeat(64) };
+    const own = n.location!.replace(/:\d+$/, "");
+    n.code.files = { ...n.code.files, [own]: "f".repeat(64), "src/helpers.ts": "a".repeat(64) };
     n.cacheKey = "b".repeat(64);
     const s = byName(await explain(root, edited));
-    const file = n.location!.replace(/:\d+$/, "");
-    expect(s.scale!.causes).toEqual([
-      { kind: "code", file, detail: `the node's function body changed (${n.location})` },
-      { kind: "code", file: "src/helpers.ts", detail: "src/helpers.ts is now imported" },
-    ]);
+    expect(s.scale!.causes).toEqual(
+      [
+        { kind: "code", file: own, detail: `${own} changed` },
+        {
+          kind: "code",
+          file: "src/helpers.ts",
+          detail: "src/helpers.ts is now part of the node's code",
+        },
+      ].sort((x, y) => (x.file < y.file ? -1 : 1)),
+    );
   });
 
   test("code: a changed codeVersion", async () => {

@@ -52,10 +52,12 @@ function checkDatasets(
   refs: readonly DatasetRef[],
   issues: Issue[],
   option: string,
+  params = false,
 ): string[] {
-  const names = refs.map(refName);
+  // Kedro spells a param "params:name"; both spellings work.
+  const names = refs.map((r) => (params ? refName(r).replace(/^params:/, "") : refName(r)));
   for (const name of names) {
-    if (!index.datasets.has(name)) {
+    if (!index.datasets.has(name) && !(params && index.params.has(name))) {
       issues.push({
         code: ErrorCode.UNKNOWN_DATASET,
         message: `${option}: no dataset named "${name}" in the pipeline.${didYouMean(name, index.datasets.keys())}`,
@@ -124,11 +126,16 @@ export function selectNodes(
     selections.push(downstream(index, nodesNamed(index, f.fromNodes, issues, "fromNodes")));
   if (f.toNodes) selections.push(upstream(index, nodesNamed(index, f.toNodes, issues, "toNodes")));
   if (f.fromInputs) {
-    const names = checkDatasets(index, f.fromInputs, issues, "fromInputs");
+    // Kedro's from_inputs also takes params ("params:lr"): the nodes reading them.
+    const names = checkDatasets(index, f.fromInputs, issues, "fromInputs", true);
     selections.push(
       downstream(
         index,
-        names.flatMap((d) => index.consumers.get(d) ?? []),
+        names.flatMap(
+          (d) =>
+            index.consumers.get(d) ??
+            items.filter((n) => n.paramInputs().some(([, h]) => h.name === d)),
+        ),
       ),
     );
   }

@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import { sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { frameworkPackageOf } from "../util/framework.ts";
 
 /** Where a function was called from: an absolute file path and a 1-based line. */
 export interface SourceLocation {
@@ -7,34 +10,70 @@ export interface SourceLocation {
   column: number;
 }
 
-const sites = new Map<string, SourceLocation>();
-const coreDir = fileURLToPath(new URL("..", import.meta.url));
+/**
+ * Where a node was defined: the `node()` call site, and every project file on the call
+ * stack at that moment (the call site first, then the callers that built it, so a
+ * factory's caller counts). The code fingerprint covers these files and what they import.
+ */
+export interface DefinitionSite {
+  location: SourceLocation;
+  files: readonly string[];
+}
+
 const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/;
+/** Frames of Node's, tsx's and vitest's module loaders (ESM and CommonJS). */
+const MODULE_LOADER =
+  /node:internal\/modules\/|\bModuleJob\.|\bModule\._compile\b|ModuleRunner\.|ModuleEvaluator\./;
+// Deep enough for factories of factories and the loaders above them.
+const STACK_DEPTH = 40;
+const byStack = new Map<string, DefinitionSite | null>();
 
 /**
- * The first stack frame outside @pipewright/core: where the user called node().
- * Under tsx and vitest the frames are source-mapped, so this is the .ts file and line.
+ * The definition site of the caller of node(). Under tsx and vitest the frames are
+ * source-mapped, so these are the .ts files and lines. Sites are shared objects: nodes made
+ * by one factory call share one, and the compiler keys its per-site work on it.
  */
-export function callerLocation(): SourceLocation | null {
+export function callerSite(): DefinitionSite | null {
   const saved = Error.stackTraceLimit;
-  Error.stackTraceLimit = 12;
+  Error.stackTraceLimit = STACK_DEPTH;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = saved;
+  // The first line is "Error" and the second is this function: equal stacks, one site.
+  let site = byStack.get(stack);
+  if (site !== undefined) return site;
+  site = null;
+  const files: string[] = [];
   for (const line of stack.split("\n").slice(1)) {
+    // Above a module loader are the modules that imported this one, not callers that
+    // built the node: importing a module does not change what its nodes run.
+    if (MODULE_LOADER.test(line)) break;
     const m = FRAME.exec(line);
     if (!m) continue;
     const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
-    if (file.startsWith(coreDir) || file.startsWith("node:") || file.includes("/node_modules/"))
-      continue;
-    // One object per call site: the compiler keys its per-site work (code fingerprint,
-    // location text) on this object, so nodes made by one factory call share it.
-    const site = `${file}:${m[2]}:${m[3]}`;
-    let loc = sites.get(site);
-    if (!loc) {
-      loc = { file, line: Number(m[2]), column: Number(m[3]) };
-      sites.set(site, loc);
+    if (!isProjectFile(file)) continue;
+    if (site === null) {
+      site = { location: { file, line: Number(m[2]), column: Number(m[3]) }, files };
     }
-    return loc;
+    if (!files.includes(file)) files.push(file);
   }
-  return null;
+  byStack.set(stack, site);
+  return site;
+}
+
+const projectFiles = new Map<string, boolean>();
+
+/**
+ * Project code: a file on disk (not a Node internal such as node:internal/process/...),
+ * not an installed package, not pipewright's own source.
+ */
+function isProjectFile(file: string): boolean {
+  let known = projectFiles.get(file);
+  if (known === undefined) {
+    known =
+      !file.includes(`${sep}node_modules${sep}`) &&
+      existsSync(file) &&
+      frameworkPackageOf(file) === undefined;
+    projectFiles.set(file, known);
+  }
+  return known;
 }

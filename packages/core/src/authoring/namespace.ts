@@ -47,17 +47,19 @@ function normalise(mapping: NameMapping | undefined): Map<string, Target> {
 
 /**
  * Renames every dataset and param of `items` under namespace `ns` (Kedro semantics):
- * unlisted names get the `ns.` prefix, listed ones keep or change their name. Linear
- * in the number of nodes; all mapping problems are reported together.
+ * unlisted names get the `ns.` prefix, listed ones keep or change their name. With `ns`
+ * null (Kedro's `pipeline(p, inputs=...)` without a namespace) only the listed names
+ * change and the nodes keep theirs. Linear in the number of nodes; all mapping problems
+ * are reported together.
  */
 export function applyNamespace(
   items: readonly Node[],
   index: PipelineIndex,
-  ns: string,
+  ns: string | null,
   options: NamespaceOptions,
 ): Node[] {
   const issues: Issue[] = [];
-  const problem = nameProblem(ns);
+  const problem = ns === null ? undefined : nameProblem(ns);
   if (problem) {
     issues.push({
       code: ErrorCode.INVALID_NAME,
@@ -65,6 +67,7 @@ export function applyNamespace(
       path: ["namespace"],
     });
   }
+  const where = ns === null ? "pipeline()" : `namespace "${ns}"`;
   const inputs = normalise(options.inputs);
   const outputs = normalise(options.outputs);
   const params = normalise(options.params);
@@ -83,8 +86,8 @@ export function applyNamespace(
         const what = kind === "inputs" ? "free input" : kind === "outputs" ? "output" : "param";
         issues.push({
           code: kind === "params" ? ErrorCode.UNKNOWN_PARAM : ErrorCode.UNKNOWN_DATASET,
-          message: `namespace "${ns}": ${kind} names "${from}", which is not a ${what} of the pipeline.${didYouMean(from, allowed.keys())}`,
-          path: ["namespace", ns, kind, from],
+          message: `${where}: ${kind} names "${from}", which is not a ${what} of the pipeline.${didYouMean(from, allowed.keys())}`,
+          path: ["namespace", ns ?? "", kind, from],
           datasets: [from],
         });
         continue;
@@ -97,8 +100,8 @@ export function applyNamespace(
       ) {
         issues.push({
           code: ErrorCode.SCHEMA_MISMATCH,
-          message: `namespace "${ns}": "${from}" is remapped to "${to.name}", whose schema differs. Remap only onto a dataset with the same zod schema, or convert it in a node.`,
-          path: ["namespace", ns, kind, from],
+          message: `${where}: "${from}" is remapped to "${to.name}", whose schema differs. Remap only onto a dataset with the same zod schema, or convert it in a node.`,
+          path: ["namespace", ns ?? "", kind, from],
           datasets: [from, to.name],
         });
       }
@@ -106,8 +109,8 @@ export function applyNamespace(
       if (bad)
         issues.push({
           code: ErrorCode.INVALID_NAME,
-          message: `namespace "${ns}": new name "${to.name}" ${bad}`,
-          path: ["namespace", ns, kind, from],
+          message: `${where}: new name "${to.name}" ${bad}`,
+          path: ["namespace", ns ?? "", kind, from],
         });
     }
   };
@@ -125,7 +128,7 @@ export function applyNamespace(
     let r = renamed.get(h);
     if (!r) {
       const to = map.get(h.name);
-      r = to?.handle ?? h.withName(to ? to.name : `${ns}.${h.name}`);
+      r = to?.handle ?? (to ? h.withName(to.name) : ns === null ? h : h.withName(`${ns}.${h.name}`));
       renamed.set(h, r);
     }
     return r as T;
@@ -140,7 +143,7 @@ export function applyNamespace(
     const newOutputs: NodeOutputs = {};
     for (const [key, h] of Object.entries(n.outputs)) newOutputs[key] = rename(h, outputs);
     return n.with({
-      namespace: n.namespace === null ? ns : `${ns}.${n.namespace}`,
+      namespace: ns === null ? n.namespace : n.namespace === null ? ns : `${ns}.${n.namespace}`,
       inputs: newInputs,
       outputs: newOutputs,
     });

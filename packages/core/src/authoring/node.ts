@@ -1,6 +1,6 @@
 import type { Resources } from "../plan/schema.ts";
 import type { Dataset } from "./dataset.ts";
-import { callerLocation, type SourceLocation } from "./location.ts";
+import { callerSite, type DefinitionSite, type SourceLocation } from "./location.ts";
 import type { Param } from "./param.ts";
 
 /** What a node may read: datasets and params, by input key. */
@@ -30,8 +30,17 @@ export interface NodeSpec<I extends NodeInputs, O extends NodeOutputs, R extends
   resources?: { cpu?: string | number; memory?: string; gpu?: number };
   /** Seconds before the engine kills the attempt. */
   timeout?: number;
-  /** Replaces the code fingerprint: bump it by hand to invalidate caches. */
+  /**
+   * Replaces the code fingerprint: the node's code identity is this string, and only
+   * this string (bump it by hand to invalidate caches). For code that static analysis
+   * cannot see; see docs/caching.md.
+   */
   codeVersion?: string;
+  /**
+   * Files the node's code depends on without importing them (a SQL template, a config
+   * read with `fs`), relative to the project root: their content is part of the key.
+   */
+  codeFiles?: readonly string[];
   /** false: always run, never reuse a cached result. */
   cache?: boolean;
 }
@@ -55,9 +64,16 @@ export class Node {
     readonly timeout: number | null,
     readonly codeVersion: string | null,
     readonly cache: boolean,
-    /** Where node() was called; null when the stack did not say. */
-    readonly location: SourceLocation | null,
+    /** Where node() was called and the project files on the stack; null when the stack did not say. */
+    readonly site: DefinitionSite | null,
+    /** Extra files the code depends on, relative to the project root. */
+    readonly codeFiles: readonly string[] = [],
   ) {}
+
+  /** Where node() was called; null when the stack did not say. */
+  get location(): SourceLocation | null {
+    return this.site?.location ?? null;
+  }
 
   /** The qualified name: `namespace.name`, or `name` outside any namespace. */
   get id(): string {
@@ -114,7 +130,8 @@ export class Node {
       this.timeout,
       this.codeVersion,
       this.cache,
-      this.location,
+      this.site,
+      this.codeFiles,
     );
   }
 
@@ -163,6 +180,7 @@ export function node<
     spec.timeout ?? null,
     spec.codeVersion ?? null,
     spec.cache ?? true,
-    callerLocation(),
+    callerSite(),
+    spec.codeFiles ? [...spec.codeFiles] : [],
   );
 }

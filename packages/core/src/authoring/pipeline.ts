@@ -231,5 +231,9 @@ export function pipeline(
       ? nodes.map((n) => n.with({ tags: [...new Set([...n.tags, ...extra])] }))
       : nodes;
   const p = new Pipeline(tagged);
-  return options.namespace === undefined ? p : p.namespace(options.namespace, options);
+  if (options.namespace !== undefined) return p.namespace(options.namespace, options);
+  // Kedro renames listed inputs, outputs and params even without a namespace.
+  if (options.inputs || options.outputs || options.params)
+    return new Pipeline(applyNamespace(p.items, p.index, null, options));
+  return p;
 }

@@ -1,4 +1,5 @@
-import type { SourceLocation } from "../authoring/location.ts";
+import { relative, sep } from "node:path";
+import type { DefinitionSite } from "../authoring/location.ts";
 import type { Node } from "../authoring/node.ts";
 import type { Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
@@ -13,12 +14,12 @@ import {
   type PlanParam,
   type StorageBinding,
 } from "../plan/schema.ts";
-import { hashJson, sha256 } from "../util/canonical.ts";
+import { canonicalJson, hashJson, sha256 } from "../util/canonical.ts";
 import { nameProblem } from "../util/names.ts";
-import { Fingerprinter } from "./fingerprint.ts";
+import { extraFileIssues, hashExtraFiles } from "./extra-files.ts";
+import { ModuleGraph } from "./module-graph.ts";
 import { type ResolvedParam, resolveParams } from "./params.ts";
 import { schemaInfo } from "./schemas.ts";
-import { callSourceText } from "./source-text.ts";
 import { type CatalogResolver, structuralIssues } from "./validate.ts";
 
 export interface CompileOptions {
@@ -32,6 +33,11 @@ export interface CompileOptions {
   root?: string;
   /** The pipeline this one was filtered from: only used to explain a missing input. */
   filteredFrom?: Pipeline;
+  /**
+   * A folder where the project's module graph and code hashes are kept between processes
+   * (the CLI passes `.pipewright`); without one they are kept in memory only.
+   */
+  stateDir?: string;
 }
 
 const MEMORY: StorageBinding = { type: "memory" };
@@ -64,6 +70,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       path: ["pipeline"],
     });
   issues.push(...structuralIssues(p, root, options.catalog, options.filteredFrom));
+  issues.push(...extraFileIssues(p.items, root));
   const params = resolveParams(p, options.params ?? {}, issues);
   CompileError.throwIfAny(issues);
 
@@ -72,17 +79,16 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
   const schemas = new Map<string, Record<string, unknown>>();
   // Each dataset's part of a cache key, as canonical JSON, made once here rather than once
   // per node that reads it.
-  const fragments = new Map<string, DatasetFragments>();
+  const fragments = new Map<string, string>();
   const planDatasets: PlanDataset[] = [];
   for (const [id, ds] of [...datasets].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const info = schemaInfo(ds.schema);
     schemas.set(info.hash, info.json);
     const binding = options.catalog?.resolve(id) ?? MEMORY;
-    const dataset = JSON.stringify(id);
-    fragments.set(id, {
-      input: `{"dataset":${dataset},"schema":"${info.hash}"}`,
-      output: `{"dataset":${dataset},"format":${JSON.stringify(binding.type)},"schema":"${info.hash}"}`,
-    });
+    // Where and how a dataset is stored is part of the key of every node that reads or
+    // writes it: a moved output reruns its producer rather than hitting and writing nothing.
+    const fragment = `{"dataset":${JSON.stringify(id)},"format":${JSON.stringify(binding.type)},"location":${JSON.stringify(binding.uri ?? null)},"options":${canonicalJson(binding.options ?? null)},"schema":"${info.hash}"}`;
+    fragments.set(id, fragment);
     const readers = consumers.get(id) ?? [];
     planDatasets.push({
       id,
@@ -110,10 +116,10 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
   }
 
   const ctx: NodeContext = {
-    fp: new Fingerprinter(root),
+    graph: moduleGraphFor(p.items, root, options.stateDir),
+    root,
     params,
     fragments,
-    files: new Map(),
     sites: new Map(),
   };
   const nodes = order.map((id) => planNode(byId.get(id)![0]!, ctx));
@@ -138,20 +144,26 @@ function readersOf(p: Pipeline, paramId: string): string[] {
     .sort();
 }
 
-interface DatasetFragments {
-  /** `{ dataset, schema }`: how an input appears in a cache key. */
-  input: string;
-  /** `{ dataset, format, schema }`: how an output appears in a cache key. */
-  output: string;
+interface NodeContext {
+  /** The project's module graph; undefined when every node declares a codeVersion. */
+  graph: ModuleGraph | undefined;
+  root: string;
+  params: Map<string, ResolvedParam>;
+  /** Dataset id -> `{ dataset, format, location, options, schema }`, its part of a key. */
+  fragments: Map<string, string>;
+  /** Per definition site: what every node declared there shares (by codeVersion and files). */
+  sites: Map<DefinitionSite | null, Map<string, SiteInfo>>;
 }
 
-interface NodeContext {
-  fp: Fingerprinter;
-  params: Map<string, ResolvedParam>;
-  fragments: Map<string, DatasetFragments>;
-  files: Map<string, string | null>;
-  /** Per call site (and codeVersion): what every node declared there shares. */
-  sites: Map<SourceLocation, Map<string | null, SiteInfo>>;
+/** The graph of every module on some node's definition stack, built once per compile. */
+function moduleGraphFor(
+  nodes: readonly Node[],
+  root: string,
+  stateDir: string | undefined,
+): ModuleGraph | undefined {
+  const entries = new Set<string>();
+  for (const n of nodes) if (n.codeVersion === null) for (const f of n.site?.files ?? []) entries.add(f);
+  return entries.size === 0 ? undefined : ModuleGraph.of(root, entries, stateDir);
 }
 
 /** What nodes declared at one place share: their code fingerprint and location text. */
@@ -163,30 +175,31 @@ interface SiteInfo {
 }
 
 function siteInfo(n: Node, ctx: NodeContext): SiteInfo {
-  const bySite = n.location ? ctx.sites.get(n.location) : undefined;
-  const known = bySite?.get(n.codeVersion);
+  const variant = `${n.codeVersion ?? ""}\0${n.codeFiles.join("\0")}`;
+  let bySite = ctx.sites.get(n.site);
+  const known = bySite?.get(variant);
   if (known) return known;
-  const { fp } = ctx;
-  const closure = fp.closureOf(n.location?.file);
-  const text = (n.location && callSourceText(n.location, ctx.files)) ?? n.run.toString();
-  const code: CodeFingerprint = {
-    version: n.codeVersion,
-    fn: sha256(text),
-    files: closure.files,
-    packages: closure.packages,
-  };
+  const rel = (file: string) => relative(ctx.root, file).split(sep).join("/");
+  const closure =
+    n.codeVersion === null && ctx.graph && n.site
+      ? ctx.graph.closure(n.site.files)
+      : { files: {}, packages: {} };
+  const files = { ...closure.files, ...hashExtraFiles(n.codeFiles, ctx.root) };
+  // No stack to go by (code built by eval, say): the function's own text is all there is.
+  if (n.codeVersion === null && !n.site) files["<function>"] = sha256(n.run.toString());
+  const code: CodeFingerprint = { version: n.codeVersion, files, packages: closure.packages };
   const info: SiteInfo = {
     code,
-    codeHash: hashJson(
-      n.codeVersion !== null ? { version: n.codeVersion } : { fn: code.fn, files: code.files },
-    ),
-    location: n.location ? `${fp.rel(n.location.file)}:${n.location.line}` : null,
-    packagesJson: fp.packagesJson(closure),
+    // With a codeVersion, the version alone is the code's identity (packages still count).
+    codeHash: hashJson(n.codeVersion !== null ? { version: n.codeVersion, files } : { files }),
+    location: n.location ? `${rel(n.location.file)}:${n.location.line}` : null,
+    packagesJson: canonicalJson(closure.packages),
   };
-  if (n.location) {
-    if (bySite) bySite.set(n.codeVersion, info);
-    else ctx.sites.set(n.location, new Map([[n.codeVersion, info]]));
+  if (!bySite) {
+    bySite = new Map();
+    ctx.sites.set(n.site, bySite);
   }
+  bySite.set(variant, info);
   return info;
 }
 
@@ -208,7 +221,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     const k = JSON.stringify(key);
     if (h.type === "dataset") {
       inputs[key] = h.name;
-      inputsJson += `${inputsJson ? "," : ""}${k}:${fragments.get(h.name)!.input}`;
+      inputsJson += `${inputsJson ? "," : ""}${k}:${fragments.get(h.name)!}`;
     } else {
       paramRefs[key] = h.name;
       paramsJson += `${paramsJson ? "," : ""}${k}:${JSON.stringify(params.get(h.name)!.valueHash)}`;
@@ -218,7 +231,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   for (const key of Object.keys(n.outputs).sort()) {
     const h = n.outputs[key]!;
     outputs[key] = h.name;
-    outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:${fragments.get(h.name)!.output}`;
+    outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:${fragments.get(h.name)!}`;
   }
   const cacheKey = sha256(
     `{"code":"${codeHash}","id":${JSON.stringify(n.id)},"inputs":{${inputsJson}},"keyFormat":${KEY_FORMAT},` +

@@ -46,22 +46,16 @@ function nodeChanges(a: PlanNode, b: PlanNode, pa: Plan, pb: Plan): PlanChange[]
       old: a.code.version,
       new: b.code.version,
     });
-  else if (b.code.version === null) {
-    if (a.code.fn !== b.code.fn)
-      causes.push({
-        kind: "code",
-        detail: `node function changed (${b.location ?? b.id})`,
-        ...(b.location && { file: b.location }),
-      });
+  if (a.codeHash !== b.codeHash) {
     causes.push(
       ...recordChanges(a.code.files, b.code.files, (file, old, now) => ({
         kind: "code",
         file,
         detail:
           old === undefined
-            ? `${file} now imported`
+            ? `${file} is now part of the node's code`
             : now === undefined
-              ? `${file} no longer imported`
+              ? `${file} is no longer part of the node's code`
               : `${file} changed`,
       })),
     );

@@ -1,9 +1,9 @@
 import { z } from "zod";
 
 /** The version of the plan format. Bumped on any incompatible change to PlanSchema. */
-export const IR_VERSION = 1;
+export const IR_VERSION = 2;
 /** The version of the cache-key encoding. Bumped whenever what goes into a key changes. */
-export const KEY_FORMAT = 1;
+export const KEY_FORMAT = 2;
 
 const Hash = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 hex digest");
 const Id = z.string().min(1);
@@ -57,11 +57,13 @@ export const ResourcesSchema = z.object({
 export type Resources = z.infer<typeof ResourcesSchema>;
 
 export const CodeFingerprintSchema = z.object({
-  /** Declared `codeVersion`; when set it replaces fn and files in the key. */
+  /** Declared `codeVersion`; when set it replaces the module files in the key. */
   version: z.string().nullable(),
-  /** sha256 of the original source text of the node() call (or of the function, when unreadable). */
-  fn: Hash,
-  /** Project-relative path -> sha256, for every local module the declaring file imports (transitively). */
+  /**
+   * Project-relative path -> sha256 of its code (comments, formatting and types left out),
+   * for every project module on the node's definition stack and everything they import;
+   * `file:<path>` entries for declared `codeFiles` (by content).
+   */
   files: z.record(z.string(), Hash),
   /** Package name -> installed version, for every package those modules import. */
   packages: z.record(z.string(), z.string()),

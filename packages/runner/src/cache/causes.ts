@@ -32,22 +32,12 @@ export function compareParts(prev: KeyParts | undefined, now: KeyParts): CacheCa
 function codeCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
   const file = fileOf(now.code.location);
   const at = file ? { file } : {};
-  if (prev.code.version !== null || now.code.version !== null) {
-    if (prev.code.version === now.code.version) return [];
-    return [
-      {
-        kind: "code",
-        ...at,
-        detail: `codeVersion changed: ${show(prev.code.version)} -> ${show(now.code.version)}`,
-      },
-    ];
-  }
   const causes: CacheCause[] = [];
-  if (prev.code.fn !== now.code.fn) {
+  if (prev.code.version !== now.code.version) {
     causes.push({
       kind: "code",
       ...at,
-      detail: `the node's function body changed${now.code.location ? ` (${now.code.location})` : ""}`,
+      detail: `codeVersion changed: ${show(prev.code.version)} -> ${show(now.code.version)}`,
     });
   }
   for (const f of union(prev.code.files, now.code.files)) {
@@ -55,7 +45,11 @@ function codeCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
     const b = now.code.files[f];
     if (a === b) continue;
     const what =
-      a === undefined ? "is now imported" : b === undefined ? "is no longer imported" : "changed";
+      a === undefined
+        ? "is now part of the node's code"
+        : b === undefined
+          ? "is no longer part of the node's code"
+          : "changed";
     causes.push({ kind: "code", file: f, detail: `${f} ${what}` });
   }
   return causes;
@@ -110,6 +104,13 @@ function inputCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
       });
     } else if (a.schema !== b.schema) {
       causes.push({ kind: "schema", dataset, detail: `the schema of input "${dataset}" changed` });
+    } else if ((a.location ?? null) !== (b.location ?? null)) {
+      causes.push({
+        kind: "input",
+        dataset,
+        upstream,
+        detail: `"${dataset}" is read from another place: ${a.location ?? "memory"} -> ${b.location ?? "memory"}`,
+      });
     } else if (a.hash !== b.hash) {
       const by = upstream
         ? `upstream node "${upstream}" wrote different data`
@@ -138,6 +139,18 @@ function outputCauses(prev: KeyParts, now: KeyParts): CacheCause[] {
         kind: "schema",
         dataset,
         detail: `the format of output "${dataset}" changed: ${a.format} -> ${b.format}`,
+      });
+    } else if ((a.location ?? null) !== (b.location ?? null)) {
+      causes.push({
+        kind: "schema",
+        dataset,
+        detail: `output "${dataset}" moved: ${a.location ?? "memory"} -> ${b.location ?? "memory"}`,
+      });
+    } else if (a.options !== b.options) {
+      causes.push({
+        kind: "schema",
+        dataset,
+        detail: `the load/save options of output "${dataset}" changed`,
       });
     }
   }

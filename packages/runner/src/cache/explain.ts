@@ -127,7 +127,10 @@ function withPrevious(now: KeyParts, prev: KeyParts | undefined, pending: CacheC
   return { ...now, inputs };
 }
 
-/** Whether every output is in place with its recorded hash, or restorable from a blob. */
+/**
+ * Whether every output is in place with its recorded hash, or restorable from an intact
+ * blob: the same test `run` makes, so a corrupted blob shows as "run" here too.
+ */
 async function usable(
   node: PlanNode,
   entry: CacheEntry,
@@ -140,7 +143,7 @@ async function usable(
     if (!rec) return false;
     const ds = index.datasets.get(id)!;
     if (!isMemory(ds) && (await data.storedHash(ds)) === rec.hash) continue;
-    if (!(await cache.hasBlob(rec.hash))) return false;
+    if (!(await cache.intactBlob(rec.hash))) return false;
   }
   return true;
 }

@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { CodeFingerprint, PlanNode } from "@pipewright/core";
+import { type CodeFingerprint, canonicalJson, type PlanNode } from "@pipewright/core";
 import type { PlanIndex } from "../plan-index.ts";
 
 /** What was true of an input when a node ran: its content, schema and producer. */
@@ -8,6 +8,8 @@ export interface InputFact {
   schema: string;
   /** The node that wrote it, or null for a free input. */
   upstream: string | null;
+  /** Where it was read from (absent: in memory, or an entry made before locations counted). */
+  location?: string | null;
 }
 
 /**
@@ -21,8 +23,11 @@ export interface KeyParts {
   params: Record<string, { value: unknown; hash: string }>;
   /** Dataset id -> what the node read. */
   inputs: Record<string, InputFact>;
-  /** Dataset id -> schema hash and format of what it writes. */
-  outputs: Record<string, { schema: string; format: string }>;
+  /** Dataset id -> schema hash, format, location and options (canonical JSON) of what it writes. */
+  outputs: Record<
+    string,
+    { schema: string; format: string; location?: string | null; options?: string }
+  >;
 }
 
 /**
@@ -54,7 +59,12 @@ export function keyParts(
   const inputs: Record<string, InputFact> = {};
   for (const id of Object.values(node.inputs)) {
     const ds = index.datasets.get(id)!;
-    inputs[id] = { hash: inputHashes.get(id) ?? "", schema: ds.schemaHash, upstream: ds.producer };
+    inputs[id] = {
+      hash: inputHashes.get(id) ?? "",
+      schema: ds.schemaHash,
+      upstream: ds.producer,
+      location: ds.storage.uri ?? null,
+    };
   }
   const params: KeyParts["params"] = {};
   for (const id of Object.values(node.params)) {
@@ -64,7 +74,12 @@ export function keyParts(
   const outputs: KeyParts["outputs"] = {};
   for (const id of Object.values(node.outputs)) {
     const ds = index.datasets.get(id)!;
-    outputs[id] = { schema: ds.schemaHash, format: ds.storage.type };
+    outputs[id] = {
+      schema: ds.schemaHash,
+      format: ds.storage.type,
+      location: ds.storage.uri ?? null,
+      options: canonicalJson(ds.storage.options ?? null),
+    };
   }
   return {
     keyFormat: index.plan.keyFormat,

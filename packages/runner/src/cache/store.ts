@@ -98,6 +98,12 @@ export class CacheStore {
     return this.backend.exists(shard("blobs", hash));
   }
 
+  /** Whether the blob is present and matches its hash; read-only (for `status`). */
+  async intactBlob(hash: string): Promise<boolean> {
+    const bytes = await this.backend.read(shard("blobs", hash));
+    return bytes !== undefined && (await hashBytes(bytes)) === hash;
+  }
+
   /** The blob's bytes if present and intact; a corrupted blob is removed and reported missing. */
   async getBlob(hash: string): Promise<Uint8Array | undefined> {
     const path = shard("blobs", hash);

@@ -6,7 +6,7 @@ import type { CacheCause, NodeHookContext, NodeRecord } from "../types.ts";
 import { asError } from "../util/errors.ts";
 import type { Execution } from "./execution.ts";
 import { guard, interrupted } from "./guard.ts";
-import { gatherInputs } from "./inputs.ts";
+import { gatherInputs, type NodeReads, readInputs } from "./inputs.ts";
 import { type Attempt, base, now } from "./node-record.ts";
 import { validateOutputs } from "./validate.ts";
 
@@ -41,15 +41,19 @@ async function invoke(
 export async function execute(
   ex: Execution,
   node: PlanNode,
+  reads: NodeReads,
   state: Attempt,
   started: number,
   useCache: boolean,
   causes: CacheCause[],
 ): Promise<NodeRecord> {
-  const inputs = await gatherInputs(ex, node);
+  const inputs = await gatherInputs(ex, node, reads);
   // Loading a cached in-memory input may have recomputed it: take the key from what is read.
-  for (const id of Object.values(node.inputs)) state.inputs[id] = ex.hashes.get(id)!;
-  state.key = fullKey(node, ex.hashes, ex.index);
+  for (const id of Object.values(node.inputs)) {
+    if (!reads.bytes.has(id)) reads.hashes.set(id, ex.hashes.get(id)!);
+    state.inputs[id] = reads.hashes.get(id)!;
+  }
+  state.key = fullKey(node, reads.hashes, ex.index);
   const maxAttempts = 1 + (ex.o.retries ?? node.retries);
   const ctx = (): NodeHookContext => ({ runId: ex.runId, node, inputs, attempt: state.attempts });
   let returned: unknown;
@@ -106,7 +110,7 @@ export async function execute(
   }
   if (cacheable) {
     if (record.metrics) entry.metrics = record.metrics;
-    await ex.cache!.putEntry(entry, keyParts(node, ex.hashes, ex.index));
+    await ex.cache!.putEntry(entry, keyParts(node, reads.hashes, ex.index));
     await ex.cache!.setLastKey(node.id, state.key);
     ex.emit({ type: "cache-stored", node: node.id, key: state.key });
   }
@@ -129,7 +133,8 @@ export async function recompute(ex: Execution, node: PlanNode, reason: string): 
   const started = now();
   let record: NodeRecord;
   try {
-    record = await execute(ex, node, state, started, ex.cache !== undefined && node.cache, [
+    const reads = await readInputs(ex, node);
+    record = await execute(ex, node, reads, state, started, ex.cache !== undefined && node.cache, [
       { kind: "missing-output", detail: `${reason}; recomputed` },
     ]);
   } catch (error) {

@@ -1,6 +1,49 @@
 import { ErrorCode, PipewrightError, type PlanDataset, type PlanNode } from "@pipewright/core";
+import { hashBytes } from "@pipewright/io";
 import { isMemory } from "../plan-index.ts";
 import type { Execution } from "./execution.ts";
+
+/**
+ * What one node reads, fixed before its key is taken: for each input, the content hash in
+ * its key, and for a stored input the very bytes that were hashed. The node decodes those
+ * bytes, never a second read: another run or engine task may rewrite the file in between,
+ * and a cache entry must never name one input while its outputs came from another.
+ */
+export interface NodeReads {
+  /** Dataset id -> content hash of what the node reads. */
+  hashes: Map<string, string>;
+  /** Dataset id -> the bytes read from storage (stored inputs only). */
+  bytes: Map<string, Uint8Array>;
+}
+
+/** Reads every stored input once and hashes it; in-memory inputs hash their kept value. */
+export async function readInputs(ex: Execution, node: PlanNode): Promise<NodeReads> {
+  const reads: NodeReads = { hashes: new Map(), bytes: new Map() };
+  for (const key in node.inputs) {
+    const id = node.inputs[key]!;
+    const ds = ex.index.datasets.get(id)!;
+    if (isMemory(ds)) {
+      let hash = ex.hashes.get(id);
+      if (hash === undefined) {
+        hash = await externalHash(ex, ds, node);
+        ex.hashes.set(id, hash);
+      }
+      reads.hashes.set(id, hash);
+      continue;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await ex.data.store.readBytes(ds, { node: node.id });
+    } catch (error) {
+      if (error instanceof PipewrightError && error.code === ErrorCode.SOURCE_NOT_FOUND)
+        throw missing(ds, node);
+      throw error;
+    }
+    reads.bytes.set(id, bytes);
+    reads.hashes.set(id, await hashBytes(bytes));
+  }
+  return reads;
+}
 
 /**
  * The content hash of an input no node of this run produces: a free input, or (in
@@ -22,26 +65,36 @@ export async function externalHash(
       `node "${node.id}" reads in-memory dataset "${ds.id}", but ${from}. Give "${ds.id}" a catalog entry so it is stored, or run its producer together with "${node.id}".`,
     );
   }
+  throw missing(ds, node);
+}
+
+function missing(ds: PlanDataset, node: PlanNode): PipewrightError {
   const by = ds.producer
     ? `Run its producer "${ds.producer}" first`
     : "Add the file, or fix its path in conf/catalog.yaml";
-  throw new PipewrightError(
+  return new PipewrightError(
     ErrorCode.SOURCE_NOT_FOUND,
     `node "${node.id}" reads dataset "${ds.id}" (${ds.storage.uri ?? ds.storage.type}), which does not exist. ${by}.`,
   );
 }
 
-/** The values a node receives: its datasets (loaded) and params (from the plan). */
+/**
+ * The values a node receives: its stored inputs decoded from the bytes in `reads`, its
+ * in-memory ones from the run, its params from the plan.
+ */
 export async function gatherInputs(
   ex: Execution,
   node: PlanNode,
+  reads: NodeReads,
 ): Promise<Record<string, unknown>> {
   const inputs: Record<string, unknown> = {};
   for (const key in node.inputs) {
     const ds = ex.index.datasets.get(node.inputs[key]!)!;
-    inputs[key] = isMemory(ds)
-      ? await materialize(ex, ds, node.id)
-      : await ex.data.load(ds, node.id);
+    const bytes = reads.bytes.get(ds.id);
+    inputs[key] =
+      bytes === undefined
+        ? await materialize(ex, ds, node.id)
+        : await ex.data.decode(ds, bytes, node.id);
   }
   for (const key in node.params) inputs[key] = ex.index.params.get(node.params[key]!)!.value;
   return inputs;

@@ -5,7 +5,7 @@ import type { CacheCause, NodeRecord } from "../types.ts";
 import { execute } from "./execute.ts";
 import type { Execution } from "./execution.ts";
 import { acceptHit, checkEntry } from "./hit.ts";
-import { externalHash } from "./inputs.ts";
+import { readInputs } from "./inputs.ts";
 import { type Attempt, base, failure, now } from "./node-record.ts";
 
 /**
@@ -17,16 +17,9 @@ export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRe
   const state: Attempt = { key: null, inputs: {}, attempts: 0 };
   let record: NodeRecord;
   try {
-    for (const key in node.inputs) {
-      const id = node.inputs[key]!;
-      let hash = ex.hashes.get(id);
-      if (hash === undefined) {
-        hash = await externalHash(ex, ex.index.datasets.get(id)!, node);
-        ex.hashes.set(id, hash);
-      }
-      state.inputs[id] = hash;
-    }
-    state.key = fullKey(node, ex.hashes, ex.index);
+    const reads = await readInputs(ex, node);
+    for (const [id, hash] of reads.hashes) state.inputs[id] = hash;
+    state.key = fullKey(node, reads.hashes, ex.index);
     const useCache = ex.cache !== undefined && node.cache;
     let causes: CacheCause[];
     if (useCache) {
@@ -53,7 +46,7 @@ export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRe
           ]
         : missCauses(
             await ex.cache!.lastRun(node.id),
-            keyParts(node, ex.hashes, ex.index),
+            keyParts(node, reads.hashes, ex.index),
             state.key,
           );
     } else {
@@ -66,7 +59,7 @@ export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRe
         },
       ];
     }
-    record = await execute(ex, node, state, started, useCache, causes);
+    record = await execute(ex, node, reads, state, started, useCache, causes);
   } catch (error) {
     record = failure(ex, node, state, started, error);
   }

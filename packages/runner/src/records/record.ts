@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { ErrorCode, PipewrightError } from "@pipewright/core";
 import { join } from "node:path";
 import type { NodeRecord, RunCounts, RunRecord } from "../types.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
@@ -15,6 +16,31 @@ const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 export function newRunId(at: Date): string {
   const suffix = [...randomBytes(4)].map((b) => ALPHABET[b % ALPHABET.length]).join("");
   return `${at.toISOString().replace(/[:.]/g, "-")}-${suffix}`;
+}
+
+/** What a given run id may hold: it becomes a file name, so no separators and no "..". */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** Longest record id: file systems allow 255 bytes for a name, and ".json" follows. */
+const MAX_ID = 200;
+
+/**
+ * The id of a run given `--run-id` (untrusted: it comes from an engine's template). A
+ * task of several nodes appends them; a long list is shortened to its first node, the
+ * count and a hash, so any group of node names gives a valid, unique file name.
+ */
+export function givenRunId(runId: string, nodes: readonly string[] | undefined): string {
+  if (!RUN_ID.test(runId) || runId.includes("..")) {
+    throw new PipewrightError(
+      ErrorCode.USAGE,
+      `--run-id ${JSON.stringify(runId.slice(0, 120))} is not a valid run id: use up to 100 letters, digits, ".", "_" and "-", starting with a letter or digit (no "/" or "..").`,
+    );
+  }
+  if (!nodes) return runId;
+  const joined = `${runId}-${nodes.join("+")}`;
+  if (joined.length <= MAX_ID) return joined;
+  const digest = createHash("sha256").update(nodes.join("\0")).digest("hex").slice(0, 12);
+  const first = nodes[0]!.slice(0, 60);
+  return `${runId}-${first}+${nodes.length - 1}-more-${digest}`;
 }
 
 export function countNodes(nodes: readonly NodeRecord[]): RunCounts {

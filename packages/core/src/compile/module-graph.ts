@@ -1,0 +1,204 @@
+import { builtinModules } from "node:module";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { buildSync, type Metafile } from "esbuild";
+import { ErrorCode } from "../errors/codes.ts";
+import { PipewrightError } from "../errors/errors.ts";
+import { codeHash } from "./code-hash.ts";
+import { frameworkPackageOf } from "../util/framework.ts";
+import { forgetPackages, installedPackage, isFrameworkPackage, packageNameOf } from "./packages.ts";
+import { type GraphState, loadState, saveState, stampsValid, takeStamps } from "./stamps.ts";
+
+/** The code a node can run: project files by code hash, packages by version. */
+export interface CodeClosure {
+  /** Project-relative path -> hash of the file's code, sorted by path. */
+  files: Record<string, string>;
+  /** Package name -> installed version (and lockfile integrity when known), sorted by name. */
+  packages: Record<string, string>;
+}
+
+const BUILTINS = new Set(builtinModules);
+
+/**
+ * The project's module graph, resolved by esbuild exactly as tsx (which is esbuild) loads
+ * the code at run time: tsconfig `paths`, package.json `#imports`, JSON imports, barrels
+ * and re-exports, `.js` specifiers naming `.ts` files, and type-only imports dropped.
+ * Packages installed under node_modules are leaves, recorded by version; workspace
+ * packages linked from elsewhere are project code and are followed.
+ *
+ * One graph per compile. Its state (graph, file stamps, code hashes) is kept in memory and
+ * (given a state folder) in `fingerprints.json` there, and is reused while every stamp
+ * still matches, so an unchanged project pays a few stat calls, not a build.
+ */
+export class ModuleGraph {
+  private readonly closures = new Map<string, CodeClosure>();
+
+  private constructor(
+    readonly root: string,
+    private readonly state: GraphState,
+  ) {}
+
+  /**
+   * The graph covering `entries` (absolute paths), rebuilt only when something changed.
+   * `stateDir` (the CLI passes `.pipewright`) keeps it between processes.
+   */
+  static of(root: string, entries: Iterable<string>, stateDir?: string): ModuleGraph {
+    const wanted = [...new Set(entries)].sort();
+    const previous = loadState(root, stateDir);
+    if (previous && wanted.every((f) => f in previous.modules) && stampsValid(previous)) {
+      return new ModuleGraph(root, previous);
+    }
+    const keep = previous ? previous.entries.filter((f) => f in previous.modules) : [];
+    const state = build(root, [...new Set([...keep, ...wanted])].sort(), previous);
+    saveState(root, stateDir, state);
+    return new ModuleGraph(root, state);
+  }
+
+  /** Every module `files` reach (themselves included), with the packages they import. */
+  closure(files: readonly string[]): CodeClosure {
+    const id = files.join("\0");
+    let result = this.closures.get(id);
+    if (result) return result;
+    const seen = new Set<string>();
+    const queue = files.filter((f) => f in this.state.modules);
+    for (const f of queue) seen.add(f);
+    const out = new Map<string, string>();
+    const packages = new Map<string, string>();
+    for (let i = 0; i < queue.length; i++) {
+      const m = this.state.modules[queue[i]!]!;
+      out.set(this.rel(queue[i]!), m.hash);
+      for (const name of m.packages) packages.set(name, this.state.packages[name]!);
+      for (const next of m.imports) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+    result = { files: sorted(out), packages: sorted(packages) };
+    this.closures.set(id, result);
+    return result;
+  }
+
+  /** Project-relative, "/"-separated, so plans match across machines. */
+  rel(path: string): string {
+    return relative(this.root, path).split(sep).join("/");
+  }
+}
+
+function sorted(map: Map<string, string>): Record<string, string> {
+  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Builds the graph with esbuild (bundling resolves every import; nothing is written).
+ * Bare imports start out external; a bare import that resolves outside node_modules is a
+ * linked workspace package, whose source is then bundled too, so edits to it count.
+ */
+function build(root: string, entries: string[], previous: GraphState | undefined): GraphState {
+  forgetPackages();
+  const external = new Set<string>();
+  const packageOf = new Map<string, { version: string; manifest: string }>();
+  let metafile: Metafile;
+  for (let round = 0; ; round++) {
+    metafile = esbuild(root, entries, round === 0 ? undefined : [...external]);
+    let more = false;
+    for (const [path, input] of Object.entries(metafile.inputs)) {
+      const from = resolve(root, path);
+      const installed = nodeModulesPackage(from);
+      if (installed && !external.has(installed)) {
+        // A package reached through a linked one: keep it external next round.
+        external.add(installed);
+        more = true;
+      }
+      for (const imp of input.imports) {
+        if (!imp.external) continue;
+        const name = packageNameOf(imp.path);
+        if (name === undefined || BUILTINS.has(name) || imp.path.startsWith("node:")) continue;
+        if (external.has(name) || packageOf.has(name)) continue;
+        const pkg = installedPackage(name, dirname(from));
+        if (pkg && (pkg.installed || isFrameworkPackage(name))) {
+          packageOf.set(name, { version: pkg.version, manifest: pkg.manifest });
+          external.add(name);
+        } else if (pkg) more = true; // linked: bundle it next round
+      }
+    }
+    if (!more || round > 8) break;
+  }
+  const modules: GraphState["modules"] = {};
+  const packages: Record<string, string> = {};
+  for (const [path, input] of Object.entries(metafile.inputs)) {
+    const file = resolve(root, path);
+    if (nodeModulesPackage(file) || frameworkPackageOf(file) || path.includes(":")) continue;
+    const imports: string[] = [];
+    const names = new Set<string>();
+    for (const imp of input.imports) {
+      if (imp.external) {
+        const name = packageNameOf(imp.path);
+        const known = name === undefined ? undefined : packageOf.get(name);
+        if (known && name) {
+          names.add(name);
+          packages[name] = known.version;
+        }
+        continue;
+      }
+      const target = resolve(root, imp.path);
+      const framework = frameworkPackageOf(target);
+      const pkg = nodeModulesPackage(target);
+      if (framework) {
+        names.add(framework.name);
+        packages[framework.name] = framework.version;
+      } else if (pkg) {
+        const info = installedPackage(pkg, dirname(file));
+        if (info) {
+          names.add(pkg);
+          packages[pkg] = info.version;
+          packageOf.set(pkg, { version: info.version, manifest: info.manifest });
+        }
+      } else if (!imp.path.includes(":")) imports.push(target);
+    }
+    modules[file] = {
+      ...codeHash(file, previous?.modules[file]),
+      imports: [...new Set(imports)].sort(),
+      packages: [...names].sort(),
+    };
+  }
+  const manifests = [...packageOf.values()].map((p) => p.manifest);
+  return { v: 1, entries, modules, packages, ...takeStamps(Object.keys(modules), manifests) };
+}
+
+function esbuild(root: string, entries: string[], external: string[] | undefined): Metafile {
+  try {
+    const result = buildSync({
+      entryPoints: entries,
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      outdir: join(root, ".pipewright", "graph"),
+      logLevel: "silent",
+      ...(external === undefined ? { packages: "external" as const } : { external }),
+      // Only the graph is wanted: loaders for data files a module might import.
+      loader: { ".node": "empty", ".wasm": "empty", ".txt": "text" },
+    });
+    return result.metafile;
+  } catch (error) {
+    const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
+    const first = errors[0];
+    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : "";
+    throw new PipewrightError(
+      ErrorCode.FINGERPRINT_FAILED,
+      `cannot resolve the project's imports to fingerprint its code: ${first?.text ?? (error as Error).message}${where}. Fix the import, or give the node a codeVersion.`,
+      { cause: error },
+    );
+  }
+}
+
+/** The package a file under node_modules belongs to ("zod", "@scope/x"), or undefined. */
+function nodeModulesPackage(file: string): string | undefined {
+  const at = file.lastIndexOf(`${sep}node_modules${sep}`);
+  if (at < 0) return undefined;
+  const rest = file.slice(at + 14).split(sep);
+  if (rest[0] === ".pnpm") return undefined;
+  return rest[0]?.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
+}

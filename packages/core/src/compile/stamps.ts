@@ -1,0 +1,132 @@
+import { mkdirSync, readFileSync, renameSync, type Stats, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** What identifies a file's content without reading it. */
+export interface Stamp {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  /** When the stamp was taken: a stamp taken right after a change is not trusted. */
+  takenAt: number;
+}
+
+/** One module of the graph. */
+export interface ModuleState {
+  hash: string;
+  stamp: Stamp;
+  /** Absolute paths of the project modules it imports. */
+  imports: string[];
+  /** Names of the installed packages it imports. */
+  packages: string[];
+}
+
+/** The module graph as remembered between compiles and processes. */
+export interface GraphState {
+  v: number;
+  /** The files the graph was built from. */
+  entries: string[];
+  modules: Record<string, ModuleState>;
+  /** Package name -> version (and integrity). */
+  packages: Record<string, string>;
+  /** Folders holding modules -> their mtime: a file added there may change how imports resolve. */
+  dirs: Record<string, Stamp>;
+  /** tsconfig.json, package.json and package manifests -> stamp, or null when absent. */
+  configs: Record<string, Stamp | null>;
+}
+
+const VERSION = 1;
+/** Files that change how imports resolve, looked for in every folder above a module. */
+const RESOLUTION_FILES = ["tsconfig.json", "jsconfig.json", "package.json"];
+const memory = new Map<string, GraphState>();
+
+export function stampOf(st: Stats): Stamp {
+  return { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, takenAt: Date.now() };
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function same(a: Stamp | null, st: Stats | null): boolean {
+  if (a === null || st === null) return a === st;
+  return (
+    a.mtimeMs === st.mtimeMs &&
+    a.size === st.size &&
+    a.ino === st.ino &&
+    // Racily clean: changed too close to when it was stamped to prove nothing changed since.
+    a.takenAt - a.mtimeMs >= 2000
+  );
+}
+
+/** The stamps that make a graph valid: its folders and the resolution files above them. */
+export function takeStamps(
+  files: readonly string[],
+  manifests: readonly string[],
+): Pick<GraphState, "dirs" | "configs"> {
+  const dirs: Record<string, Stamp> = {};
+  const configs: Record<string, Stamp | null> = {};
+  const visited = new Set<string>();
+  for (const file of files) {
+    const dir = dirname(file);
+    if (!(dir in dirs)) dirs[dir] = stampOf(statSync(dir));
+    for (let d = dir; !visited.has(d); d = dirname(d)) {
+      visited.add(d);
+      for (const name of RESOLUTION_FILES) {
+        const st = statOrNull(join(d, name));
+        configs[join(d, name)] = st && stampOf(st);
+      }
+      if (dirname(d) === d) break;
+    }
+  }
+  for (const m of manifests) {
+    const st = statOrNull(m);
+    configs[m] = st && stampOf(st);
+  }
+  return { dirs, configs };
+}
+
+/** Whether nothing the graph depends on has changed since it was built. */
+export function stampsValid(state: GraphState): boolean {
+  for (const [file, m] of Object.entries(state.modules)) if (!same(m.stamp, statOrNull(file))) return false;
+  for (const [dir, stamp] of Object.entries(state.dirs)) if (!same(stamp, statOrNull(dir))) return false;
+  for (const [path, stamp] of Object.entries(state.configs)) if (!same(stamp, statOrNull(path))) return false;
+  return true;
+}
+
+const stateFile = (dir: string) => join(dir, "fingerprints.json");
+
+/** The graph state of `root` from memory, or from `dir` (a state folder) when given. */
+export function loadState(root: string, dir: string | undefined): GraphState | undefined {
+  const known = memory.get(root);
+  if (known || dir === undefined) return known;
+  try {
+    const state = JSON.parse(readFileSync(stateFile(dir), "utf8")) as GraphState;
+    if (state.v !== VERSION) return undefined;
+    memory.set(root, state);
+    return state;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps the state in memory, and in `dir` when given; a folder that cannot be written (a
+ * read-only image) only loses the speed-up.
+ */
+export function saveState(root: string, dir: string | undefined, state: GraphState): void {
+  memory.set(root, state);
+  if (dir === undefined) return;
+  const file = stateFile(dir);
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, JSON.stringify(state));
+    renameSync(tmp, file);
+  } catch {
+    // Not writable (a read-only image): the next process builds the graph again.
+  }
+}
