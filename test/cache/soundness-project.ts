@@ -29,7 +29,8 @@ export default defineConfig({
   "conf/params.yaml": "factor: 2\n",
   "data/input.json": '{ "x": 5 }\n',
   "sql/query.sql": "select 1\n",
-  "node_modules/fakedep/package.json": '{ "name": "fakedep", "version": "1.0.0", "type": "module", "main": "index.js" }\n',
+  "node_modules/fakedep/package.json":
+    '{ "name": "fakedep", "version": "1.0.0", "type": "module", "main": "index.js" }\n',
   "node_modules/fakedep/index.js": "export const dep = (x) => x + 1;\n",
   "src/datasets.ts": `import { z } from "zod";
 import { dataset, param } from "@pipewright/core";
@@ -54,11 +55,13 @@ export const method = node({ name: "method", inputs: { input }, outputs: { o: ou
   "src/lib/x.ts": "export const addLib = (x: number) => x + 10;\n",
   "src/lib/util.ts": "export const util = (x: number) => x + 20;\n",
   "src/lib/multi.ts": "export const mul = (x: number) => x * 3;\nexport const other = 1;\n",
-  "src/lib/deep1.ts": 'import { deep2 } from "./deep2.ts";\nexport const deep1 = (x: number) => deep2(x) + 1;\n',
+  "src/lib/deep1.ts":
+    'import { deep2 } from "./deep2.ts";\nexport const deep1 = (x: number) => deep2(x) + 1;\n',
   "src/lib/deep2.ts": "export const deep2 = (x: number) => x * 7;\n",
   "src/lib/dflt.ts": "export default function dflt(x: number) {\n  return x - 1;\n}\n",
   "src/lib/orig.ts": "export const orig = (x: number) => x * 11;\n",
-  "src/lib/barrel.ts": 'export { default as dflt } from "./dflt.ts";\nexport { orig as renamed } from "./orig.ts";\n',
+  "src/lib/barrel.ts":
+    'export { default as dflt } from "./dflt.ts";\nexport { orig as renamed } from "./orig.ts";\n',
   "src/lib/cfg.json": '{ "offset": 40 }\n',
   "src/lib/shared.ts": "export const shared = (x: number) => x + 50;\n",
   "src/lib/unused.ts": "export const unused = 1;\n",
@@ -134,8 +137,20 @@ export const all = pipeline([own, method, ...imports, fromFactory, g, h, sql, to
 
 /** Every node's output dataset, written as JSON under out/. */
 export const NODES = [
-  "own", "method", "alias", "subpath", "multi", "deep", "reexport", "json", "dep",
-  "factory", "g", "h", "sql", "total",
+  "own",
+  "method",
+  "alias",
+  "subpath",
+  "multi",
+  "deep",
+  "reexport",
+  "json",
+  "dep",
+  "factory",
+  "g",
+  "h",
+  "sql",
+  "total",
 ];
 
 /** Catalog: the input and every output stored as JSON files. */
@@ -174,7 +189,13 @@ export function run(dir: string, extra: string[] = []): RunResult {
   const record = JSON.parse(r.stdout) as { nodes: { name: string; status: string }[] };
   const outputs: Record<string, string> = {};
   for (const n of NODES) outputs[n] = readFileSync(join(dir, "out", `${n}.json`), "utf8");
-  return { ran: record.nodes.filter((n) => n.status === "ran").map((n) => n.name).sort(), outputs };
+  return {
+    ran: record.nodes
+      .filter((n) => n.status === "ran")
+      .map((n) => n.name)
+      .sort(),
+    outputs,
+  };
 }
 
 /**

@@ -51,8 +51,7 @@ const EDITS: Edit[] = [
   },
   {
     name: "the factory itself",
-    apply: (d) =>
-      edit(d, "src/factory.ts", "o: { v: f(input.x) }", "o: { v: f(input.x) + 1 }"),
+    apply: (d) => edit(d, "src/factory.ts", "o: { v: f(input.x) }", "o: { v: f(input.x) + 1 }"),
     ran: ["factory"],
   },
   {

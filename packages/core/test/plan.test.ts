@@ -78,7 +78,13 @@ describe("plan", () => {
     const schemaOf = (ds: string) => plan.datasets.find((d) => d.id === ds)!.schemaHash;
     const storageOf = (ds: string) => {
       const s = plan.datasets.find((d) => d.id === ds)!.storage;
-      return { dataset: ds, schema: schemaOf(ds), format: s.type, location: s.uri ?? null, options: null };
+      return {
+        dataset: ds,
+        schema: schemaOf(ds),
+        format: s.type,
+        location: s.uri ?? null,
+        options: null,
+      };
     };
     const expected = hashJson({
       keyFormat: 2,

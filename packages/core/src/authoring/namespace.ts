@@ -128,7 +128,8 @@ export function applyNamespace(
     let r = renamed.get(h);
     if (!r) {
       const to = map.get(h.name);
-      r = to?.handle ?? (to ? h.withName(to.name) : ns === null ? h : h.withName(`${ns}.${h.name}`));
+      r =
+        to?.handle ?? (to ? h.withName(to.name) : ns === null ? h : h.withName(`${ns}.${h.name}`));
       renamed.set(h, r);
     }
     return r as T;

@@ -21,7 +21,10 @@ const LOADERS: Record<string, Loader> = {
  * hash (and every cache key) unchanged, while any change to what runs changes it. JSON is
  * hashed by value. Reuses the previous hash while the file's stamp is unchanged.
  */
-export function codeHash(file: string, previous: ModuleState | undefined): { hash: string; stamp: Stamp } {
+export function codeHash(
+  file: string,
+  previous: ModuleState | undefined,
+): { hash: string; stamp: Stamp } {
   const stamp = stampOf(statSync(file));
   if (previous && sameStamp(previous.stamp, stamp) && !racy(previous.stamp)) {
     return { hash: previous.hash, stamp: previous.stamp };

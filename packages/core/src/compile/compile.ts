@@ -162,7 +162,8 @@ function moduleGraphFor(
   stateDir: string | undefined,
 ): ModuleGraph | undefined {
   const entries = new Set<string>();
-  for (const n of nodes) if (n.codeVersion === null) for (const f of n.site?.files ?? []) entries.add(f);
+  for (const n of nodes)
+    if (n.codeVersion === null) for (const f of n.site?.files ?? []) entries.add(f);
   return entries.size === 0 ? undefined : ModuleGraph.of(root, entries, stateDir);
 }
 

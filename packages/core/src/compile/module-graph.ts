@@ -3,8 +3,8 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { buildSync, type Metafile } from "esbuild";
 import { ErrorCode } from "../errors/codes.ts";
 import { PipewrightError } from "../errors/errors.ts";
-import { codeHash } from "./code-hash.ts";
 import { frameworkPackageOf } from "../util/framework.ts";
+import { codeHash } from "./code-hash.ts";
 import { forgetPackages, installedPackage, isFrameworkPackage, packageNameOf } from "./packages.ts";
 import { type GraphState, loadState, saveState, stampsValid, takeStamps } from "./stamps.ts";
 
@@ -183,7 +183,9 @@ function esbuild(root: string, entries: string[], external: string[] | undefined
     });
     return result.metafile;
   } catch (error) {
-    const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
+    const errors =
+      (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] })
+        .errors ?? [];
     const first = errors[0];
     const where = first?.location ? ` (${first.location.file}:${first.location.line})` : "";
     throw new PipewrightError(

@@ -71,7 +71,9 @@ function lockfileIntegrity(dir: string, name: string): string | undefined {
   if (entries === undefined) {
     entries = null;
     try {
-      const lock = JSON.parse(readFileSync(join(dir, "node_modules", ".package-lock.json"), "utf8"));
+      const lock = JSON.parse(
+        readFileSync(join(dir, "node_modules", ".package-lock.json"), "utf8"),
+      );
       entries = (lock as { packages?: Record<string, { integrity?: string }> }).packages ?? null;
     } catch {
       // No npm lockfile (pnpm, yarn): the version alone identifies the package.

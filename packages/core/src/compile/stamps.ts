@@ -91,9 +91,12 @@ export function takeStamps(
 
 /** Whether nothing the graph depends on has changed since it was built. */
 export function stampsValid(state: GraphState): boolean {
-  for (const [file, m] of Object.entries(state.modules)) if (!same(m.stamp, statOrNull(file))) return false;
-  for (const [dir, stamp] of Object.entries(state.dirs)) if (!same(stamp, statOrNull(dir))) return false;
-  for (const [path, stamp] of Object.entries(state.configs)) if (!same(stamp, statOrNull(path))) return false;
+  for (const [file, m] of Object.entries(state.modules))
+    if (!same(m.stamp, statOrNull(file))) return false;
+  for (const [dir, stamp] of Object.entries(state.dirs))
+    if (!same(stamp, statOrNull(dir))) return false;
+  for (const [path, stamp] of Object.entries(state.configs))
+    if (!same(stamp, statOrNull(path))) return false;
   return true;
 }
 

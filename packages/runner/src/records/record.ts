@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { ErrorCode, PipewrightError } from "@pipewright/core";
 import { join } from "node:path";
+import { ErrorCode, PipewrightError } from "@pipewright/core";
 import type { NodeRecord, RunCounts, RunRecord } from "../types.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 
