@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { type Loader, transformSync } from "esbuild";
+import type { Loader } from "esbuild";
 import { sha256 } from "../util/canonical.ts";
+import { esbuild } from "./esbuild.ts";
 import { type ModuleState, type Stamp, stampOf } from "./stamps.ts";
 
 const LOADERS: Record<string, Loader> = {
@@ -44,7 +45,7 @@ export function hashSource(file: string, source: string): string {
   }
   const loader = LOADERS[ext];
   if (!loader) return sha256(`text\0${source}`);
-  const { code } = transformSync(source, {
+  const { code } = esbuild().transformSync(source, {
     loader,
     format: "esm",
     minifyWhitespace: true,

@@ -1,10 +1,11 @@
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { buildSync, type Metafile } from "esbuild";
+import type { Metafile } from "esbuild";
 import { ErrorCode } from "../errors/codes.ts";
 import { PipewrightError } from "../errors/errors.ts";
 import { frameworkPackageOf } from "../util/framework.ts";
 import { codeHash } from "./code-hash.ts";
+import { esbuild } from "./esbuild.ts";
 import { forgetPackages, installedPackage, isFrameworkPackage, packageNameOf } from "./packages.ts";
 import { type GraphState, loadState, saveState, stampsValid, takeStamps } from "./stamps.ts";
 
@@ -99,7 +100,7 @@ function build(root: string, entries: string[], previous: GraphState | undefined
   const packageOf = new Map<string, { version: string; manifest: string }>();
   let metafile: Metafile;
   for (let round = 0; ; round++) {
-    metafile = esbuild(root, entries, round === 0 ? undefined : [...external]);
+    metafile = resolveGraph(root, entries, round === 0 ? undefined : [...external]);
     let more = false;
     for (const [path, input] of Object.entries(metafile.inputs)) {
       const from = resolve(root, path);
@@ -165,9 +166,9 @@ function build(root: string, entries: string[], previous: GraphState | undefined
   return { v: 1, entries, modules, packages, ...takeStamps(Object.keys(modules), manifests) };
 }
 
-function esbuild(root: string, entries: string[], external: string[] | undefined): Metafile {
+function resolveGraph(root: string, entries: string[], external: string[] | undefined): Metafile {
   try {
-    const result = buildSync({
+    const result = esbuild().buildSync({
       entryPoints: entries,
       absWorkingDir: root,
       bundle: true,
