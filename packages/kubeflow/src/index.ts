@@ -1,0 +1,3 @@
+export { compileKubeflow } from "./compile.ts";
+export type { KubeflowEngine, KubeflowOptions } from "./options.ts";
+export type { PodOverride, PodSettings, SecretRef, Toleration, Volume } from "./pod.ts";
