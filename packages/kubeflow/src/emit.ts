@@ -10,11 +10,14 @@ function document(doc: Record<string, unknown>, comment: readonly string[]): str
   // Shared objects are written out in full (no anchors and aliases): KFP's parsers differ on them.
   const d = new YAML.Document(doc, { version: "1.1", aliasDuplicateObjects: false });
   if (comment.length > 0) d.commentBefore = comment.map((line) => ` ${line}`).join("\n");
-  // "<<" is YAML 1.1's merge key: quote it wherever a user string makes it a value.
+  // "<<" is YAML 1.1's merge key, as a key or a value; the yaml library writes it bare even
+  // when asked to quote it, so it gets an explicit string tag: `!!str "<<"`.
   if (JSON.stringify(doc).includes('"<<"'))
     YAML.visit(d, {
       Scalar(_, node) {
-        if (node.value === "<<") node.type = "QUOTE_DOUBLE";
+        if (node.value !== "<<") return;
+        node.type = "QUOTE_DOUBLE";
+        node.tag = "tag:yaml.org,2002:str";
       },
     });
   return d.toString({ lineWidth: 0, directives: false });
