@@ -176,23 +176,28 @@ function checkNodeIds(plan: Plan): void {
 
 /** KFP names a claim's volume after the claim, so each pod mounts a claim once, and a path once. */
 function checkVolumes(pods: ReadonlyMap<string, ResolvedPod>): void {
-  const issues: Issue[] = [];
+  const twice = (list: string[]) => [...new Set(list.filter((x, i) => list.indexOf(x) !== i))];
+  const found = new Map<string, string[]>();
   for (const [task, pod] of pods) {
-    const claims = pod.volumes.flatMap((v) => v.persistentVolumeClaim ?? []);
-    const paths = pod.volumes.map((v) => v.mountPath.replace(/\/+$/, ""));
-    const twice = (list: string[]) => [...new Set(list.filter((x, i) => list.indexOf(x) !== i))];
-    for (const c of twice(claims))
-      issues.push({
-        code: ErrorCode.ADAPTER_OPTION,
-        message: `kubeflow option pod.volumes mounts the claim "${c}" twice in task "${task}": KFP names the volume after the claim, so mount it once (at a common parent folder).`,
-        path: ["kubeflow", "pod", "volumes"],
-      });
-    for (const p of twice(paths))
-      issues.push({
-        code: ErrorCode.ADAPTER_OPTION,
-        message: `kubeflow option pod.volumes mounts two volumes at "${p}" in task "${task}".`,
-        path: ["kubeflow", "pod", "volumes"],
-      });
+    const claims = twice(pod.volumes.flatMap((v) => v.persistentVolumeClaim ?? []));
+    const paths = twice(pod.volumes.map((v) => v.mountPath.replace(/\/+$/, "")));
+    for (const problem of [
+      ...claims.map(
+        (c) =>
+          `mounts the claim "${c}" twice (KFP names the volume after the claim: mount it once, at a common parent folder)`,
+      ),
+      ...paths.map((p) => `mounts two volumes at "${p}"`),
+    ])
+      found.set(problem, [...(found.get(problem) ?? []), task]);
   }
-  CompileError.throwIfAny(issues);
+  CompileError.throwIfAny(
+    [...found].map(([problem, tasks]) => ({
+      code: ErrorCode.ADAPTER_OPTION,
+      message: `kubeflow option pod.volumes ${problem} in the pod of ${tasks.length === 1 ? "task" : "tasks"} ${tasks
+        .slice(0, 5)
+        .map((t) => `"${t}"`)
+        .join(", ")}${tasks.length > 5 ? " ..." : ""}.`,
+      path: ["kubeflow", "pod", "volumes"],
+    })),
+  );
 }

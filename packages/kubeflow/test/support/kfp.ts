@@ -97,6 +97,7 @@ export function structureProblems(text: string, plan: Plan): string[] {
     problems.push(`pipelineInfo.name ${spec.pipelineInfo?.name}`);
   const taskOfNode = new Map<string, string>();
   const hash = planHash(plan);
+  const order = new Map(plan.order.map((id, i) => [id, i]));
   for (const [name, t] of Object.entries(tasks)) {
     if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63)
       problems.push(`task name ${name}`);
@@ -133,7 +134,7 @@ export function structureProblems(text: string, plan: Plan): string[] {
       if (taskOfNode.has(n)) problems.push(`node ${n} runs twice`);
       taskOfNode.set(n, name);
     }
-    const position = nodesOf(exec).map((n) => plan.order.indexOf(n));
+    const position = nodesOf(exec).map((n) => order.get(n) ?? -1);
     if (position.some((p, i) => p < 0 || (i > 0 && p < position[i - 1]!)))
       problems.push(`${name}: nodes not in topological order`);
   }
