@@ -179,7 +179,7 @@ function checkVolumes(pods: ReadonlyMap<string, ResolvedPod>): void {
   const twice = (list: string[]) => [...new Set(list.filter((x, i) => list.indexOf(x) !== i))];
   const found = new Map<string, string[]>();
   for (const [task, pod] of pods) {
-    const claims = twice(pod.volumes.flatMap((v) => v.persistentVolumeClaim ?? []));
+    const claims = twice(pod.volumes.flatMap((v) => v.persistentVolumeClaim?.claimName ?? []));
     const paths = twice(pod.volumes.map((v) => v.mountPath.replace(/\/+$/, "")));
     for (const problem of [
       ...claims.map(

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CompileError, ErrorCode, type Issue, type Plan } from "@pipewright/core";
+import type { Volume } from "./pod.ts";
 import type { ResolvedPod } from "./pod-resolve.ts";
 import type { KfpTask } from "./tasks.ts";
 
@@ -13,14 +14,18 @@ function containerPath(uri: string, workingDir: string): string {
   return posix.resolve(workingDir, uri);
 }
 
+/** A claim and folder: two mounts share files only when both are the same. */
+function claimKey(v: Volume): string | undefined {
+  return v.persistentVolumeClaim && `${v.persistentVolumeClaim.claimName}/${v.subPath ?? ""}`;
+}
+
 /** The claim mounted over `path` in this pod (the deepest mount wins), if any. */
 function claimAt(pod: ResolvedPod, path: string): string | undefined {
   let best: { depth: number; claim: string | undefined } | undefined;
   for (const v of pod.volumes) {
     const mount = v.mountPath.replace(/\/+$/, "");
     if (path !== mount && !path.startsWith(`${mount}/`)) continue;
-    if (!best || mount.length > best.depth)
-      best = { depth: mount.length, claim: v.persistentVolumeClaim };
+    if (!best || mount.length > best.depth) best = { depth: mount.length, claim: claimKey(v) };
   }
   return best?.claim;
 }

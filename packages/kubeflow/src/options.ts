@@ -1,5 +1,5 @@
 import type { GroupingOptions, Resources } from "@pipewright/core";
-import type { PodSettings } from "./pod.ts";
+import type { PodConfig } from "./pod.ts";
 
 /** Where the pipeline file runs: the Kubeflow Pipelines API server, or Google's Vertex AI Pipelines. */
 export type KubeflowEngine = "kubeflow" | "vertex";
@@ -57,7 +57,7 @@ export interface KubeflowOptions {
   /** How nodes are packed into tasks (see groupTasks in @pipewright/core); default one node per task. */
   group?: GroupingOptions;
   /** Pod settings of every task, with per-tag and per-namespace overrides. */
-  pod?: PodSettings;
+  pod?: PodConfig;
 }
 
 /** Every key of KubeflowOptions, to report typos in a project config. */

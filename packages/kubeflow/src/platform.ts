@@ -33,27 +33,28 @@ export function executorConfig(
   const config: Record<string, unknown> = {};
   if (env.secrets.length > 0) config.secretAsEnv = secretsAsEnv(env.secrets);
   const secretVolumes = vols("secret").map((v) => ({
-    ...named("secretName", v.secret!),
+    ...named("secretName", v.secret!.secretName),
     mountPath: v.mountPath,
   }));
   if (secretVolumes.length > 0) config.secretAsVolume = secretVolumes;
   const claims = vols("persistentVolumeClaim").map((v) => ({
-    constant: v.persistentVolumeClaim!,
-    pvcNameParameter: { runtimeValue: { constant: v.persistentVolumeClaim! } },
+    constant: v.persistentVolumeClaim!.claimName,
+    pvcNameParameter: { runtimeValue: { constant: v.persistentVolumeClaim!.claimName } },
     mountPath: v.mountPath,
+    ...(v.subPath !== undefined && { subPath: v.subPath }),
   }));
   if (claims.length > 0) config.pvcMount = claims;
   const configMaps = vols("configMap").map((v) => ({
-    ...named("configMapName", v.configMap!),
+    ...named("configMapName", v.configMap!.name),
     mountPath: v.mountPath,
   }));
   if (configMaps.length > 0) config.configMapAsVolume = configMaps;
   const scratch = vols("emptyDir").map((v) => {
-    const e = v.emptyDir === true ? {} : v.emptyDir!;
+    const e = v.emptyDir!;
     return {
       volumeName: v.name,
       mountPath: v.mountPath,
-      ...(e.medium !== undefined && { medium: e.medium }),
+      ...(e.medium && { medium: e.medium }),
       ...(e.sizeLimit !== undefined && { sizeLimit: e.sizeLimit }),
     };
   });

@@ -12,8 +12,8 @@ const localPlan = () =>
         : { type: "parquet", uri: `s3://bucket/data/${id}.parquet` },
   });
 
-const claim = (mountPath: string, persistentVolumeClaim = "shared-data") => ({
-  pod: { volumes: [{ name: "data", mountPath, persistentVolumeClaim }] },
+const claim = (mountPath: string, claimName = "shared-data") => ({
+  pod: { volumes: [{ name: "data", mountPath, persistentVolumeClaim: { claimName } }] },
 });
 
 describe("data between tasks", () => {
@@ -56,7 +56,9 @@ describe("data between tasks", () => {
     expect(() =>
       compileKubeflow(localPlan(), {
         image: IMAGE,
-        pod: { overrides: [{ tag: "prep", volumes: claim("/app/data").pod.volumes }] },
+        pod: {
+          overrides: [{ match: { tags: ["prep"] }, volumes: claim("/app/data").pod.volumes }],
+        },
       }),
     ).toThrow(/"clean" .* to "stats"/);
     // The working dir decides where project-relative paths are.

@@ -24,10 +24,19 @@ describe("options", () => {
       group: { by: "pod" },
       pod: {
         serviceAccountName: "runner",
-        volumes: [{ name: "Data", mountPath: "data", persistentVolumeClaim: "c", readOnly: true }],
+        volumes: [
+          {
+            name: "Data",
+            mountPath: "data",
+            persistentVolumeClaim: { claimName: "c" },
+            readOnly: true,
+          },
+        ],
+        affinity: {},
         tolerations: [{ operator: "Exists", value: "x", effect: "Never" }],
-        env: { "1BAD": "x", OK: { secret: "s" } },
-        overrides: [{ nodeSelector: { a: "b" } }],
+        env: { "1BAD": "x" },
+        secretEnv: { OK: { secret: "s" } },
+        overrides: [{ match: {}, nodeSelector: { a: "b" } }],
       },
     });
     const expected = [
@@ -47,8 +56,9 @@ describe("options", () => {
       /pod.tolerations.0.value must be left out with operator "Exists"/,
       /pod.tolerations.0.effect must be one of/,
       /pod.env.1BAD "1BAD" is not an environment variable name/,
-      /pod.env.OK must be a string or \{ secret/,
-      /pod.overrides.0 needs exactly one of tag or namespace/,
+      /pod.secretEnv.OK must be \{ secret/,
+      /pod.affinity is not mapped/,
+      /pod.overrides.0.match needs at least one of tags, namespace or nodes/,
     ];
     for (const re of expected)
       expect(
@@ -59,7 +69,7 @@ describe("options", () => {
   });
 
   it("refuses a claim mounted twice in one pod, and env vars pipewright sets itself", () => {
-    const twice = { name: "a", mountPath: "/a", persistentVolumeClaim: "c" };
+    const twice = { name: "a", mountPath: "/a", persistentVolumeClaim: { claimName: "c" } };
     expect(
       problems({
         image: IMAGE,

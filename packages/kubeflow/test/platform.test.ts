@@ -8,13 +8,14 @@ describe("the Kubernetes platform spec", () => {
     const { k8s, executorOf } = emit(smallPlan(), {
       storage: { cache: "s3://bucket/cache", credentialsSecret: "s3-keys" },
       pod: {
-        env: { LOG_LEVEL: "debug", DB_PASSWORD: { secret: "db", key: "password" } },
+        env: { LOG_LEVEL: "debug" },
+        secretEnv: { DB_PASSWORD: { secret: "db", key: "password" } },
         nodeSelector: { "cloud.google.com/gke-nodepool": "cpu" },
         tolerations: [{ key: "dedicated", operator: "Equal", value: "ml", effect: "NoSchedule" }],
         imagePullSecrets: ["registry"],
         volumes: [
-          { name: "certs", mountPath: "/etc/certs", secret: "tls" },
-          { name: "conf", mountPath: "/etc/conf", configMap: "settings" },
+          { name: "certs", mountPath: "/etc/certs", secret: { secretName: "tls" } },
+          { name: "conf", mountPath: "/etc/conf", configMap: { name: "settings" } },
           {
             name: "scratch",
             mountPath: "/scratch",
@@ -66,8 +67,8 @@ describe("the Kubernetes platform spec", () => {
         nodeSelector: { pool: "default", zone: "a" },
         env: { MODE: "base" },
         overrides: [
-          { namespace: "science", ...gpu, nodeSelector: { pool: "gpu" } },
-          { tag: "prep", env: { MODE: "prep" } },
+          { match: { namespace: "science" }, ...gpu, nodeSelector: { pool: "gpu" } },
+          { match: { tags: ["prep"] }, env: { MODE: "prep" } },
         ],
       },
     });
@@ -84,8 +85,8 @@ describe("the Kubernetes platform spec", () => {
         engine: "vertex",
         accelerator: "NVIDIA_L4",
         storage: { credentialsSecret: "s3" },
-        pod: { nodeSelector: { a: "b" }, env: { K: { secret: "s", key: "k" } } },
+        pod: { nodeSelector: { a: "b" }, secretEnv: { K: { secret: "s", key: "k" } } },
       }),
-    ).toThrow(/3 problems:[\s\S]*credentialsSecret[\s\S]*env.K[\s\S]*nodeSelector/);
+    ).toThrow(/3 problems:[\s\S]*credentialsSecret[\s\S]*nodeSelector[\s\S]*secretEnv/);
   });
 });
