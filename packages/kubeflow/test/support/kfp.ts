@@ -2,7 +2,7 @@ import { type Plan, planHash } from "@pipewright/core";
 import YAML from "yaml";
 import { expandedEnv, k8sExpand } from "./kubernetes.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: parsed YAML, checked field by field.
+/** Parsed YAML, checked field by field. */
 export type Doc = Record<string, any>;
 
 /** Parses a pipeline file as KFP's readers do (YAML 1.1): the pipeline spec and the platform spec, if any. */
