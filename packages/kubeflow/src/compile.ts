@@ -2,7 +2,6 @@ import {
   CompileError,
   ErrorCode,
   groupTasks,
-  type Issue,
   PipewrightError,
   type Plan,
   planHash,
@@ -10,7 +9,7 @@ import {
 import pkg from "../package.json" with { type: "json" };
 import { LARGE_SPEC_BYTES, toYaml } from "./emit.ts";
 import { taskEnv } from "./env.ts";
-import { argProblem, displayText } from "./escape.ts";
+import { displayText } from "./escape.ts";
 import { checkLocalDatasets } from "./local.ts";
 import { pipelineName } from "./names.ts";
 import {
@@ -22,6 +21,7 @@ import {
 import { kfpParams } from "./params.ts";
 import { executorConfig } from "./platform.ts";
 import { type ResolvedPod, resolvePod } from "./pod-resolve.ts";
+import { checkNodeIds, checkVolumes } from "./preflight.ts";
 import { nodeSettings, type Settings } from "./settings.ts";
 import { component, componentName, dagTask, executor, executorLabel, rootInputs } from "./spec.ts";
 import { kfpTasks } from "./tasks.ts";
@@ -156,48 +156,4 @@ export function compileKubeflow(plan: Plan, options: KubeflowOptions): string {
       ? { platforms: { kubernetes: { deploymentSpec: { executors: platform } } } }
       : undefined;
   return toYaml(spec, platformSpec, header);
-}
-
-/** Node ids travel as --node arguments: they must be safe there (compile() only makes safe ones). */
-function checkNodeIds(plan: Plan): void {
-  const issues: Issue[] = [];
-  for (const id of plan.order) {
-    const problem = argProblem(id);
-    if (problem)
-      issues.push({
-        code: ErrorCode.INVALID_NAME,
-        message: `node ${JSON.stringify(id)} ${problem}; rename it (names are letters, digits, "_", "." and "-").`,
-        path: ["nodes", id],
-        nodes: [id],
-      });
-  }
-  CompileError.throwIfAny(issues);
-}
-
-/** KFP names a claim's volume after the claim, so each pod mounts a claim once, and a path once. */
-function checkVolumes(pods: ReadonlyMap<string, ResolvedPod>): void {
-  const twice = (list: string[]) => [...new Set(list.filter((x, i) => list.indexOf(x) !== i))];
-  const found = new Map<string, string[]>();
-  for (const [task, pod] of pods) {
-    const claims = twice(pod.volumes.flatMap((v) => v.persistentVolumeClaim?.claimName ?? []));
-    const paths = twice(pod.volumes.map((v) => v.mountPath.replace(/\/+$/, "")));
-    for (const problem of [
-      ...claims.map(
-        (c) =>
-          `mounts the claim "${c}" twice (KFP names the volume after the claim: mount it once, at a common parent folder)`,
-      ),
-      ...paths.map((p) => `mounts two volumes at "${p}"`),
-    ])
-      found.set(problem, [...(found.get(problem) ?? []), task]);
-  }
-  CompileError.throwIfAny(
-    [...found].map(([problem, tasks]) => ({
-      code: ErrorCode.ADAPTER_OPTION,
-      message: `kubeflow option pod.volumes ${problem} in the pod of ${tasks.length === 1 ? "task" : "tasks"} ${tasks
-        .slice(0, 5)
-        .map((t) => `"${t}"`)
-        .join(", ")}${tasks.length > 5 ? " ..." : ""}.`,
-      path: ["kubeflow", "pod", "volumes"],
-    })),
-  );
 }
