@@ -151,7 +151,11 @@ describe("explainPlan", () => {
     const edited = structuredClone(base);
     const n = edited.nodes[0]!;
     const own = n.location!.replace(/:\d+$/, "");
-    edited.code[n.codeHash]!.files = { ...edited.code[n.codeHash]!.files, [own]: "f".repeat(64), "src/helpers.ts": "a".repeat(64) };
+    edited.code[n.codeHash]!.files = {
+      ...edited.code[n.codeHash]!.files,
+      [own]: "f".repeat(64),
+      "src/helpers.ts": "a".repeat(64),
+    };
     n.cacheKey = "b".repeat(64);
     const s = byName(await explain(root, edited));
     expect(s.scale!.causes).toEqual(
