@@ -67,7 +67,7 @@ describe("credentials from Kubernetes Secrets", () => {
       dwh: { x: "1" },
     });
     const catalog = Catalog.fromEntries(
-      { t: { type: "json", uri: "s3://b/t.json", credentials: "dwh" } },
+      { t: { type: "json", uri: "s3://bucket/t.json", credentials: "dwh" } },
       { root: project.root, credentials: creds },
     );
     expect(catalog.resolve("t")?.credentials).toBe("dwh");
