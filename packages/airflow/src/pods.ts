@@ -1,13 +1,12 @@
 import {
   CompileError,
-  credentialPodSettings,
   ErrorCode,
   type Issue,
   layerPodSettings,
   mergePodSettings,
-  nodeCredentials,
   type Plan,
   type PodSettings,
+  podCredentials,
   podSettingsFor,
   podSettingsKey,
   type Task,
@@ -30,7 +29,8 @@ export interface PodProfiles {
 
 /**
  * Each task's pod settings (KubernetesPodOperator only): the defaults and matching
- * overrides of `pod`, plus the Secrets of the credentials its datasets use, merged for
+ * overrides of `pod`, plus every mapped credentials Secret (run-node loads the whole
+ * catalog, which checks every credentials name it mentions), merged for
  * nodes that share a pod (POD_CONFLICT when they cannot be). A variable a profile sets
  * that the DAG sets already is an error, as is a secret variable Airflow would rename.
  */
@@ -38,18 +38,15 @@ export function podProfiles(plan: Plan, tasks: readonly Task[], o: ResolvedOptio
   const profiles: PodSettings[] = [{}];
   const keys = new Map([[podSettingsKey({}), 0]]);
   const indexOf = new Map<string, number>();
-  const unmapped = new Map<string, string[]>();
-  if (o.operator !== "kubernetes") return { profiles, indexOf, unmapped };
+  if (o.operator !== "kubernetes") return { profiles, indexOf, unmapped: new Map() };
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const creds = nodeCredentials(plan);
+  const credentials = podCredentials(plan, o.credentials);
   const issues: Issue[] = [];
   for (const t of tasks) {
-    const members = t.nodes.map((id) => {
-      const secrets = credentialPodSettings(creds.get(id) ?? [], o.credentials);
-      for (const name of secrets.unmapped) unmapped.set(name, [...(unmapped.get(name) ?? []), id]);
-      const own = podSettingsFor(byId.get(id)!, o.pod);
-      return { node: id, settings: layerPodSettings(own, secrets.settings) };
-    });
+    const members = t.nodes.map((id) => ({
+      node: id,
+      settings: layerPodSettings(podSettingsFor(byId.get(id)!, o.pod), credentials.secrets),
+    }));
     const merged = mergePodSettings(members, t.id);
     issues.push(...merged.issues);
     const key = podSettingsKey(merged.settings);
@@ -62,7 +59,7 @@ export function podProfiles(plan: Plan, tasks: readonly Task[], o: ResolvedOptio
     indexOf.set(t.id, index);
   }
   CompileError.throwIfAny(issues);
-  return { profiles, indexOf, unmapped };
+  return { profiles, indexOf, unmapped: credentials.unmapped };
 }
 
 function envIssues(pod: PodSettings, o: ResolvedOptions): Issue[] {

@@ -1,13 +1,12 @@
 import {
   CompileError,
   canonicalJson,
-  credentialPodSettings,
   type Issue,
   layerPodSettings,
   mergePodSettings,
-  nodeCredentials,
   type Plan,
   type PodSettings,
+  podCredentials,
   podSettingsFor,
   sha256,
   type Task,
@@ -16,8 +15,9 @@ import type { ArgoOptions } from "./options.ts";
 import { liveNodes } from "./runtime.ts";
 
 /**
- * What makes two tasks' pods differ beyond resources: their pod settings (with the
- * credentials their datasets use) and whether Argo may memoize them. Tasks of one
+ * What makes two tasks' pods differ beyond resources: their pod settings and whether
+ * Argo may memoize them. Every pod gets every mapped credentials Secret: run-node loads
+ * the whole catalog, which checks each credentials name it mentions. Tasks of one
  * profile and size share a container template; templates are cheap to read and each is
  * checked against Argo's schema, unlike settings hidden in a podSpecPatch string.
  */
@@ -46,34 +46,27 @@ function profile(pod: PodSettings, memoize: boolean, baseKey: string): Profile {
 
 /**
  * The profile of every task: each node's settings (defaults, matching overrides, the
- * Secrets of its credentials), merged for nodes that share a pod. Throws POD_CONFLICT
+ * credentials Secrets), merged for nodes that share a pod. Throws POD_CONFLICT
  * when nodes of one task need settings that cannot both hold.
  */
 export function taskProfiles(plan: Plan, tasks: readonly Task[], options: ArgoOptions): Profiles {
   const memoize = Boolean(options.memoize);
-  const base = podSettingsFor(
-    { id: "", namespace: null, tags: [] },
-    {
-      ...options.pod,
-      overrides: [],
-    },
+  const { secrets, unmapped } = podCredentials(plan, options.credentials);
+  const base = layerPodSettings(
+    podSettingsFor({ id: "", namespace: null, tags: [] }, { ...options.pod, overrides: [] }),
+    secrets,
   );
   const baseKey = canonicalJson({ memoize, pod: base });
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const creds = nodeCredentials(plan);
   const live = memoize ? liveNodes(plan) : new Set<string>();
-  const unmapped = new Map<string, string[]>();
   const issues: Issue[] = [];
   const known = new Map<string, Profile>();
   const of = new Map<string, Profile>();
   for (const t of tasks) {
-    const members = t.nodes.map((id) => {
-      const n = byId.get(id)!;
-      const own = podSettingsFor(n, options.pod);
-      const secrets = credentialPodSettings(creds.get(id) ?? [], options.credentials);
-      for (const name of secrets.unmapped) unmapped.set(name, [...(unmapped.get(name) ?? []), id]);
-      return { node: id, settings: layerPodSettings(own, secrets.settings) };
-    });
+    const members = t.nodes.map((id) => ({
+      node: id,
+      settings: layerPodSettings(podSettingsFor(byId.get(id)!, options.pod), secrets),
+    }));
     const merged = mergePodSettings(members, t.id);
     issues.push(...merged.issues);
     const p = profile(merged.settings, memoize && !t.nodes.some((n) => live.has(n)), baseKey);

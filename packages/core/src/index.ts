@@ -38,6 +38,7 @@ export {
   credentialPodSettings,
   credentialSecretsIssues,
   nodeCredentials,
+  podCredentials,
 } from "./plan/pod-credentials.ts";
 export {
   layerPodSettings,

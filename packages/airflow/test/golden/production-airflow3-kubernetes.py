@@ -33,8 +33,7 @@ PARAMS = {
 POD_PROFILES = [
     {},
     {"serviceAccountName": "pipelines", "securityContext": {"runAsNonRoot": True, "runAsUser": 1000}, "containerSecurityContext": {"readOnlyRootFilesystem": True}, "imagePullSecrets": ["registry"], "volumes": [{"name": "tmp", "mountPath": "/tmp", "emptyDir": {}}, {"name": "pw-cred-2-work", "mountPath": "/var/run/secrets/pipewright/credentials/work", "readOnly": True, "secret": {"secretName": "work-s3"}}], "env": {"PIPEWRIGHT_CREDENTIALS_DIR": "/var/run/secrets/pipewright/credentials"}, "envFrom": [{"secretRef": "lake-s3", "prefix": "PIPEWRIGHT_CREDENTIALS__lake__"}]},
-    {"serviceAccountName": "pipelines", "securityContext": {"runAsNonRoot": True, "runAsUser": 1000}, "containerSecurityContext": {"readOnlyRootFilesystem": True}, "imagePullSecrets": ["registry"], "volumes": [{"name": "tmp", "mountPath": "/tmp", "emptyDir": {}}, {"name": "models", "mountPath": "/models", "persistentVolumeClaim": {"claimName": "models"}}, {"name": "pw-cred-2-work", "mountPath": "/var/run/secrets/pipewright/credentials/work", "readOnly": True, "secret": {"secretName": "work-s3"}}], "affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": []}}, "nodeSelector": {"nvidia.com/gpu.present": "true"}, "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}], "secretEnv": {"WANDB_API_KEY": {"secret": "wandb", "key": "api-key"}}, "envFrom": [{"configMapRef": "tracking"}], "env": {"PIPEWRIGHT_CREDENTIALS_DIR": "/var/run/secrets/pipewright/credentials"}},
-    {"serviceAccountName": "pipelines", "securityContext": {"runAsNonRoot": True, "runAsUser": 1000}, "containerSecurityContext": {"readOnlyRootFilesystem": True}, "imagePullSecrets": ["registry"], "volumes": [{"name": "tmp", "mountPath": "/tmp", "emptyDir": {}}, {"name": "pw-cred-2-work", "mountPath": "/var/run/secrets/pipewright/credentials/work", "readOnly": True, "secret": {"secretName": "work-s3"}}], "env": {"PIPEWRIGHT_CREDENTIALS_DIR": "/var/run/secrets/pipewright/credentials"}},
+    {"serviceAccountName": "pipelines", "securityContext": {"runAsNonRoot": True, "runAsUser": 1000}, "containerSecurityContext": {"readOnlyRootFilesystem": True}, "imagePullSecrets": ["registry"], "volumes": [{"name": "tmp", "mountPath": "/tmp", "emptyDir": {}}, {"name": "models", "mountPath": "/models", "persistentVolumeClaim": {"claimName": "models"}}, {"name": "pw-cred-2-work", "mountPath": "/var/run/secrets/pipewright/credentials/work", "readOnly": True, "secret": {"secretName": "work-s3"}}], "affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": []}}, "nodeSelector": {"nvidia.com/gpu.present": "true"}, "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}], "secretEnv": {"WANDB_API_KEY": {"secret": "wandb", "key": "api-key"}}, "envFrom": [{"configMapRef": "tracking"}, {"secretRef": "lake-s3", "prefix": "PIPEWRIGHT_CREDENTIALS__lake__"}], "env": {"PIPEWRIGHT_CREDENTIALS_DIR": "/var/run/secrets/pipewright/credentials"}},
 ]
 # Kubernetes secret references (names only, never values).
 SECRETS = []
@@ -64,7 +63,7 @@ TASKS = json.loads(
     "["
     '["clean", ["clean"], [], 2, 125, null, 1],'
     '["science.train", ["science.train"], ["clean"], null, null, null, 2],'
-    '["report", ["report"], ["science.train"], null, null, null, 3]'
+    '["report", ["report"], ["science.train"], null, null, null, 1]'
     "]"
 )
 

@@ -116,3 +116,23 @@ export function credentialPodSettings(
   };
   return { settings, unmapped };
 }
+
+/**
+ * The credentials pod settings of a target: every Secret the `credentials` option maps
+ * (run-node loads the whole catalog, and the catalog checks every credentials name it
+ * mentions, so each pod needs them all), and the names the plan's datasets use that no
+ * Secret provides, with the nodes that use them (for a warning in the emitted file).
+ */
+export function podCredentials(
+  plan: Plan,
+  secrets: CredentialSecrets | undefined,
+): { secrets: PodSettings; unmapped: Map<string, string[]> } {
+  const unmapped = new Map<string, string[]>();
+  for (const [node, names] of nodeCredentials(plan)) {
+    for (const name of names) {
+      if (secrets?.[name] === undefined) unmapped.set(name, [...(unmapped.get(name) ?? []), node]);
+    }
+  }
+  const all = Object.keys(secrets ?? {}).sort();
+  return { secrets: credentialPodSettings(all, secrets).settings, unmapped };
+}
