@@ -112,6 +112,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       value: r.value,
       valueHash: r.valueHash,
       consumers: readersOf(p, id),
+      ...(handle.runtime && { runtime: true as const }),
     });
   }
 
@@ -250,7 +251,9 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
       inputsJson += `${inputsJson ? "," : ""}${k}:${fragments.get(h.name)!}`;
     } else {
       paramRefs[key] = h.name;
-      paramsJson += `${paramsJson ? "," : ""}${k}:${JSON.stringify(params.get(h.name)!.valueHash)}`;
+      // A runtime param's value is known only when the node runs: the runner adds it.
+      const valueHash = h.runtime ? "runtime" : params.get(h.name)!.valueHash;
+      paramsJson += `${paramsJson ? "," : ""}${k}:${JSON.stringify(valueHash)}`;
     }
   }
   let outputsJson = "";
