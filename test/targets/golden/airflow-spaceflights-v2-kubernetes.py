@@ -18,7 +18,7 @@ from airflow.utils.task_group import TaskGroup
 from kubernetes.client import models as k8s
 
 PIPELINE = "__default__"
-PLAN_HASH = "92452bc96e17de2db3a1f5d22a7cfce32dc28c8c6760177b2e68d22e3ef9b680"
+PLAN_HASH = "9546b5c404ef7a5de78e71d2a96d903b2ae1b85dcaee9858262760d17958d552"
 COMMAND = ["pipewright"]
 EXTRA_ARGS = []
 IMAGE = "ghcr.io/example/spaceflights:0.1.0"
@@ -40,7 +40,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `92452bc96e17de2db3a1f5d22a7cfce32dc28c8c6760177b2e68d22e3ef9b680`\n"
+    "- Plan hash: `9546b5c404ef7a5de78e71d2a96d903b2ae1b85dcaee9858262760d17958d552`\n"
     "- Nodes: 9, tasks: 5 (grouped by memory)\n"
     "- Inputs: `companies`, `reviews`, `shuttles`\n"
     "- Outputs: `active.metrics`, `candidate.metrics`\n"

@@ -17,7 +17,7 @@ from airflow.sdk import DAG, Param, TaskGroup
 from kubernetes.client import models as k8s
 
 PIPELINE = "prod"
-PLAN_HASH = "9e652402af49de1774df40e0956640c043fc3f3fba1ad7cdde57efee8a0e5283"
+PLAN_HASH = "14e3d35b8648ca45ecd18455f07e95564ed79bae90f78e535fb3b8c4e16e0aa4"
 COMMAND = ["pipewright"]
 EXTRA_ARGS = []
 IMAGE = "registry.example.com/prod:1.0"
@@ -45,7 +45,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `9e652402af49de1774df40e0956640c043fc3f3fba1ad7cdde57efee8a0e5283`\n"
+    "- Plan hash: `14e3d35b8648ca45ecd18455f07e95564ed79bae90f78e535fb3b8c4e16e0aa4`\n"
     "- Nodes: 3, tasks: 3 (grouped by node)\n"
     "- Inputs: `raw`\n"
     "- Outputs: `report`\n"

@@ -17,7 +17,7 @@ from airflow.sdk import DAG, TaskGroup
 from kubernetes.client import models as k8s
 
 PIPELINE = "small"
-PLAN_HASH = "9bbc87489660023e42fdde1bd11dba3ba42ceeeeb1156a77dde8f7618f545ad9"
+PLAN_HASH = "f5b411469c914b21d511224d489ea4f545a2c8ebae4271bf62d2bba2b50c43d7"
 COMMAND = ["pipewright"]
 EXTRA_ARGS = []
 IMAGE = "registry.example.com/small:1.0"
@@ -39,7 +39,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `9bbc87489660023e42fdde1bd11dba3ba42ceeeeb1156a77dde8f7618f545ad9`\n"
+    "- Plan hash: `f5b411469c914b21d511224d489ea4f545a2c8ebae4271bf62d2bba2b50c43d7`\n"
     "- Nodes: 5, tasks: 5 (grouped by node)\n"
     "- Inputs: none\n"
     "- Outputs: `report`\n"
