@@ -13,6 +13,7 @@ import {
 } from "@pipewright/core";
 import type { Catalog, Credentials, DataStore } from "@pipewright/io";
 import type { PipewrightConfig } from "./config.ts";
+import { confFile, deepMerge, type Environment, resolveEnvironment } from "./environment.ts";
 
 const CONFIG_NAMES = [
   "pipewright.config.ts",
@@ -139,58 +140,87 @@ export async function loadPipeline(project: Project, name: string): Promise<Pipe
   return p as Pipeline;
 }
 
-/** conf/credentials.yaml (or config.credentials); a missing file means "from the environment". */
-export async function loadProjectCredentials(project: Project): Promise<Credentials> {
+/**
+ * Credentials: conf/base/credentials.yaml (or config.credentials, or the flat
+ * conf/credentials.yaml) with the environment's credentials.yaml over it, name by name.
+ * A missing file means "from the environment". Values never enter the plan: the catalog
+ * names credentials, and only the name is recorded.
+ */
+export async function loadProjectCredentials(
+  project: Project,
+  env: Environment = resolveEnvironment(project.root, undefined),
+): Promise<Credentials> {
   const { loadCredentials } = await import("@pipewright/io");
-  return loadCredentials(
-    join(project.root, project.config.credentials ?? "conf/credentials.yaml"),
-    process.env,
-    project.root,
-  );
+  const setting = project.config.credentials;
+  const base =
+    setting !== undefined
+      ? join(project.root, setting)
+      : (confFile(env.baseDir, "credentials") ?? join(env.baseDir, "credentials.yaml"));
+  const credentials = await loadCredentials(base, process.env, project.root);
+  const overlay = confFile(env.overlayDir, "credentials");
+  if (!overlay) return credentials;
+  return { ...credentials, ...(await loadCredentials(overlay, process.env, project.root)) };
 }
 
 /**
- * The catalog: conf/catalog.yaml (or config.catalog) plus entries declared in code. Every
- * `credentials:` name is checked against the credentials file when it loads.
+ * The catalog: conf/base/catalog.yaml (or config.catalog, or the flat conf/catalog.yaml),
+ * the environment's catalog.yaml over it (an entry of the same name is replaced whole),
+ * then entries declared in code. Every `credentials:` name is checked against the
+ * credentials when it loads.
  */
 export async function loadCatalog(
   project: Project,
   credentials: Credentials,
+  env: Environment = resolveEnvironment(project.root, undefined),
 ): Promise<Catalog | undefined> {
   const { Catalog } = await import("@pipewright/io");
   const setting = project.config.catalog;
-  const file = setting === false ? undefined : join(project.root, setting ?? "conf/catalog.yaml");
   const entries = project.config.catalogEntries;
   const options = { root: project.root, credentials };
-  if (file && existsSync(file)) {
-    const catalog = await Catalog.fromFile(file, options);
-    return entries ? catalog.with(entries) : catalog;
-  }
-  if (setting !== undefined && setting !== false && file) {
+  if (typeof setting === "string" && !existsSync(join(project.root, setting))) {
     throw new PipewrightError(
       ErrorCode.CATALOG_INVALID,
       `catalog file ${setting} named in ${basename(project.configFile)} does not exist.`,
     );
   }
-  return entries
-    ? Catalog.fromEntries(entries, { ...options, source: basename(project.configFile) })
-    : undefined;
+  const file =
+    setting === false
+      ? undefined
+      : setting !== undefined
+        ? join(project.root, setting)
+        : confFile(env.baseDir, "catalog");
+  const overlay = setting === false ? undefined : confFile(env.overlayDir, "catalog");
+  let catalog = file ? await Catalog.fromFile(file, options) : undefined;
+  if (overlay) catalog = await (catalog ?? Catalog.fromEntries({}, options)).withFile(overlay);
+  if (!entries) return catalog;
+  return catalog
+    ? catalog.with(entries)
+    : Catalog.fromEntries(entries, { ...options, source: basename(project.configFile) });
 }
 
-/** Params from conf/params.yaml (or config.params) with --params overrides applied. */
+/**
+ * Params: conf/base/params.yaml (or config.params, or the flat conf/params.yaml) with the
+ * environment's params.yaml merged over it (mappings key by key, other values replaced),
+ * then the --params overrides.
+ */
 export async function loadParams(
   project: Project,
   overrides: readonly string[],
   p: Pipeline,
+  env: Environment = resolveEnvironment(project.root, undefined),
 ): Promise<Record<string, unknown>> {
   // Imported here, not at the top: the YAML parser is not needed by `ls`, and start-up time counts.
   const { applyOverrides, readParamsFile } = await import("./params.ts");
   const setting = project.config.params;
-  const base =
-    setting === false
-      ? {}
-      : readParamsFile(join(project.root, setting ?? "conf/params.yaml"), project.root);
-  return applyOverrides(base, overrides, [...p.index.params.keys()]);
+  if (setting === false) return applyOverrides({}, overrides, [...p.index.params.keys()]);
+  const file =
+    setting !== undefined
+      ? join(project.root, setting)
+      : (confFile(env.baseDir, "params") ?? join(env.baseDir, "params.yaml"));
+  const overlay = confFile(env.overlayDir, "params");
+  const base = readParamsFile(file, project.root);
+  const merged = overlay ? deepMerge(base, readParamsFile(overlay, project.root)) : base;
+  return applyOverrides(merged, overrides, [...p.index.params.keys()]);
 }
 
 export interface Compiled {
@@ -204,18 +234,26 @@ export interface Compiled {
   catalog: Catalog | undefined;
   /** Where data is read and written, with the project's credentials. */
   store: DataStore;
+  /** The configuration environment the catalog, params and credentials came from. */
+  env: Environment;
 }
 
 /** Loads, filters and compiles one pipeline of the project. */
 export async function compileProject(
   project: Project,
-  options: { pipeline?: string | undefined; overrides?: readonly string[]; filter?: FilterOptions },
+  options: {
+    pipeline?: string | undefined;
+    overrides?: readonly string[];
+    filter?: FilterOptions;
+    env?: Environment;
+  },
 ): Promise<Compiled> {
   const name = pipelineName(project, options.pipeline);
   const p = await loadPipeline(project, name);
-  const params = await loadParams(project, options.overrides ?? [], p);
-  const credentials = await loadProjectCredentials(project);
-  const catalog = await loadCatalog(project, credentials);
+  const env = options.env ?? resolveEnvironment(project.root, undefined);
+  const params = await loadParams(project, options.overrides ?? [], p, env);
+  const credentials = await loadProjectCredentials(project, env);
+  const catalog = await loadCatalog(project, credentials, env);
   const selected = options.filter ? p.filter(options.filter) : p;
   const compileOptions: CompileOptions = {
     name,
@@ -234,5 +272,6 @@ export async function compileProject(
     params,
     catalog,
     store: new DataStore({ root: project.root, credentials }),
+    env,
   };
 }

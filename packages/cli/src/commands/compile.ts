@@ -10,20 +10,29 @@ import {
 } from "@pipewright/core";
 import {
   type Command,
+  ENV_OPTION,
   JSON_OPTION,
   PARAMS_OPTION,
   PIPELINE_OPTION,
   str,
   strings,
 } from "../command.ts";
+import { type Environment, resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { type Io, json, writeFileAtomic } from "../output.ts";
 import { type Compiled, compileProject, loadProject, type Project } from "../project.ts";
 
 const TARGETS = ["local", "argo", "airflow"] as const;
 
-/** run-node must compile the same plan as this compile: pass on the overrides. */
-const overrideArgs = (overrides: readonly string[]) => overrides.flatMap((o) => ["--params", o]);
+/**
+ * run-node must compile the same plan as this compile: pass on the overrides and the
+ * environment (always named, so a PIPEWRIGHT_ENV set in the pod cannot change the plan).
+ */
+const taskArgs = (overrides: readonly string[], env: Environment) => [
+  ...overrides.flatMap((o) => ["--params", o]),
+  "--env",
+  env.name,
+];
 
 function grouping(values: Record<string, unknown>) {
   const by = str(values.group as string) as GroupBy | undefined;
@@ -45,7 +54,7 @@ async function emit(
     compiled.name === "__default__" ? project.name : `${project.name}-${compiled.name}`;
   const common = {
     pipeline: compiled.name,
-    extraArgs: overrideArgs(overrides),
+    extraArgs: taskArgs(overrides, compiled.env),
     ...(group && { group }),
   };
   const image = str(values.image as string);
@@ -109,6 +118,11 @@ export const compileCommand: Command = {
       description: "Write to FILE (atomically) instead of stdout.",
     },
     ...PARAMS_OPTION,
+    env: {
+      ...ENV_OPTION.env,
+      description:
+        "Configuration environment: conf/NAME/ laid over conf/base/ (default: $PIPEWRIGHT_ENV, else local; for argo/airflow, base). Engine tasks run with the same one.",
+    },
     image: {
       type: "string",
       value: "IMAGE",
@@ -169,13 +183,26 @@ export const compileCommand: Command = {
     }
     const project = await loadProject(io.cwd);
     const overrides = strings(values.params);
-    const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides });
+    // Engine tasks run in an image that should not carry conf/local: unless an environment
+    // is named, they compile (here and in the pod) with conf/base alone.
+    const named = str(values.env) ?? (io.env.PIPEWRIGHT_ENV || undefined);
+    const env = resolveEnvironment(
+      project.root,
+      named ?? (target === "local" ? undefined : "base"),
+      io.env,
+    );
+    const compiled = await compileProject(project, {
+      pipeline: str(values.pipeline),
+      overrides,
+      env,
+    });
     const text = await emit(target, project, compiled, values, overrides);
     const out = str(values.out);
     if (out) writeFileAtomic(resolve(io.cwd, out), text);
     const summary = {
       target,
       pipeline: compiled.name,
+      env: compiled.env.name,
       planHash: planHash(compiled.plan),
       nodes: compiled.plan.nodes.length,
       out: out ?? null,

@@ -1,5 +1,6 @@
 import {
   type Command,
+  ENV_OPTION,
   FILTER_OPTIONS,
   filterFrom,
   JSON_OPTION,
@@ -8,6 +9,7 @@ import {
   str,
   strings,
 } from "../command.ts";
+import { resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { duration, json } from "../output.ts";
 import { Progress } from "../progress.ts";
@@ -24,6 +26,7 @@ export const run: Command = {
     ...PIPELINE_OPTION,
     ...FILTER_OPTIONS,
     ...PARAMS_OPTION,
+    ...ENV_OPTION,
     parallel: {
       type: "string",
       short: "j",
@@ -50,6 +53,7 @@ export const run: Command = {
     if (!Number.isInteger(parallel) || parallel < 1)
       throw new UsageError(`--parallel must be a whole number ≥ 1, got "${values.parallel}".`);
     const project = await loadProject(io.cwd);
+    const env = resolveEnvironment(project.root, str(values.env), io.env);
     const runner = await import("@pipewright/runner");
     // Worker threads take a while to start (tsx, zod, the project's code): start them now,
     // so they warm up while the main thread compiles.
@@ -63,6 +67,7 @@ export const run: Command = {
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),
       overrides: strings(values.params),
+      env,
       ...(filter && { filter }),
     });
     const progress = new Progress(io, compiled.plan.nodes.length);
