@@ -3,6 +3,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   type CompileOptions,
+  closest,
   compile,
   didYouMean,
   ErrorCode,
@@ -12,6 +13,7 @@ import {
   type Plan,
 } from "@pipewright/core";
 import type { Catalog, Credentials, DataStore } from "@pipewright/io";
+import { unknownEntryIssues, unmatchedEntries } from "./catalog-check.ts";
 import type { PipewrightConfig } from "./config.ts";
 import { confFile, deepMerge, type Environment, resolveEnvironment } from "./environment.ts";
 
@@ -223,6 +225,47 @@ export async function loadParams(
   return applyOverrides(merged, overrides, [...p.index.params.keys()]);
 }
 
+/**
+ * Fails (UNKNOWN_CATALOG_ENTRY) on catalog entries that match no dataset of any pipeline.
+ * The other pipelines load only when this one leaves an entry unexplained. When one of
+ * them cannot load, its datasets are unknown: then only an entry that looks like a typo
+ * of a dataset of this pipeline left without an entry fails (the case that loses data);
+ * `pipewright check` reports the broken pipeline.
+ */
+export async function checkCatalogEntries(
+  project: Project,
+  catalog: Catalog,
+  name: string,
+  p: Pipeline,
+): Promise<void> {
+  const known = new Set(p.datasets().map((d) => d.name));
+  let unmatched = unmatchedEntries(catalog, known);
+  let complete = true;
+  for (const other of project.pipelineNames) {
+    if (unmatched.length === 0) return;
+    if (other === name) continue;
+    let q: Pipeline;
+    try {
+      q = await loadPipeline(project, other);
+    } catch {
+      complete = false;
+      continue;
+    }
+    for (const d of q.datasets()) known.add(d.name);
+    unmatched = unmatched.filter((key) => !known.has(key));
+  }
+  if (!complete) {
+    const homeless = p
+      .datasets()
+      .map((d) => d.name)
+      .filter((d) => catalog.lookup(d) === undefined);
+    unmatched = unmatched.filter((key) => closest(key, homeless) !== undefined);
+  }
+  if (unmatched.length === 0) return;
+  const { CatalogError } = await import("@pipewright/io");
+  throw new CatalogError(unknownEntryIssues(catalog, unmatched, known));
+}
+
 export interface Compiled {
   name: string;
   /** The whole pipeline (node functions live here). */
@@ -254,6 +297,7 @@ export async function compileProject(
   const params = await loadParams(project, options.overrides ?? [], p, env);
   const credentials = await loadProjectCredentials(project, env);
   const catalog = await loadCatalog(project, credentials, env);
+  if (catalog) await checkCatalogEntries(project, catalog, name, p);
   const selected = options.filter ? p.filter(options.filter) : p;
   const compileOptions: CompileOptions = {
     name,

@@ -3,6 +3,7 @@ import {
   didYouMean,
   ErrorCode,
   type GroupBy,
+  type GroupingOptions,
   PipewrightError,
   type Plan,
   planHash,
@@ -17,9 +18,10 @@ import {
   str,
   strings,
 } from "../command.ts";
+import { localDataWarnings } from "../engine-warnings.ts";
 import { type Environment, resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
-import { type Io, json, writeFileAtomic } from "../output.ts";
+import { type Io, json, plural, writeFileAtomic } from "../output.ts";
 import { type Compiled, compileProject, loadProject, type Project } from "../project.ts";
 
 const TARGETS = ["local", "argo", "airflow"] as const;
@@ -197,6 +199,14 @@ export const compileCommand: Command = {
       env,
     });
     const text = await emit(target, project, compiled, values, overrides);
+    const configured = project.config.targets?.[target as "argo" | "airflow"]?.group;
+    const warnings =
+      target === "local"
+        ? []
+        : localDataWarnings(
+            compiled.plan,
+            grouping(values) ?? (configured as GroupingOptions) ?? {},
+          );
     const out = str(values.out);
     if (out) writeFileAtomic(resolve(io.cwd, out), text);
     const summary = {
@@ -206,11 +216,14 @@ export const compileCommand: Command = {
       planHash: planHash(compiled.plan),
       nodes: compiled.plan.nodes.length,
       out: out ?? null,
+      warnings,
     };
+    for (const w of warnings)
+      io.err(`${io.colours.yellow("warning")} ${io.colours.dim(`[${w.code}]`)} ${w.message}\n`);
     if (values.json) io.out(json(out ? summary : { ...summary, text }));
     else if (out)
       io.err(
-        `${io.colours.green("✓")} ${target}: ${compiled.name} (${summary.nodes} nodes) → ${out}\n`,
+        `${io.colours.green("✓")} ${target}: ${compiled.name} (${plural(summary.nodes, "node")}) → ${out}\n`,
       );
     else io.out(text);
     return 0;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { diffPlans, ErrorCode, PipewrightError, parsePlan } from "@pipewright/core";
 import { type Command, JSON_OPTION } from "../command.ts";
-import { json } from "../output.ts";
+import { json, plural } from "../output.ts";
 
 function readPlan(cwd: string, file: string) {
   let text: string;
@@ -48,7 +48,7 @@ export const diff: Command = {
       for (const cause of ch.causes) io.out(`    ${cause.kind}: ${cause.detail}\n`);
     }
     io.out(
-      `\n${d.invalidated.length} cache(s) invalidated${d.downstream.length ? `; downstream, re-run only if their inputs change: ${d.downstream.join(", ")}` : ""}\n`,
+      `\n${plural(d.invalidated.length, "cache")} invalidated${d.downstream.length ? `; downstream, re-run only if their inputs change: ${d.downstream.join(", ")}` : ""}\n`,
     );
     return 0;
   },

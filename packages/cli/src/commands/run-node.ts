@@ -83,7 +83,7 @@ export const runNode: Command = {
     );
     for (const n of record.nodes)
       io.err(
-        `${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : n.error.message}` : ""}\n`,
+        `${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : `[${n.error.code}] ${n.error.message}`}` : ""}\n`,
       );
     if (values.json) io.out(json(record));
     return exitCodeOf(record);

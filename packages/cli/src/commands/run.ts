@@ -11,7 +11,7 @@ import {
 } from "../command.ts";
 import { resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
-import { duration, json } from "../output.ts";
+import { duration, json, plural } from "../output.ts";
 import { Progress } from "../progress.ts";
 import { compileProject, loadProject, pipelineName } from "../project.ts";
 import { cacheLocation, countStatuses, exitCodeOf, interruptible } from "../run-support.ts";
@@ -73,7 +73,7 @@ export const run: Command = {
     const progress = new Progress(io, compiled.plan.nodes.length);
     const c = io.colours;
     io.err(
-      `${c.bold("pipewright run")} ${compiled.name}: ${compiled.plan.nodes.length} nodes${parallel > 1 ? `, ${parallel} at once` : ""}\n`,
+      `${c.bold("pipewright run")} ${compiled.name}: ${plural(compiled.plan.nodes.length, "node")}${parallel > 1 ? `, ${parallel} at once` : ""}\n`,
     );
     const record = await interruptible(io, (signal) =>
       runner.runPipeline({
@@ -102,7 +102,7 @@ export const run: Command = {
     );
     for (const n of record.nodes) {
       if (n.status !== "failed" || !n.error) continue;
-      io.err(`${c.red("error")} ${n.error.message}\n`);
+      io.err(`${c.red("error")} ${c.dim(`[${n.error.code}]`)} ${n.error.message}\n`);
       // --verbose: where the node itself threw (the cause), not just our wrapper.
       const stack = n.error.cause?.stack ?? n.error.stack;
       if (values.verbose && stack) io.err(`${stack}\n`);

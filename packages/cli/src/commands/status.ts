@@ -10,7 +10,7 @@ import {
   strings,
 } from "../command.ts";
 import { resolveEnvironment } from "../environment.ts";
-import { json } from "../output.ts";
+import { json, plural } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
 import { cacheLocation } from "../run-support.ts";
 
@@ -53,7 +53,7 @@ export const status: Command = {
     }
     const c = io.colours;
     const toRun = nodes.filter((n) => n.state === "run").length;
-    io.out(`${c.bold(compiled.name)}: ${toRun} of ${nodes.length} nodes would run\n`);
+    io.out(`${c.bold(compiled.name)}: ${toRun} of ${plural(nodes.length, "node")} would run\n`);
     for (const n of nodes) {
       if (n.state === "cached") {
         io.out(`  ${c.blue("●")} ${n.name} ${c.dim("cached")}\n`);

@@ -54,6 +54,8 @@ export const ErrorCode = {
   UNKNOWN_CATALOG_ENTRY: "UNKNOWN_CATALOG_ENTRY",
   TYPECHECK_FAILED: "TYPECHECK_FAILED",
   USAGE: "USAGE",
+  /** Not one of ours: a bug, or an error from the system (permissions, disk full). */
+  INTERNAL: "INTERNAL",
 
   // adapters
   MANIFEST_TOO_LARGE: "MANIFEST_TOO_LARGE",
