@@ -167,6 +167,8 @@ describe("one way to report errors", () => {
       ["status", "--env", "nosuch"],
       ["viz", "--format", "png"],
       ["diff", "only-one.json"],
+      ["diff", "missing-a.json", "missing-b.json"],
+      ["--cwd", "/no/such/folder", "ls"],
       ["runs", "show"],
       ["run-node"],
       ["init", "a", "b"],
@@ -176,7 +178,7 @@ describe("one way to report errors", () => {
     const failures: [string[], string][] = [
       [["ls"], "/"],
       [["check"], "/"],
-      [["diff", "a.json", "b.json"], dir],
+      [["diff", "conf/params.yaml", "conf/params.yaml"], dir],
       [["run", "--pipeline", "broken"], dir],
     ];
     for (const [args, cwd] of failures) expect(cli(args, { cwd }).code, args.join(" ")).toBe(1);

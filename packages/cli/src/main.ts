@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { closest, ErrorCode, type Issue, PipewrightError } from "@pipewright/core";
 import { parseCommand, renderHelp } from "./args.ts";
@@ -15,6 +15,9 @@ import { status } from "./commands/status.ts";
 import { viz } from "./commands/viz.ts";
 import { USAGE_CODES, UsageError } from "./errors.ts";
 import { type Io, json, processIo } from "./output.ts";
+
+const isDirectory = (path: string) =>
+  statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -154,6 +157,7 @@ export async function main(
       return 0;
     }
     const cwd = typeof args.values.cwd === "string" ? resolve(io.cwd, args.values.cwd) : io.cwd;
+    if (!isDirectory(cwd)) throw new UsageError(`--cwd ${args.values.cwd}: no such folder.`, name);
     return await command.run(args, { ...io, cwd });
   } catch (error) {
     return report(error, io, flags);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { diffPlans, ErrorCode, PipewrightError, parsePlan } from "@pipewright/core";
 import { type Command, JSON_OPTION } from "../command.ts";
+import { UsageError } from "../errors.ts";
 import { json, plural } from "../output.ts";
 
 function readPlan(cwd: string, file: string) {
@@ -9,9 +10,12 @@ function readPlan(cwd: string, file: string) {
   try {
     text = readFileSync(resolve(cwd, file), "utf8");
   } catch (error) {
+    // A file named on the command line that is not there is a usage error (exit 2).
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new UsageError(`cannot read plan ${file}: no such file.`, "diff");
     throw new PipewrightError(
       ErrorCode.INVALID_PLAN,
-      `cannot read plan ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`,
+      `cannot read plan ${file}: ${(error as Error).message}.`,
     );
   }
   return parsePlan(text, file);
