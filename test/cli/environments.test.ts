@@ -102,11 +102,13 @@ describe("environments: conf/base overlaid by conf/<env>", () => {
     expect(wrong.stderr).toContain("PLAN_HASH_MISMATCH");
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${env:...} syntax
   test("credentials values, literal or from ${env:...}, do not enter the plan hash", () => {
     const dir = layered({
       "conf/base/catalog.yaml":
         "raw:\n  type: csv\n  path: data/raw.csv\nstats:\n  type: json\n  uri: s3://bucket/stats.json\n  credentials: store\n",
       "conf/base/credentials.yaml":
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${env:...} syntax
         "store:\n  accessKeyId: laptop\n  secretAccessKey: ${env:STORE_SECRET}\n",
     });
     const hash = (env: Record<string, string>) => {
@@ -117,6 +119,7 @@ describe("environments: conf/base overlaid by conf/<env>", () => {
     const first = hash({ STORE_SECRET: "one" });
     writeFileSync(
       join(dir, "conf/base/credentials.yaml"),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${env:...} syntax
       "store:\n  accessKeyId: pod\n  secretAccessKey: ${env:STORE_SECRET}\n",
     );
     expect(hash({ STORE_SECRET: "two" })).toBe(first);
