@@ -10,7 +10,18 @@ describe("help and version", () => {
     const dir = tinyProject();
     const top = cli(["--help"], { cwd: dir });
     expect(top.code).toBe(0);
-    for (const c of ["ls", "compile", "run", "run-node", "status", "viz", "diff", "runs", "init"])
+    for (const c of [
+      "ls",
+      "compile",
+      "check",
+      "run",
+      "run-node",
+      "status",
+      "viz",
+      "diff",
+      "runs",
+      "init",
+    ])
       expect(top.stdout).toContain(`  ${c} `);
     const help = cli(["run", "--help"], { cwd: dir });
     expect(help.code).toBe(0);
