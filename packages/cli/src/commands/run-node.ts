@@ -1,12 +1,14 @@
 import { didYouMean, ErrorCode, PipewrightError } from "@pipewright/core";
 import {
   type Command,
+  ENV_OPTION,
   JSON_OPTION,
   PARAMS_OPTION,
   PIPELINE_OPTION,
   str,
   strings,
 } from "../command.ts";
+import { resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { json } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
@@ -45,6 +47,7 @@ export const runNode: Command = {
       description: "Refuse to run unless this project compiles to the plan with this hash.",
     },
     ...PARAMS_OPTION,
+    ...ENV_OPTION,
     ...JSON_OPTION,
   },
   examples: [
@@ -57,6 +60,7 @@ export const runNode: Command = {
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),
       overrides: strings(values.params),
+      env: resolveEnvironment(project.root, str(values.env), io.env),
     });
     const known = new Set(compiled.plan.order);
     for (const n of nodes) {
@@ -89,7 +93,7 @@ export const runNode: Command = {
     );
     for (const n of record.nodes)
       io.err(
-        `${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : n.error.message}` : ""}\n`,
+        `${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : `[${n.error.code}] ${n.error.message}`}` : ""}\n`,
       );
     if (values.json) io.out(json(record));
     return exitCodeOf(record);
