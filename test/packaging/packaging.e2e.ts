@@ -103,7 +103,7 @@ describe("pipewright outside the repository", () => {
       `file:${join(tarballs, all.find((f) => f.startsWith(`${name.replace(/^@/, "").replace("/", "-")}-0`))!)}`;
     const names = [
       "pipewright",
-      ...["core", "io", "runner", "argo", "airflow", "viz"].map((p) => `@pipewright/${p}`),
+      ...["core", "io", "runner", "argo", "airflow", "kubeflow", "viz"].map((p) => `@pipewright/${p}`),
     ];
     writeFileSync(
       join(tools, "package.json"),
