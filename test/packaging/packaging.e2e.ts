@@ -103,7 +103,9 @@ describe("pipewright outside the repository", () => {
       `file:${join(tarballs, all.find((f) => f.startsWith(`${name.replace(/^@/, "").replace("/", "-")}-0`))!)}`;
     const names = [
       "pipewright",
-      ...["core", "io", "runner", "argo", "airflow", "kubeflow", "viz"].map((p) => `@pipewright/${p}`),
+      ...["core", "io", "runner", "argo", "airflow", "kubeflow", "viz"].map(
+        (p) => `@pipewright/${p}`,
+      ),
     ];
     writeFileSync(
       join(tools, "package.json"),
@@ -158,8 +160,20 @@ describe("pipewright outside the repository", () => {
     expect(statuses(pw("run --json --params summary.threshold=5"))).toEqual(["ran", "ran"]);
     expect(statuses(pw("run --json --params summary.threshold=5"))).toEqual(["cached", "cached"]);
 
-    const plan = PlanSchema.parse(JSON.parse(pw("compile --target local").stdout));
+    const planText = pw("compile --target local").stdout;
+    const plan = PlanSchema.parse(JSON.parse(planText));
     expect(plan.order).toEqual(["keep_valid", "summarise"]);
+    // Installed, the project loads from its esbuild bundle; through tsx the plan is the same,
+    // byte for byte (locations and code fingerprints name the .ts sources either way).
+    expect(readdirSync(join(project, ".pipewright", "build"))).toEqual([
+      expect.stringMatching(/^project-[0-9a-f]{20}\.mjs$/),
+    ]);
+    const viaTsx = shell("npx pipewright compile --target local", {
+      cwd: project,
+      env: { ...env, PIPEWRIGHT_LOADER: "tsx" },
+    });
+    expect(viaTsx.stdout).toBe(planText);
+    expect(Object.keys(Object.values(plan.code)[0]!.files)).toEqual(["src/pipeline.ts"]);
     for (const kind of ["workflow", "template"]) {
       const doc = YAML.parse(pw(`compile --target argo --kind ${kind}`).stdout);
       expect(doc.kind).toBe(kind === "workflow" ? "Workflow" : "WorkflowTemplate");
