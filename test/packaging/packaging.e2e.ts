@@ -74,6 +74,7 @@ describe("pipewright outside the repository", () => {
       "pipewright-argo-0.1.0.tgz",
       "pipewright-core-0.1.0.tgz",
       "pipewright-io-0.1.0.tgz",
+      "pipewright-kubeflow-0.1.0.tgz",
       "pipewright-runner-0.1.0.tgz",
       "pipewright-viz-0.1.0.tgz",
     ]);
