@@ -86,6 +86,9 @@ COPY --chown=node:node package.json package-lock.json ./
 ${vendored ? "COPY --chown=node:node vendor ./vendor\n" : ""}RUN npm ci --omit=dev --no-audit --no-fund
 COPY --chown=node:node . .
 ENV PATH=/app/node_modules/.bin:$PATH
+# Loads the config once at build time: a config that fails fails the build, and the
+# project's bundle (.pipewright/build) ships in the image, so tasks start without esbuild.
+RUN pipewright ls > /dev/null
 CMD ["pipewright", "--help"]
 `;
 }

@@ -1,4 +1,12 @@
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+} from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { hashJson } from "../util/canonical.ts";
 import { esbuild } from "./esbuild.ts";
@@ -40,12 +48,22 @@ export function bundleProject(root: string, entry: string, stateDir: string): Pr
     stamps: graph.stamps,
     packages: graph.packages,
   });
-  const file = join(stateDir, "build", `project-${id.slice(0, 20)}.mjs`);
-  if (existsSync(file)) return { file, built: false };
+  const name = `project-${id.slice(0, 20)}.mjs`;
+  // Inside the project, where its imports resolve; in the state folder when the project
+  // cannot be written (a read-only image), with a node_modules link so they still do.
+  // An image that ran pipewright once at build time ships its bundle in the first place.
+  const inProject = join(root, ".pipewright", "build");
+  const inState = join(stateDir, "build", hashJson(root).slice(0, 16));
+  for (const dir of [inProject, inState])
+    if (existsSync(join(dir, name))) return { file: join(dir, name), built: false };
   for (const f of graph.files) {
     if (LOCATION_SENSITIVE.test(readFileSync(f, "utf8")))
       return { fallback: `${graph.rel(f)} uses import.meta, __dirname or __filename` };
   }
+  const dir = writable(join(root, ".pipewright")) ? inProject : linkedDir(inState, root);
+  if (dir === undefined)
+    return { fallback: "no writable folder where the bundle's imports resolve" };
+  const file = join(dir, name);
   const installed = Object.keys(graph.packages);
   esbuild().buildSync({
     entryPoints: [entry],
@@ -65,6 +83,33 @@ export function bundleProject(root: string, entry: string, stateDir: string): Pr
     keepNames: true,
   });
   return { file, built: true };
+}
+
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `dir` with a node_modules link to the project's, so that a bundle there resolves its imports. */
+function linkedDir(dir: string, root: string): string | undefined {
+  let modules: string | undefined;
+  for (let d = root; !modules; d = dirname(d)) {
+    if (existsSync(join(d, "node_modules"))) modules = join(d, "node_modules");
+    else if (dirname(d) === d) return undefined;
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    const link = join(dir, "node_modules");
+    if (!existsSync(link)) symlinkSync(modules, link, "dir");
+    return dir;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether `name`, as the project resolves it, is linked from a workspace with .ts sources. */

@@ -58,7 +58,8 @@ function same(a: Stamp | null, st: Stats | null): boolean {
   return (
     a.mtimeMs === st.mtimeMs &&
     a.size === st.size &&
-    a.ino === st.ino &&
+    // Not the inode: a project copied with its mtimes (a Docker layer, a CI cache) keeps
+    // its stamps valid; an editor that replaces a file changes its mtime anyway.
     // Racily clean: changed too close to when it was stamped to prove nothing changed since.
     a.takenAt - a.mtimeMs >= 2000
   );
@@ -104,18 +105,25 @@ export function stampsValid(state: GraphState): boolean {
 
 const stateFile = (dir: string) => join(dir, "fingerprints.json");
 
-/** The graph state of `root` from memory, or from `dir` (a state folder) when given. */
+/**
+ * The graph state of `root` from memory, or from `dir` (a state folder) when given, or
+ * from the project's own `.pipewright` (written when an image was built, say, and read
+ * in a pod whose state folder is elsewhere).
+ */
 export function loadState(root: string, dir: string | undefined): GraphState | undefined {
   const known = memory.get(root);
   if (known || dir === undefined) return known;
-  try {
-    const state = JSON.parse(readFileSync(stateFile(dir), "utf8")) as GraphState;
-    if (state.v !== VERSION || state.root !== root) return undefined;
-    memory.set(root, state);
-    return state;
-  } catch {
-    return undefined;
+  for (const d of new Set([dir, join(root, ".pipewright")])) {
+    try {
+      const state = JSON.parse(readFileSync(stateFile(d), "utf8")) as GraphState;
+      if (state.v !== VERSION || state.root !== root) continue;
+      memory.set(root, state);
+      return state;
+    } catch {
+      // Not there, or not readable: try the next place, then build the graph.
+    }
   }
+  return undefined;
 }
 
 /**
