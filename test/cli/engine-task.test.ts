@@ -3,7 +3,15 @@
 // project run as a non-root user, runtime params given at submit time, and compile
 // keeping targets.argo.extraArgs next to --params.
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -113,7 +121,9 @@ describe("run-node as an engine task", () => {
       const out = outDir();
       const dir = project(out);
       const hash = planHash(dir);
-      // What `COPY . /app` + `USER node` gives: the project owned by root, not writable by the user.
+      // What `COPY . /app` + `USER node` gives: the project owned by root, not writable by
+      // the user, with no state of its own (computing the hash above cached the module graph).
+      rmSync(join(dir, ".pipewright"), { recursive: true, force: true });
       spawnSync("chmod", ["-R", "a+rX,a-w", dir]);
       expect(statSync(dir).mode & 0o222).toBe(0);
       const state = join(out, "state");
@@ -186,6 +196,8 @@ describe("run-node as an engine task", () => {
       "--verbose",
       "--params",
       "scale=3",
+      "--env",
+      "base",
       "--params",
       "run.day=$(PIPEWRIGHT_PARAM_1)",
     ]);

@@ -15,14 +15,41 @@ const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const isLocal = (uri: string | undefined): uri is string =>
   uri !== undefined && (!SCHEME.test(uri) || uri.startsWith("file://"));
 
+/** Whether a project-relative path lies under one of the shared (volume-backed) folders. */
+function onShared(uri: string, shared: readonly string[]): boolean {
+  const path = uri.replace(/^file:\/\//, "").replace(/^\.\//, "");
+  return shared.some((dir) => path === dir || path.startsWith(`${dir.replace(/\/$/, "")}/`));
+}
+
+/**
+ * The project-relative folders a target's pod settings mount from a PersistentVolumeClaim:
+ * every pod sees the same files there, so local paths under them do travel. Mounts are
+ * absolute container paths; the project sits at `workdir` (default /app).
+ */
+export function sharedFolders(target: Record<string, unknown> | undefined): string[] {
+  const pod = target?.pod as { volumes?: unknown } | undefined;
+  const workdir = String(target?.workingDir ?? target?.projectDir ?? "/app").replace(/\/$/, "");
+  const volumes = Array.isArray(pod?.volumes) ? (pod.volumes as Record<string, unknown>[]) : [];
+  return volumes
+    .filter((v) => v.persistentVolumeClaim !== undefined && typeof v.mountPath === "string")
+    .map((v) => String(v.mountPath))
+    .filter((m) => m.startsWith(`${workdir}/`))
+    .map((m) => m.slice(workdir.length + 1));
+}
+
 /**
  * What will not survive an engine run: each task runs in its own pod (or on any worker),
  * with its own filesystem. A dataset on a local path that one task writes and another
  * reads will not be there for the reader; a final output on a local path disappears with
  * the pod. Datasets that come from outside (free inputs) on a local path are fine: the
- * image holds them. In-memory datasets crossing tasks are already an error (groupTasks).
+ * image holds them, and so do paths under a shared claim (see sharedFolders). In-memory
+ * datasets crossing tasks are already an error (groupTasks).
  */
-export function localDataWarnings(plan: Plan, grouping: GroupingOptions): CompileWarning[] {
+export function localDataWarnings(
+  plan: Plan,
+  grouping: GroupingOptions,
+  shared: readonly string[] = [],
+): CompileWarning[] {
   const taskOf = new Map<string, string>();
   for (const task of groupTasks(plan, grouping)) for (const n of task.nodes) taskOf.set(n, task.id);
   const warnings: CompileWarning[] = [];
@@ -31,6 +58,7 @@ export function localDataWarnings(plan: Plan, grouping: GroupingOptions): Compil
   for (const ds of plan.datasets) {
     const uri = ds.storage.uri;
     if (ds.producer === null || ds.storage.type === "memory" || !isLocal(uri)) continue;
+    if (onShared(uri, shared)) continue;
     const from = taskOf.get(ds.producer)!;
     const readers = [...new Set(ds.consumers.map((c) => taskOf.get(c)!))].filter((t) => t !== from);
     if (readers.length > 0) {

@@ -51,6 +51,8 @@ describe("golden files", () => {
       name: "spaceflights",
       ...target,
       pipeline: "__default__",
+      // What the CLI passes: run-node compiles in the environment the file was made for.
+      extraArgs: ["--env", "base"],
     });
     expect(structureProblems(text, plan)).toEqual([]);
     await expect(text).toMatchFileSnapshot(golden("spaceflights.yaml"));

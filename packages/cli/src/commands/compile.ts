@@ -18,7 +18,7 @@ import {
   str,
   strings,
 } from "../command.ts";
-import { localDataWarnings } from "../engine-warnings.ts";
+import { localDataWarnings, sharedFolders } from "../engine-warnings.ts";
 import { type Environment, resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { type Io, json, plural, writeFileAtomic } from "../output.ts";
@@ -241,13 +241,14 @@ export const compileCommand: Command = {
       env,
     });
     const text = await emit(target, project, compiled, values, overrides);
-    const configured = project.config.targets?.[target as "argo" | "airflow"]?.group;
+    const targetOptions = project.config.targets?.[target as "argo" | "airflow" | "kubeflow"];
     const warnings =
       target === "local"
         ? []
         : localDataWarnings(
             compiled.plan,
-            grouping(values) ?? (configured as GroupingOptions) ?? {},
+            grouping(values) ?? (targetOptions?.group as GroupingOptions) ?? {},
+            sharedFolders(targetOptions),
           );
     const out = str(values.out);
     if (out) writeFileAtomic(resolve(io.cwd, out), text);
