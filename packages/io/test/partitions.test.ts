@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
-  collectionHash,
   type Credentials,
+  collectionHash,
   DataStore,
   PartitionedStore,
   partitionNameProblem,
