@@ -129,6 +129,8 @@ async function execute(
   const params = o.params ?? Object.fromEntries(o.plan.params.map((p) => [p.id, p.value]));
   const parallel = Math.max(1, Math.floor(o.parallel ?? 1));
   const keepGoing = o.keepGoing ?? false;
+  ex.parallel = parallel;
+  ex.keepGoing = keepGoing;
 
   // Worker threads boot (tsx, the config module) while the main thread checks the cache.
   if (parallel > 1 && o.worker && order.length > 1) {

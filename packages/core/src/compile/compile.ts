@@ -226,6 +226,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   const outputs: Record<string, string> = {};
   let inputsJson = "";
   let paramsJson = "";
+  const mapping = mappingOf(n);
   for (const key of Object.keys(n.inputs).sort()) {
     const h = n.inputs[key]!;
     const k = JSON.stringify(key);
@@ -234,7 +235,11 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
       inputsJson += `${inputsJson ? "," : ""}${k}:${fragments.get(h.name)!}`;
     } else {
       paramRefs[key] = h.name;
-      paramsJson += `${paramsJson ? "," : ""}${k}:${JSON.stringify(params.get(h.name)!.valueHash)}`;
+      // A list param mapped over counts per item in each partition's key (the runner adds
+      // it), so adding an item does not rerun the others.
+      const value =
+        mapping?.over === key ? `"mapped:${h.name}"` : JSON.stringify(params.get(h.name)!.valueHash);
+      paramsJson += `${paramsJson ? "," : ""}${k}:${value}`;
     }
   }
   let outputsJson = "";
@@ -243,7 +248,6 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     outputs[key] = h.name;
     outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:${fragments.get(h.name)!}`;
   }
-  const mapping = mappingOf(n);
   const over = mapping && n.inputs[mapping.over];
   const map = over
     ? {

@@ -1,0 +1,113 @@
+import type { CacheBackend } from "./backend.ts";
+
+/** What one partition's key produced. */
+export interface PartitionEntry {
+  /** The partition name (for `status` and for pruning). */
+  name: string;
+  /** Output dataset id -> content hash and size of the partition written; the bytes are blobs. */
+  outputs: Record<string, { hash: string; size: number }>;
+  metrics?: Record<string, unknown>;
+}
+
+/**
+ * The cache entries of one map node, in one file (`partitions/<node id>.json`) rather than
+ * one file per partition: a 10,000-partition node reads one file to learn every hit, and
+ * writes one file per run. `last` is the key each partition last ran or hit with, and
+ * `static` the node's static key then, so `status` can tell a new partition from a changed
+ * one and a code or param change from a data change.
+ *
+ * Two runs writing the index at once: the last rename wins and the other's new entries
+ * are lost, which costs a rerun of those partitions, never a wrong hit (every hit is
+ * checked against the outputs' recorded hashes).
+ */
+export interface PartitionIndexFile {
+  v: 1;
+  node: string;
+  static: string;
+  /** Partition key -> entry. */
+  entries: Record<string, PartitionEntry>;
+  /** Partition name -> the key it last ran or hit with. */
+  last: Record<string, string>;
+}
+
+const decoder = new TextDecoder();
+/** Entries kept beyond the current partitions, so switching a param back still hits. */
+const SPARE = 4;
+
+export class PartitionIndex {
+  private readonly added = new Map<string, PartitionEntry>();
+  private readonly used = new Map<string, string>();
+
+  private constructor(
+    private readonly backend: CacheBackend,
+    readonly node: string,
+    readonly previous: PartitionIndexFile | undefined,
+  ) {}
+
+  static path(node: string): string {
+    return `partitions/${node}.json`;
+  }
+
+  /** The index of a map node (empty when it never ran, or the file is unreadable). */
+  static async open(backend: CacheBackend, node: string): Promise<PartitionIndex> {
+    const bytes = await backend.read(PartitionIndex.path(node));
+    let file: PartitionIndexFile | undefined;
+    try {
+      file = bytes ? (JSON.parse(decoder.decode(bytes)) as PartitionIndexFile) : undefined;
+    } catch {
+      file = undefined;
+    }
+    if (file && (file.v !== 1 || typeof file.entries !== "object" || file.entries === null))
+      file = undefined;
+    return new PartitionIndex(backend, node, file);
+  }
+
+  get(key: string): PartitionEntry | undefined {
+    return this.added.get(key) ?? this.previous?.entries[key];
+  }
+
+  /** The key partition `name` last ran or hit with. */
+  lastKey(name: string): string | undefined {
+    return this.previous?.last[name];
+  }
+
+  /** Records that partition `name` now stands at `key` (a hit, or a run that stored `entry`). */
+  use(name: string, key: string, entry?: PartitionEntry): void {
+    this.used.set(name, key);
+    if (entry) this.added.set(key, entry);
+  }
+
+  /**
+   * Writes the index: this run's entries, then the older ones most recently written, up to
+   * SPARE times the current partitions. Atomic (the backend's contract).
+   */
+  async save(staticKey: string): Promise<void> {
+    const entries: Record<string, PartitionEntry> = {};
+    for (const [k, e] of this.added) entries[k] = e;
+    const limit = Math.max(16, SPARE * this.used.size);
+    let n = Object.keys(entries).length;
+    for (const key of this.used.values()) {
+      const e = this.get(key);
+      if (e && !(key in entries)) {
+        entries[key] = e;
+        n++;
+      }
+    }
+    // Stored newest first (this run's entries lead), so the oldest are the ones left out.
+    const older = Object.entries(this.previous?.entries ?? {});
+    for (const [k, e] of older) {
+      if (n >= limit) break;
+      if (k in entries) continue;
+      entries[k] = e;
+      n++;
+    }
+    const file: PartitionIndexFile = {
+      v: 1,
+      node: this.node,
+      static: staticKey,
+      entries,
+      last: Object.fromEntries([...this.used].sort(([a], [b]) => (a < b ? -1 : 1))),
+    };
+    await this.backend.write(PartitionIndex.path(this.node), JSON.stringify(file));
+  }
+}

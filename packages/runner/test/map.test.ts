@@ -1,0 +1,267 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { dataset, node, param, partitioned, pipeline } from "@pipewright/core";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { NodeRecord, RunRecord } from "../src/index.ts";
+import { run, tempProject } from "./helpers.ts";
+
+const Event = z.object({ user: z.string(), amount: z.number() });
+const raw = partitioned("raw_events", z.array(Event));
+const cleaned = partitioned("clean_events", z.array(Event));
+const totals = partitioned("daily_totals", z.object({ total: z.number(), n: z.number() }));
+const report = dataset("report", z.object({ days: z.array(z.string()), total: z.number() }));
+
+let calls: string[] = [];
+const clean = node.map({
+  name: "clean",
+  over: { events: raw },
+  outputs: { cleaned },
+  run: ({ events }, { partition }) => {
+    calls.push(`clean:${partition}`);
+    return { cleaned: events.filter((e) => e.amount > 0) };
+  },
+});
+const total = node.map({
+  name: "total",
+  over: { events: cleaned },
+  outputs: { totals },
+  run: ({ events }, { partition }) => {
+    calls.push(`total:${partition}`);
+    return { totals: { total: events.reduce((s, e) => s + e.amount, 0), n: events.length } };
+  },
+});
+const fanIn = node({
+  name: "report",
+  inputs: { totals },
+  outputs: { report },
+  run: async ({ totals }) => {
+    calls.push("report");
+    let sum = 0;
+    for await (const [, t] of totals) sum += t.total;
+    return { report: { days: [...totals.names], total: sum } };
+  },
+});
+const daily = pipeline([clean, total, fanIn]);
+const entries = {
+  raw_events: { type: "jsonl", path: "data/raw/" },
+  clean_events: { type: "jsonl", path: "data/clean/" },
+  report: { type: "json", path: "data/report.json" },
+};
+
+function day(root: string, name: string, amounts: (number | string)[]) {
+  mkdirSync(join(root, "data/raw"), { recursive: true });
+  writeFileSync(
+    join(root, "data/raw", `${name}.jsonl`),
+    amounts.map((a, i) => JSON.stringify({ user: `u${i}`, amount: a })).join("\n"),
+  );
+}
+const readReport = (root: string) =>
+  JSON.parse(readFileSync(join(root, "data/report.json"), "utf8")) as unknown;
+const byName = (r: RunRecord) => new Map(r.nodes.map((n) => [n.name, n]));
+const partStatus = (n: NodeRecord | undefined) =>
+  Object.fromEntries((n?.partitions ?? []).map((p) => [p.name, p.status]));
+
+async function go(root: string, extra: Parameters<typeof run>[2] = {}) {
+  calls = [];
+  const r = await run(daily, root, { entries, ...extra });
+  return { ...r, calls: [...calls].sort(), nodes: byName(r.record) };
+}
+
+describe("map nodes: per-partition execution and caching", () => {
+  it("runs each partition once, then hits every one; the fan-in gets the collection", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1, 2, -1]);
+    day(root, "2024-01-02", [5]);
+    const first = await go(root);
+    expect(first.record.status).toBe("succeeded");
+    expect(first.calls).toEqual([
+      "clean:2024-01-01",
+      "clean:2024-01-02",
+      "report",
+      "total:2024-01-01",
+      "total:2024-01-02",
+    ]);
+    expect(readdirSync(join(root, "data/clean")).sort()).toEqual([
+      "2024-01-01.jsonl",
+      "2024-01-02.jsonl",
+    ]);
+    expect(readReport(root)).toEqual({ days: ["2024-01-01", "2024-01-02"], total: 8 });
+    const cleanRec = first.nodes.get("clean")!;
+    expect(cleanRec.status).toBe("ran");
+    expect(cleanRec.partitions!.map((p) => [p.name, p.status, p.cause])).toEqual([
+      ["2024-01-01", "ran", "new"],
+      ["2024-01-02", "ran", "new"],
+    ]);
+    expect(cleanRec.partitions![0]!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(cleanRec.causes![0]!.detail).toBe("2 of 2 partitions ran: 2 new");
+
+    const again = await go(root);
+    expect(again.calls).toEqual([]);
+    expect([...again.nodes.values()].map((n) => n.status)).toEqual(["cached", "cached", "cached"]);
+  });
+
+  it("adding a day runs that day only, and the fan-in once", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2]);
+    await go(root);
+    day(root, "2024-01-03", [3]);
+    const r = await go(root);
+    expect(r.calls).toEqual(["clean:2024-01-03", "report", "total:2024-01-03"]);
+    expect(partStatus(r.nodes.get("clean"))).toEqual({
+      "2024-01-01": "cached",
+      "2024-01-02": "cached",
+      "2024-01-03": "ran",
+    });
+    expect(r.nodes.get("clean")!.partitions![2]!.cause).toBe("new");
+    expect(readReport(root)).toEqual({
+      days: ["2024-01-01", "2024-01-02", "2024-01-03"],
+      total: 6,
+    });
+  });
+
+  it("a changed day reruns it; a change that cleans to the same bytes stops there (early cutoff)", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2]);
+    await go(root);
+    day(root, "2024-01-02", [2, -5]); // the negative row is cleaned away: same cleaned bytes
+    const r = await go(root);
+    expect(r.calls).toEqual(["clean:2024-01-02"]);
+    expect(r.nodes.get("clean")!.partitions![1]!.cause).toBe("changed");
+    expect(r.nodes.get("report")!.status).toBe("cached");
+    day(root, "2024-01-02", [7]);
+    const r2 = await go(root);
+    expect(r2.calls).toEqual(["clean:2024-01-02", "report", "total:2024-01-02"]);
+  });
+
+  it("a removed day: its outputs are deleted and the fan-in reruns without it", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2]);
+    await go(root);
+    rmSync(join(root, "data/raw/2024-01-01.jsonl"));
+    const r = await go(root);
+    expect(r.calls).toEqual(["report"]);
+    expect(r.nodes.get("clean")!.removedPartitions).toEqual(["2024-01-01"]);
+    expect(existsSync(join(root, "data/clean/2024-01-01.jsonl"))).toBe(false);
+    expect(readReport(root)).toEqual({
+      days: ["2024-01-02"],
+      total: 2,
+    });
+  });
+
+  it("zero partitions: a warning, and the fan-in gets an empty collection", async () => {
+    const root = tempProject();
+    mkdirSync(join(root, "data/raw"), { recursive: true });
+    const r = await go(root);
+    expect(r.record.status).toBe("succeeded");
+    expect(r.nodes.get("clean")!.warnings![0]).toMatch(
+      /map node "clean" has no partitions to run: "raw_events" is empty/,
+    );
+    expect(r.events.some((e) => e.type === "node-warning")).toBe(true);
+    expect(readReport(root)).toEqual({ days: [], total: 0 });
+  });
+
+  it("a partition failing its schema is named with its row; fail-fast stops, --keep-going finishes the others", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [1, "two"]);
+    day(root, "2024-01-03", [3]);
+    const fast = await go(root);
+    expect(fast.record.status).toBe("failed");
+    const c = fast.nodes.get("clean")!;
+    expect(c.status).toBe("failed");
+    expect(c.error!.message).toMatch(/1 of 3 partitions failed \("2024-01-02"\)/);
+    const bad = c.partitions!.find((p) => p.name === "2024-01-02")!;
+    expect(bad.status).toBe("failed");
+    expect(bad.error!.message).toMatch(
+      /dataset "raw_events" partition "2024-01-02" \(data\/raw\/2024-01-02.jsonl line 2\), row 1, field "amount"/,
+    );
+    expect(partStatus(c)["2024-01-03"]).toBe("skipped");
+    expect(fast.nodes.get("report")!.status).toBe("skipped");
+
+    const going = await go(root, { keepGoing: true });
+    expect(partStatus(going.nodes.get("clean"))).toEqual({
+      "2024-01-01": "cached",
+      "2024-01-02": "failed",
+      "2024-01-03": "ran",
+    });
+    // The failed partition leaves no output behind for a later reader.
+    expect(existsSync(join(root, "data/clean/2024-01-02.jsonl"))).toBe(false);
+  });
+
+  it("a file that is not a safe partition name fails the node, naming it", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    writeFileSync(join(root, "data/raw/bad name.jsonl"), "");
+    const r = await go(root);
+    expect(r.nodes.get("clean")!.error!.message).toMatch(
+      /file "bad name.jsonl" is not a valid partition/,
+    );
+  });
+
+  it("--parallel runs partitions at once", async () => {
+    let running = 0;
+    let peak = 0;
+    const slow = node.map({
+      name: "slow",
+      over: { events: raw },
+      outputs: { totals },
+      run: async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 30));
+        running--;
+        return { totals: { total: 0, n: 0 } };
+      },
+    });
+    const root = tempProject();
+    for (let d = 1; d <= 8; d++) day(root, `d${d}`, [d]);
+    const r = await run(pipeline([slow]), root, { entries, parallel: 4, cache: false });
+    expect(r.record.status).toBe("succeeded");
+    expect(peak).toBe(4);
+  });
+});
+
+describe("map nodes over lists", () => {
+  const regions = param("regions", z.array(z.string()));
+  const out = partitioned("by_region", z.object({ code: z.string() }));
+  let seen: string[] = [];
+  const perRegion = node.map({
+    name: "per_region",
+    over: { region: regions },
+    outputs: { out },
+    run: ({ region }) => {
+      seen.push(region);
+      return { out: { code: region.toUpperCase() } };
+    },
+  });
+  const p = pipeline([perRegion]);
+
+  it("adding an item to a list param runs that item only", async () => {
+    const root = tempProject();
+    const e = { by_region: { type: "json", path: "data/regions/" } };
+    seen = [];
+    await run(p, root, { entries: e, paramValues: { regions: ["eu", "us"] } });
+    expect(seen.sort()).toEqual(["eu", "us"]);
+    seen = [];
+    const r = await run(p, root, { entries: e, paramValues: { regions: ["eu", "us", "apac"] } });
+    expect(seen).toEqual(["apac"]);
+    expect(readdirSync(join(root, "data/regions")).sort()).toEqual([
+      "apac.json",
+      "eu.json",
+      "us.json",
+    ]);
+    expect(r.record.nodes[0]!.partitions!.map((x) => x.name)).toEqual(["apac", "eu", "us"]);
+  });
+
+  it("an item name that is not a safe file name fails, naming the item", async () => {
+    const root = tempProject();
+    const r = await run(p, root, { paramValues: { regions: ["eu", "../etc"] } });
+    expect(r.record.nodes[0]!.error!.message).toMatch(
+      /item 1 is named "..\/etc", which must start/,
+    );
+  });
+});
