@@ -225,6 +225,58 @@ describe("map nodes: per-partition execution and caching", () => {
   });
 });
 
+describe("status of map nodes", () => {
+  const explain = async (root: string) => {
+    const { explainPlan } = await import("../src/index.ts");
+    const { plan } = await import("./helpers.ts");
+    const { DataStore } = await import("@pipewright/io");
+    const statuses = await explainPlan({
+      root,
+      plan: plan(daily, root, entries),
+      store: new DataStore({ root }),
+    });
+    return new Map(statuses.map((s) => [s.name, s]));
+  };
+
+  it("says how many partitions would run and why, and what was removed", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2]);
+    const before = await explain(root);
+    expect(before.get("clean")!.partitions).toMatchObject({ total: 2, run: 2 });
+    expect(before.get("clean")!.causes.map((c) => c.kind)).toEqual(["first-run", "input"]);
+    await go(root);
+    const clean = await explain(root);
+    expect([...clean.values()].map((s) => s.state)).toEqual(["cached", "cached", "cached"]);
+    expect(clean.get("clean")!.partitions).toMatchObject({ total: 2, run: 0 });
+
+    day(root, "2024-01-03", [3]);
+    day(root, "2024-01-01", [10]);
+    const after = await explain(root);
+    const c = after.get("clean")!;
+    expect(c.state).toBe("run");
+    expect(c.partitions).toMatchObject({
+      total: 3,
+      run: 2,
+      new: { count: 1, names: ["2024-01-03"] },
+      changed: { count: 1, names: ["2024-01-01"] },
+    });
+    expect(c.causes.at(-1)!.detail).toBe(
+      "2 of 3 partitions would run: 1 new (2024-01-03), 1 changed (2024-01-01)",
+    );
+    // Downstream cannot know its partitions before clean has run.
+    expect(after.get("total")!.partitions).toMatchObject({ total: null, run: null });
+    expect(after.get("report")!.state).toBe("run");
+
+    await go(root);
+    rmSync(join(root, "data/raw/2024-01-02.jsonl"));
+    const removed = await explain(root);
+    expect(removed.get("clean")!.state).toBe("cached");
+    expect(removed.get("clean")!.partitions!.removed).toEqual({ count: 1, names: ["2024-01-02"] });
+    expect(removed.get("report")!.state).toBe("run");
+  });
+});
+
 describe("map nodes over lists", () => {
   const regions = param("regions", z.array(z.string()));
   const out = partitioned("by_region", z.object({ code: z.string() }));

@@ -1,4 +1,5 @@
 import type { CacheBackend } from "./backend.ts";
+import type { KeyParts } from "./key.ts";
 
 /** What one partition's key produced. */
 export interface PartitionEntry {
@@ -28,6 +29,8 @@ export interface PartitionIndexFile {
   entries: Record<string, PartitionEntry>;
   /** Partition name -> the key it last ran or hit with. */
   last: Record<string, string>;
+  /** What went into every partition's key but the partition: for `status` to name code or param changes. */
+  parts?: KeyParts;
 }
 
 const decoder = new TextDecoder();
@@ -81,7 +84,7 @@ export class PartitionIndex {
    * Writes the index: this run's entries, then the older ones most recently written, up to
    * SPARE times the current partitions. Atomic (the backend's contract).
    */
-  async save(staticKey: string): Promise<void> {
+  async save(staticKey: string, parts?: KeyParts): Promise<void> {
     const entries: Record<string, PartitionEntry> = {};
     for (const [k, e] of this.added) entries[k] = e;
     const limit = Math.max(16, SPARE * this.used.size);
@@ -107,6 +110,7 @@ export class PartitionIndex {
       static: staticKey,
       entries,
       last: Object.fromEntries([...this.used].sort(([a], [b]) => (a < b ? -1 : 1))),
+      ...(parts && { parts }),
     };
     await this.backend.write(PartitionIndex.path(this.node), JSON.stringify(file));
   }

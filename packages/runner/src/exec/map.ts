@@ -7,8 +7,9 @@ import {
   type PlanNode,
 } from "@pipewright/core";
 import { collectionHash, hashBytes, partitionNameProblem } from "@pipewright/io";
+import { keyParts } from "../cache/key.ts";
 import { type PartitionEntry, PartitionIndex } from "../cache/partition-index.ts";
-import { isMemory } from "../plan-index.ts";
+import { isMemory, type PlanIndex } from "../plan-index.ts";
 import type { NodeRecord, PartitionRecord } from "../types.ts";
 import { asError, errorRecord } from "../util/errors.ts";
 import { invoke, nodeFailed } from "./execute.ts";
@@ -32,7 +33,7 @@ interface Item {
 }
 
 /** The node's view without the mapped input: what every call receives whole. */
-function broadcastNode(node: PlanNode): PlanNode {
+export function broadcastNode(node: PlanNode): PlanNode {
   const over = node.map!.over;
   const inputs = { ...node.inputs };
   const params = { ...node.params };
@@ -60,7 +61,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     if (overDataset) state.inputs[overDataset.id] = overHash;
     const useCache = ex.cache !== undefined && node.cache;
     index = useCache ? await PartitionIndex.open(ex.cache!.backend, node.id) : undefined;
-    const prefix = partitionKeyPrefix(ex, node, whole, reads.hashes);
+    const prefix = partitionKeyPrefix(ex.index, node, whole, reads.hashes);
     const overSchema =
       overDataset?.schemaHash ?? ex.index.params.get(node.params[node.map!.over]!)!.schemaHash;
 
@@ -173,7 +174,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       record.warnings = [message];
       ex.emit({ type: "node-warning", node: node.id, message });
     }
-    await index?.save(node.cacheKey);
+    await index?.save(node.cacheKey, keyParts(whole, reads.hashes, ex.index));
     record.durationMs = Math.round((now() - started) * 1000) / 1000;
     if (failed.length > 0 || partitions.some((p) => p.status === "skipped")) {
       const names = failed
@@ -313,8 +314,8 @@ async function itemsOf(
 }
 
 /** Everything in a partition's key but the partition itself, as text. */
-function partitionKeyPrefix(
-  ex: Execution,
+export function partitionKeyPrefix(
+  index: PlanIndex,
   node: PlanNode,
   whole: PlanNode,
   hashes: ReadonlyMap<string, string>,
@@ -322,7 +323,7 @@ function partitionKeyPrefix(
   let text = `pipewright-partition\0${node.cacheKey}`;
   for (const key of Object.keys(whole.inputs).sort()) {
     const id = whole.inputs[key]!;
-    text += `\0${key}\0${id}\0${hashes.get(id) ?? ""}\0${ex.index.datasets.get(id)!.schemaHash}`;
+    text += `\0${key}\0${id}\0${hashes.get(id) ?? ""}\0${index.datasets.get(id)!.schemaHash}`;
   }
   return text;
 }
