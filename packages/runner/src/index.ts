@@ -1,7 +1,7 @@
 export { defaultCacheDir } from "./cache/backend.ts";
 export { explainPlan } from "./cache/explain.ts";
 export { closeWorkers, startWorkers } from "./exec/kept-pool.ts";
-export { diffRuns, type RunDiff } from "./records/diff.ts";
+export { diffRuns, type PartitionsDiff, type RunDiff } from "./records/diff.ts";
 export { gitCommit } from "./records/git.ts";
 export { RunStore } from "./records/store.ts";
 export { preflight, runNodes, runPipeline } from "./run.ts";

@@ -152,6 +152,27 @@ describe("map nodes: per-partition execution and caching", () => {
     });
   });
 
+  it("runs diff compares the partitions of two runs", async () => {
+    const { diffRuns } = await import("../src/index.ts");
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2]);
+    const a = (await go(root)).record;
+    day(root, "2024-01-02", [3]);
+    day(root, "2024-01-03", [4]);
+    rmSync(join(root, "data/raw/2024-01-01.jsonl"));
+    const b = (await go(root)).record;
+    const d = diffRuns(a, b).partitions.find((p) => p.node === "clean")!;
+    expect(d).toMatchObject({
+      added: ["2024-01-03"],
+      removed: ["2024-01-01"],
+      changed: ["2024-01-02"],
+      same: 0,
+      a: { ran: 2, cached: 0 },
+      b: { ran: 2, cached: 0 },
+    });
+  });
+
   it("zero partitions: a warning, and the fan-in gets an empty collection", async () => {
     const root = tempProject();
     mkdirSync(join(root, "data/raw"), { recursive: true });
