@@ -110,6 +110,13 @@ export interface PartitionRecord {
   cause?: PartitionCause;
 }
 
+/** A map node's partitions in progress events. */
+export interface PartitionCounts {
+  ran: number;
+  cached: number;
+  total: number;
+}
+
 export type PartitionCause = "new" | "changed" | "missing-output" | "no-cache";
 
 export type RunStatus = "succeeded" | "failed" | "interrupted";
@@ -155,9 +162,9 @@ export interface RunSummary {
 export type RunEvent =
   | { type: "run-start"; runId: string; pipeline: string; nodes: string[] }
   | { type: "node-start"; node: string; attempt: number }
-  | { type: "node-cached"; node: string; restored: string[] }
+  | { type: "node-cached"; node: string; restored: string[]; partitions?: PartitionCounts }
   | { type: "node-output"; node: string; dataset: string; hash: string }
-  | { type: "node-done"; node: string; durationMs: number }
+  | { type: "node-done"; node: string; durationMs: number; partitions?: PartitionCounts }
   | { type: "node-retry"; node: string; attempt: number; error: Error }
   | { type: "node-failed"; node: string; error: Error }
   | { type: "node-skipped"; node: string; reason: string }

@@ -238,7 +238,9 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
       // A list param mapped over counts per item in each partition's key (the runner adds
       // it), so adding an item does not rerun the others.
       const value =
-        mapping?.over === key ? `"mapped:${h.name}"` : JSON.stringify(params.get(h.name)!.valueHash);
+        mapping?.over === key
+          ? `"mapped:${h.name}"`
+          : JSON.stringify(params.get(h.name)!.valueHash);
       paramsJson += `${paramsJson ? "," : ""}${k}:${value}`;
     }
   }

@@ -196,6 +196,11 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       ex.records.set(node.id, f);
       return f;
     }
+    const counts = {
+      ran: ran.length,
+      cached: partitions.length - ran.length,
+      total: partitions.length,
+    };
     if (ran.length > 0) {
       record.status = "ran";
       record.causes = [
@@ -205,8 +210,13 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
           detail: partitionSummary(partitions),
         },
       ];
-      ex.emit({ type: "node-done", node: node.id, durationMs: record.durationMs });
-    } else ex.emit({ type: "node-cached", node: node.id, restored: [] });
+      ex.emit({
+        type: "node-done",
+        node: node.id,
+        durationMs: record.durationMs,
+        partitions: counts,
+      });
+    } else ex.emit({ type: "node-cached", node: node.id, restored: [], partitions: counts });
     ex.records.set(node.id, record);
     return record;
   } catch (error) {
