@@ -152,6 +152,21 @@ describe("map nodes: per-partition execution and caching", () => {
     });
   });
 
+  it("an output partition edited by hand is restored from the cache, not trusted", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1, 2]);
+    await go(root);
+    const file = join(root, "data/clean/2024-01-01.jsonl");
+    const good = readFileSync(file, "utf8");
+    writeFileSync(file, '{"user":"x","amount":999}\n');
+    const r = await go(root);
+    expect(r.calls).toEqual([]);
+    expect(readFileSync(file, "utf8")).toBe(good);
+    rmSync(file);
+    await go(root);
+    expect(readFileSync(file, "utf8")).toBe(good);
+  });
+
   it("runs diff compares the partitions of two runs", async () => {
     const { diffRuns } = await import("../src/index.ts");
     const root = tempProject();

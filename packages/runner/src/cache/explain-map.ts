@@ -189,7 +189,7 @@ async function itemsNow(node: PlanNode, s: ExplainState): Promise<Map<string, st
 async function usable(
   node: PlanNode,
   name: string,
-  outputs: Record<string, { hash: string }>,
+  outputs: Record<string, { hash: string; inline?: string }>,
   s: ExplainState,
 ): Promise<boolean> {
   const store = new PartitionedStore(s.data.store);
@@ -197,6 +197,12 @@ async function usable(
     const rec = outputs[id];
     if (!rec) return false;
     const ds = s.index.datasets.get(id)!;
+    // Kept in the index: restorable as long as the bytes match their hash.
+    if (rec.inline !== undefined) {
+      if (isMemory(ds) || (await store.hash(ds, name)) === rec.hash) continue;
+      if ((await hashBytes(Buffer.from(rec.inline, "base64"))) === rec.hash) continue;
+      return false;
+    }
     if (!isMemory(ds) && (await store.hash(ds, name)) === rec.hash) continue;
     if (isMemory(ds) ? !(await s.cache!.hasBlob(rec.hash)) : !(await s.cache!.intactBlob(rec.hash)))
       return false;

@@ -5,8 +5,12 @@ import type { KeyParts } from "./key.ts";
 export interface PartitionEntry {
   /** The partition name (for `status` and for pruning). */
   name: string;
-  /** Output dataset id -> content hash and size of the partition written; the bytes are blobs. */
-  outputs: Record<string, { hash: string; size: number }>;
+  /**
+   * Output dataset id -> content hash and size of the partition written. The bytes are a
+   * blob, or for a small partition (≤ INLINE_MAX bytes) `inline` here, base64: 10,000
+   * tiny partitions then cost one index file, not 10,000 blob files.
+   */
+  outputs: Record<string, { hash: string; size: number; inline?: string }>;
   metrics?: Record<string, unknown>;
 }
 
@@ -34,6 +38,8 @@ export interface PartitionIndexFile {
 }
 
 const decoder = new TextDecoder();
+/** Output partitions up to this many bytes are kept in the index instead of as blobs. */
+export const INLINE_MAX = 512;
 /** Entries kept beyond the current partitions, so switching a param back still hits. */
 const SPARE = 4;
 

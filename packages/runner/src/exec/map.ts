@@ -8,7 +8,7 @@ import {
 } from "@pipewright/core";
 import { collectionHash, hashBytes, partitionNameProblem } from "@pipewright/io";
 import { keyParts } from "../cache/key.ts";
-import { type PartitionEntry, PartitionIndex } from "../cache/partition-index.ts";
+import { INLINE_MAX, type PartitionEntry, PartitionIndex } from "../cache/partition-index.ts";
 import { isMemory, type PlanIndex } from "../plan-index.ts";
 import type { NodeRecord, PartitionRecord } from "../types.ts";
 import { asError, errorRecord } from "../util/errors.ts";
@@ -439,8 +439,17 @@ async function runPartition(
         rec.metrics[id] = v;
       }
       if (c.index && written.bytes) {
-        await ex.cache!.putBlob(written.hash, written.bytes);
-        entry.outputs[id] = { hash: written.hash, size: written.bytes.byteLength };
+        const size = written.bytes.byteLength;
+        if (size <= INLINE_MAX) {
+          entry.outputs[id] = {
+            hash: written.hash,
+            size,
+            inline: Buffer.from(written.bytes).toString("base64"),
+          };
+        } else {
+          await ex.cache!.putBlob(written.hash, written.bytes);
+          entry.outputs[id] = { hash: written.hash, size };
+        }
       }
     }
     if (rec.metrics) entry.metrics = rec.metrics;
@@ -481,12 +490,13 @@ async function trusted(
     const rec = entry.outputs[id];
     if (!rec) return false;
     const ds = ex.index.datasets.get(id)!;
+    if (rec.inline !== undefined) ex.parts.inline.set(rec.hash, Buffer.from(rec.inline, "base64"));
     if (isMemory(ds)) {
-      if (!(await ex.cache!.hasBlob(rec.hash))) return false;
+      if (rec.inline === undefined && !(await ex.cache!.hasBlob(rec.hash))) return false;
       continue;
     }
     if (await ex.parts.holds(ds, name, rec.hash)) continue;
-    const blob = await ex.cache!.getBlob(rec.hash);
+    const blob = (await ex.parts.inlineBytes(rec.hash)) ?? (await ex.cache!.getBlob(rec.hash));
     if (!blob) return false;
     await ex.parts.restore(ds, name, blob, node.id);
   }

@@ -23,6 +23,8 @@ export class PartitionData {
   readonly store: PartitionedStore;
   /** Dataset id -> what is known of it in this run. */
   readonly sets = new Map<string, PartitionSet>();
+  /** Content hash -> bytes of small cached partitions kept in a partition index (not blobs). */
+  readonly inline = new Map<string, Uint8Array>();
 
   constructor(private readonly ex: Execution) {
     this.store = new PartitionedStore(ex.data.store);
@@ -68,7 +70,7 @@ export class PartitionData {
     const set = this.sets.get(ds.id);
     if (isMemory(ds)) {
       if (set?.values.has(name)) return set.values.get(name);
-      const blob = this.ex.cache ? await this.ex.cache.getBlob(hash) : undefined;
+      const blob = (await this.inlineBytes(hash)) ?? (await this.ex.cache?.getBlob(hash));
       if (!blob)
         throw new PipewrightError(
           ErrorCode.CACHE_CORRUPT,
@@ -81,6 +83,15 @@ export class PartitionData {
     const bytes = await this.store.readBytes(ds, name, { node });
     if ((await hashBytes(bytes)) !== hash) throw changed(ds, name, node);
     return this.decode(ds, name, bytes, node);
+  }
+
+  /** Bytes kept in a partition index, checked against their hash (undefined if absent or bad). */
+  async inlineBytes(hash: string): Promise<Uint8Array | undefined> {
+    const bytes = this.inline.get(hash);
+    if (bytes === undefined) return undefined;
+    if ((await hashBytes(bytes)) === hash) return bytes;
+    this.inline.delete(hash);
+    return undefined;
   }
 
   decode(ds: PlanDataset, name: string, bytes: Uint8Array, node: string): Promise<unknown> {
