@@ -18,5 +18,20 @@ export default defineConfig({
       group: { by: "memory" },
       image: "ghcr.io/example/iris-like:0.1.0",
     },
+    kubeflow: {
+      group: { by: "memory" },
+      image: "ghcr.io/example/iris-like:0.1.0",
+      storage: { cache: "s3://iris-like/cache" },
+      // Datasets on local paths pass between pods through one shared claim mounted over data/.
+      pod: {
+        volumes: [
+          {
+            name: "data",
+            mountPath: "/app/data",
+            persistentVolumeClaim: { claimName: "iris-like-data" },
+          },
+        ],
+      },
+    },
   },
 });

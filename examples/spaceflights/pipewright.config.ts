@@ -22,5 +22,20 @@ export default defineConfig({
       group: { by: "memory" },
       image: "ghcr.io/example/spaceflights:0.1.0",
     },
+    kubeflow: {
+      group: { by: "memory" },
+      image: "ghcr.io/example/spaceflights:0.1.0",
+      storage: { cache: "s3://spaceflights/cache" },
+      // Datasets on local paths pass between pods through one shared claim mounted over data/.
+      pod: {
+        volumes: [
+          {
+            name: "data",
+            mountPath: "/app/data",
+            persistentVolumeClaim: { claimName: "spaceflights-data" },
+          },
+        ],
+      },
+    },
   },
 });

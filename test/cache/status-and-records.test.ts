@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { tinyProject } from "../cli/project.ts";
@@ -75,5 +75,27 @@ describe("grouped run-node tasks and untrusted run ids (issue #10, item 6)", () 
       expect(r.stderr).toMatch(/not a valid run id/);
     }
     expect(() => readFileSync(join(dir, "out", `${LONG[0]}.json`))).toThrow();
+  });
+});
+
+describe("fingerprints are cached by file stamps (issue #10, item 1)", () => {
+  test("an unchanged project reuses .pipewright/fingerprints.json; an edit rebuilds it", async () => {
+    const dir = tinyProject();
+    const state = join(dir, ".pipewright", "fingerprints.json");
+    expect(cli(["run"], { cwd: dir }).code).toBe(0);
+    // Stamps taken within two seconds of a change are not trusted (racily clean files).
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(cli(["status"], { cwd: dir }).code).toBe(0);
+    const settled = statSync(state).mtimeMs;
+    expect(cli(["status"], { cwd: dir }).code).toBe(0);
+    expect(statSync(state).mtimeMs).toBe(settled);
+    const file = join(dir, "src/pipeline.ts");
+    writeFileSync(file, `${readFileSync(file, "utf8")}\nexport const added = 1;\n`);
+    const r = cli(["status", "--json"], { cwd: dir });
+    expect(statSync(state).mtimeMs).toBeGreaterThan(settled);
+    const causes = JSON.parse(r.stdout).nodes.flatMap((n: { causes: { file?: string }[] }) =>
+      n.causes.map((c) => c.file),
+    );
+    expect(causes).toContain("src/pipeline.ts");
   });
 });

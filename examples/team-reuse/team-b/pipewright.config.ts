@@ -20,5 +20,20 @@ export default defineConfig({
       group: { by: "memory" },
       image: "ghcr.io/acme/team-b:0.1.0",
     },
+    kubeflow: {
+      group: { by: "memory" },
+      image: "ghcr.io/acme/team-b:0.1.0",
+      storage: { cache: "s3://team-b/cache" },
+      // Datasets on local paths pass between pods through one shared claim mounted over data/.
+      pod: {
+        volumes: [
+          {
+            name: "data",
+            mountPath: "/app/data",
+            persistentVolumeClaim: { claimName: "team-b-data" },
+          },
+        ],
+      },
+    },
   },
 });

@@ -4,5 +4,7 @@
 import { register } from "tsx/esm/api";
 
 register();
+// The project loader needs no second registration (see src/loader.ts).
+globalThis[Symbol.for("pipewright.tsx-registered")] = true;
 const { main } = await import("../src/main.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -11,6 +11,9 @@ export type ArgoTarget = Record<string, unknown> & { image?: string };
 /** Options for `pipewright compile --target airflow`; see @pipewright/airflow's AirflowOptions. */
 export type AirflowTarget = Record<string, unknown> & { image?: string };
 
+/** Options for `pipewright compile --target kubeflow`; see @pipewright/kubeflow's KubeflowOptions. */
+export type KubeflowTarget = Record<string, unknown> & { image?: string };
+
 export interface PipewrightConfig {
   /** Project name, shown by `ls` (default: the folder name). */
   name?: string;
@@ -32,7 +35,7 @@ export interface PipewrightConfig {
   /** Cache store: a folder or s3:// URI (default .pipewright/cache; env PIPEWRIGHT_CACHE wins). */
   cache?: string;
   /** Defaults for each compile target. */
-  targets?: { argo?: ArgoTarget; airflow?: AirflowTarget };
+  targets?: { argo?: ArgoTarget; airflow?: AirflowTarget; kubeflow?: KubeflowTarget };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   type CompileOptions,
   compile,
@@ -13,6 +12,7 @@ import {
 } from "@pipewright/core";
 import type { Catalog, Credentials, DataStore } from "@pipewright/io";
 import type { PipewrightConfig } from "./config.ts";
+import { importConfig } from "./loader.ts";
 
 const CONFIG_NAMES = [
   "pipewright.config.ts",
@@ -25,6 +25,8 @@ const CONFIG_NAMES = [
 export interface Project {
   root: string;
   configFile: string;
+  /** The module imported: a bundle of the project, or configFile itself (see loader.ts). */
+  loadedFrom: string;
   config: PipewrightConfig;
   name: string;
   pipelineNames: string[];
@@ -69,9 +71,11 @@ export async function loadProject(cwd: string): Promise<Project> {
   }
   const root = dirname(configFile);
   let config: PipewrightConfig;
+  let loadedFrom = configFile;
   try {
-    const mod = (await import(pathToFileURL(configFile).href)) as { default?: PipewrightConfig };
-    config = mod.default as PipewrightConfig;
+    const loaded = await importConfig(configFile, root);
+    config = (loaded.module as { default?: PipewrightConfig }).default as PipewrightConfig;
+    loadedFrom = loaded.file;
   } catch (error) {
     throw new PipewrightError(
       ErrorCode.CONFIG_FAILED,
@@ -97,6 +101,7 @@ export async function loadProject(cwd: string): Promise<Project> {
   return {
     root,
     configFile,
+    loadedFrom,
     config,
     name: config.name ?? basename(root),
     pipelineNames,

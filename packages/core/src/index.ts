@@ -26,6 +26,8 @@ export {
   partitions,
 } from "./authoring/partitioned.ts";
 export { type DatasetRef, Pipeline, type PipelineItem, pipeline } from "./authoring/pipeline.ts";
+// For the CLI and the runner's worker threads; not part of the authoring API.
+export { bundleProject, type ProjectBundle } from "./compile/bundle.ts";
 export { type CompileOptions, compile } from "./compile/compile.ts";
 export { lookupParam } from "./compile/params.ts";
 export { schemaInfo } from "./compile/schemas.ts";

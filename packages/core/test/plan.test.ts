@@ -90,7 +90,7 @@ describe("plan", () => {
       keyFormat: 2,
       id: "train",
       code: train.codeHash,
-      packages: train.code.packages,
+      packages: plan.code[train.codeHash]!.packages,
       params: { alpha: plan.params[0]!.valueHash },
       inputs: { features: storageOf("features") },
       outputs: { model: storageOf("model") },

@@ -151,7 +151,11 @@ describe("explainPlan", () => {
     const edited = structuredClone(base);
     const n = edited.nodes[0]!;
     const own = n.location!.replace(/:\d+$/, "");
-    n.code.files = { ...n.code.files, [own]: "f".repeat(64), "src/helpers.ts": "a".repeat(64) };
+    edited.code[n.codeHash]!.files = {
+      ...edited.code[n.codeHash]!.files,
+      [own]: "f".repeat(64),
+      "src/helpers.ts": "a".repeat(64),
+    };
     n.cacheKey = "b".repeat(64);
     const s = byName(await explain(root, edited));
     expect(s.scale!.causes).toEqual(
@@ -170,11 +174,11 @@ describe("explainPlan", () => {
     const root = setup();
     const p = build();
     const base = plan(p, root, entries, { factor: 2 });
-    base.nodes[0]!.code.version = "1";
+    base.code[base.nodes[0]!.codeHash]!.version = "1";
     base.nodes[0]!.cacheKey = "c".repeat(64);
     await run(p, root, { entries, paramValues: { factor: 2 }, plan: base });
     const edited = structuredClone(base);
-    edited.nodes[0]!.code.version = "2";
+    edited.code[edited.nodes[0]!.codeHash]!.version = "2";
     edited.nodes[0]!.cacheKey = "d".repeat(64);
     const s = byName(await explain(root, edited));
     expect(s.scale!.causes).toEqual([
@@ -186,10 +190,10 @@ describe("explainPlan", () => {
     const root = setup();
     const p = build();
     const base = plan(p, root, entries, { factor: 2 });
-    base.nodes[0]!.code.packages = { "simple-statistics": "7.8.0" };
+    base.code[base.nodes[0]!.codeHash]!.packages = { "simple-statistics": "7.8.0" };
     await run(p, root, { entries, paramValues: { factor: 2 }, plan: base });
     const edited = structuredClone(base);
-    edited.nodes[0]!.code.packages = { "simple-statistics": "7.8.3" };
+    edited.code[edited.nodes[0]!.codeHash]!.packages = { "simple-statistics": "7.8.3" };
     edited.nodes[0]!.cacheKey = "e".repeat(64);
     const s = byName(await explain(root, edited));
     expect(s.scale!.causes).toEqual([

@@ -20,7 +20,7 @@ import { UsageError } from "../errors.ts";
 import { type Io, json, writeFileAtomic } from "../output.ts";
 import { type Compiled, compileProject, loadProject, type Project } from "../project.ts";
 
-const TARGETS = ["local", "argo", "airflow"] as const;
+const TARGETS = ["local", "argo", "airflow", "kubeflow"] as const;
 
 /** run-node must compile the same plan as this compile: pass on the overrides. */
 const overrideArgs = (overrides: readonly string[]) => overrides.flatMap((o) => ["--params", o]);
@@ -70,6 +70,24 @@ async function emit(
     }
     return compileArgo(plan, options as Parameters<typeof compileArgo>[1]);
   }
+  if (target === "kubeflow") {
+    const { compileKubeflow } = await import("@pipewright/kubeflow");
+    const defaults = (project.config.targets?.kubeflow ?? {}) as Record<string, unknown>;
+    const engine = str(values.engine as string);
+    const options = {
+      name: engineName,
+      ...defaults,
+      ...common,
+      ...(engine && { engine }),
+      ...(image && { image }),
+    };
+    if (typeof options.image !== "string") {
+      throw new UsageError(
+        "--target kubeflow needs an image: pass --image or set targets.kubeflow.image in pipewright.config.ts.",
+      );
+    }
+    return compileKubeflow(plan, options as Parameters<typeof compileKubeflow>[1]);
+  }
   const { compileAirflow } = await import("@pipewright/airflow");
   const defaults = (project.config.targets?.airflow ?? {}) as Record<string, unknown>;
   const version = str(values["airflow-version"] as string);
@@ -92,13 +110,14 @@ async function emit(
 export const compileCommand: Command = {
   name: "compile",
   summary:
-    "Compile a pipeline to a local plan (JSON), an Argo Workflows manifest or an Airflow DAG file.",
-  usage: "pipewright compile --target local|argo|airflow [--pipeline NAME] [--out FILE] [options]",
+    "Compile a pipeline to a local plan (JSON), an Argo Workflows manifest, an Airflow DAG file or a Kubeflow Pipelines file.",
+  usage:
+    "pipewright compile --target local|argo|airflow|kubeflow [--pipeline NAME] [--out FILE] [options]",
   options: {
     target: {
       type: "string",
       short: "t",
-      value: "local|argo|airflow",
+      value: "local|argo|airflow|kubeflow",
       description: "What to emit (default: local, the plan JSON).",
     },
     ...PIPELINE_OPTION,
@@ -112,7 +131,7 @@ export const compileCommand: Command = {
     image: {
       type: "string",
       value: "IMAGE",
-      description: "argo/airflow: the container image holding the project.",
+      description: "argo/airflow/kubeflow: the container image holding the project.",
     },
     kind: {
       type: "string",
@@ -125,6 +144,12 @@ export const compileCommand: Command = {
       value: "2|3",
       choices: ["2", "3"],
       description: "airflow: target Airflow 3 (default) or 2.",
+    },
+    engine: {
+      type: "string",
+      value: "kubeflow|vertex",
+      choices: ["kubeflow", "vertex"],
+      description: "kubeflow: the KFP API server (default) or Vertex AI Pipelines.",
     },
     operator: {
       type: "string",
@@ -144,7 +169,7 @@ export const compileCommand: Command = {
       type: "string",
       value: "node|namespace|tag|memory",
       choices: ["node", "namespace", "tag", "memory"],
-      description: "argo/airflow: how nodes are packed into tasks (default node).",
+      description: "argo/airflow/kubeflow: how nodes are packed into tasks (default node).",
     },
     "group-tags": {
       type: "string",
@@ -158,6 +183,7 @@ export const compileCommand: Command = {
     "pipewright compile --target local --out out/plan.json",
     'pipewright compile --target argo --kind cron --schedule "0 3 * * *" --out out/cron.yaml',
     "pipewright compile --target airflow --airflow-version 2 --out dags/spaceflights.py",
+    "pipewright compile --target kubeflow --group memory --out spaceflights.kfp.yaml",
   ],
   async run({ values }, io: Io) {
     const target = str(values.target) ?? "local";

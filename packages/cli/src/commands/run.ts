@@ -51,10 +51,11 @@ export const run: Command = {
       throw new UsageError(`--parallel must be a whole number ≥ 1, got "${values.parallel}".`);
     const project = await loadProject(io.cwd);
     const runner = await import("@pipewright/runner");
-    // Worker threads take a while to start (tsx, zod, the project's code): start them now,
-    // so they warm up while the main thread compiles.
+    // Worker threads take a while to start (zod, the project's code): start them now, so
+    // they warm up while the main thread compiles. They load what this process loaded: the
+    // project's bundle when there is one, so they need no TypeScript loader.
     const worker = {
-      module: project.configFile,
+      module: project.loadedFrom,
       pipeline: pipelineName(project, str(values.pipeline)),
       keep: true,
     };

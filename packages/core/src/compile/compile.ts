@@ -21,7 +21,7 @@ import { canonicalJson, hashJson, sha256 } from "../util/canonical.ts";
 import { nameProblem } from "../util/names.ts";
 import { extraFileIssues, hashExtraFiles } from "./extra-files.ts";
 import { mapIssues } from "./map-checks.ts";
-import { ModuleGraph } from "./module-graph.ts";
+import { type CodeClosure, ModuleGraph } from "./module-graph.ts";
 import { type ResolvedParam, resolveParams } from "./params.ts";
 import { schemaInfo } from "./schemas.ts";
 import { type CatalogResolver, structuralIssues } from "./validate.ts";
@@ -128,6 +128,8 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     params,
     fragments,
     sites: new Map(),
+    codes: new Map(),
+    byClosure: new WeakMap(),
   };
   const nodes = order.map((id) => planNode(byId.get(id)![0]!, ctx));
   // Plans without map nodes or partitions keep the older version (see IR_VERSION).
@@ -141,6 +143,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     datasets: planDatasets,
     params: planParams,
     schemas: Object.fromEntries([...schemas].sort(([a], [b]) => (a < b ? -1 : 1))),
+    code: Object.fromEntries([...ctx.codes].sort(([a], [b]) => (a < b ? -1 : 1))),
     inputs: planDatasets.filter((d) => d.producer === null).map((d) => d.id),
     outputs: planDatasets.filter((d) => d.consumers.length === 0).map((d) => d.id),
   };
@@ -162,6 +165,10 @@ interface NodeContext {
   fragments: Map<string, string>;
   /** Per definition site: what every node declared there shares (by codeVersion and files). */
   sites: Map<DefinitionSite | null, Map<string, SiteInfo>>;
+  /** Code hash -> fingerprint: the plan's `code` table. */
+  codes: Map<string, CodeFingerprint>;
+  /** Per closure (shared by every site whose stack has the same files): its fingerprint. */
+  byClosure: WeakMap<CodeClosure, Omit<SiteInfo, "location">>;
 }
 
 /** The graph of every module on some node's definition stack, built once per compile. */
@@ -189,22 +196,10 @@ function siteInfo(n: Node, ctx: NodeContext): SiteInfo {
   let bySite = ctx.sites.get(n.site);
   const known = bySite?.get(variant);
   if (known) return known;
-  const rel = (file: string) => relative(ctx.root, file).split(sep).join("/");
-  const closure =
-    n.codeVersion === null && ctx.graph && n.site
-      ? ctx.graph.closure(n.site.files)
-      : { files: {}, packages: {} };
-  const files = { ...closure.files, ...hashExtraFiles(n.codeFiles, ctx.root) };
-  // No stack to go by (code built by eval, say): the function's own text is all there is.
-  if (n.codeVersion === null && !n.site) files["<function>"] = sha256(n.run.toString());
-  const code: CodeFingerprint = { version: n.codeVersion, files, packages: closure.packages };
-  const info: SiteInfo = {
-    code,
-    // With a codeVersion, the version alone is the code's identity (packages still count).
-    codeHash: hashJson(n.codeVersion !== null ? { version: n.codeVersion, files } : { files }),
-    location: n.location ? `${rel(n.location.file)}:${n.location.line}` : null,
-    packagesJson: canonicalJson(closure.packages),
-  };
+  const location = n.location
+    ? `${relativePath(ctx.root, n.location.file)}:${n.location.line}`
+    : null;
+  const info: SiteInfo = { ...codeInfo(n, ctx), location };
   if (!bySite) {
     bySite = new Map();
     ctx.sites.set(n.site, bySite);
@@ -213,9 +208,39 @@ function siteInfo(n: Node, ctx: NodeContext): SiteInfo {
   return info;
 }
 
+/** Project-relative, "/"-separated; a prefix cut in the common case (path.relative is slow). */
+function relativePath(root: string, file: string): string {
+  return file.startsWith(`${root}${sep}`) && sep === "/"
+    ? file.slice(root.length + 1)
+    : relative(root, file).split(sep).join("/");
+}
+
+/** The code fingerprint of a node, computed once per distinct closure. */
+function codeInfo(n: Node, ctx: NodeContext): Omit<SiteInfo, "location"> {
+  const plain = n.codeVersion === null && n.codeFiles.length === 0 && ctx.graph && n.site;
+  const closure = plain ? ctx.graph!.closure(n.site!.files) : undefined;
+  const memo = closure && ctx.byClosure.get(closure);
+  if (memo) return memo;
+  const base =
+    n.codeVersion === null && ctx.graph && n.site
+      ? ctx.graph.closure(n.site.files)
+      : { files: {}, packages: {} };
+  const files = { ...base.files, ...hashExtraFiles(n.codeFiles, ctx.root) };
+  // No stack to go by (code built by eval, say): the function's own text is all there is.
+  if (n.codeVersion === null && !n.site) files["<function>"] = sha256(n.run.toString());
+  const code: CodeFingerprint = { version: n.codeVersion, files, packages: base.packages };
+  // With a codeVersion, the version (and any codeFiles) is the code's identity. The hash
+  // names the plan's code table entry, so the packages are part of it too.
+  const codeHash = hashJson({ version: n.codeVersion, files, packages: base.packages });
+  ctx.codes.set(codeHash, code);
+  const info = { code, codeHash, packagesJson: canonicalJson(base.packages) };
+  if (closure) ctx.byClosure.set(closure, info);
+  return info;
+}
+
 function planNode(n: Node, ctx: NodeContext): PlanNode {
   const { params, fragments } = ctx;
-  const { code, codeHash, location, packagesJson } = siteInfo(n, ctx);
+  const { codeHash, location, packagesJson } = siteInfo(n, ctx);
   // The static part of the cache key: everything here can make a rerun produce different
   // outputs; the runner adds the inputs' content hashes. It is the sha256 of the canonical
   // JSON of { code, id, inputs: { key: { dataset, schema } }, keyFormat, outputs: { key:
@@ -278,7 +303,6 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     timeoutSeconds: n.timeout,
     cache: n.cache,
     location,
-    code,
     codeHash,
     cacheKey,
     ...(map && { map }),

@@ -4,7 +4,7 @@ import type { Metafile } from "esbuild";
 import { ErrorCode } from "../errors/codes.ts";
 import { PipewrightError } from "../errors/errors.ts";
 import { frameworkPackageOf } from "../util/framework.ts";
-import { codeHash } from "./code-hash.ts";
+import { codeHashes } from "./code-hash.ts";
 import { esbuild } from "./esbuild.ts";
 import { forgetPackages, installedPackage, isFrameworkPackage, packageNameOf } from "./packages.ts";
 import { type GraphState, loadState, saveState, stampsValid, takeStamps } from "./stamps.ts";
@@ -18,6 +18,8 @@ export interface CodeClosure {
 }
 
 const BUILTINS = new Set(builtinModules);
+/** The name of the synthetic module that imports every entry (see resolveGraph). */
+const ENTRIES = "<pipewright-entries>";
 
 /**
  * The project's module graph, resolved by esbuild exactly as tsx (which is esbuild) loads
@@ -52,6 +54,24 @@ export class ModuleGraph {
     const state = build(root, [...new Set([...keep, ...wanted])].sort(), previous);
     saveState(root, stateDir, state);
     return new ModuleGraph(root, state);
+  }
+
+  /** Absolute paths of every project module in the graph. */
+  get files(): string[] {
+    return Object.keys(this.state.modules);
+  }
+
+  /** Each module's stamp ("mtime:size"): what changes with any edit, even a comment. */
+  get stamps(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [f, m] of Object.entries(this.state.modules))
+      out[this.rel(f)] = `${m.stamp.mtimeMs}:${m.stamp.size}`;
+    return out;
+  }
+
+  /** Names of the packages the project's modules import, with their versions. */
+  get packages(): Readonly<Record<string, string>> {
+    return this.state.packages;
   }
 
   /** Every module `files` reach (themselves included), with the packages they import. */
@@ -126,9 +146,14 @@ function build(root: string, entries: string[], previous: GraphState | undefined
   }
   const modules: GraphState["modules"] = {};
   const packages: Record<string, string> = {};
+  const own = Object.keys(metafile.inputs)
+    .filter((path) => !path.includes(":") && path !== ENTRIES)
+    .map((path) => resolve(root, path))
+    .filter((file) => !nodeModulesPackage(file) && !frameworkPackageOf(file));
+  const hashes = codeHashes(root, own, previous?.modules ?? {});
   for (const [path, input] of Object.entries(metafile.inputs)) {
     const file = resolve(root, path);
-    if (nodeModulesPackage(file) || frameworkPackageOf(file) || path.includes(":")) continue;
+    if (!hashes.has(file)) continue;
     const imports: string[] = [];
     const names = new Set<string>();
     for (const imp of input.imports) {
@@ -157,7 +182,7 @@ function build(root: string, entries: string[], previous: GraphState | undefined
       } else if (!imp.path.includes(":")) imports.push(target);
     }
     modules[file] = {
-      ...codeHash(file, previous?.modules[file]),
+      ...hashes.get(file)!,
       imports: [...new Set(imports)].sort(),
       packages: [...names].sort(),
     };
@@ -169,7 +194,16 @@ function build(root: string, entries: string[], previous: GraphState | undefined
 function resolveGraph(root: string, entries: string[], external: string[] | undefined): Metafile {
   try {
     const result = esbuild().buildSync({
-      entryPoints: entries,
+      // One synthetic entry importing them all: one bundle to print, not one per entry
+      // (a chain of modules would be printed once per module that starts it).
+      stdin: {
+        contents: entries
+          .map((f, i) => `import * as m${i} from ${JSON.stringify(f)};\nexport { m${i} };`)
+          .join("\n"),
+        resolveDir: root,
+        sourcefile: ENTRIES,
+        loader: "js",
+      },
       absWorkingDir: root,
       bundle: true,
       write: false,

@@ -39,16 +39,18 @@ function recordChanges<V>(
 
 function nodeChanges(a: PlanNode, b: PlanNode, pa: Plan, pb: Plan): PlanChange[] {
   const causes: PlanChange[] = [];
-  if (a.code.version !== b.code.version)
+  const ca = pa.code[a.codeHash]!;
+  const cb = pb.code[b.codeHash]!;
+  if (ca.version !== cb.version)
     causes.push({
       kind: "code",
-      detail: `codeVersion ${a.code.version ?? "(none)"} -> ${b.code.version ?? "(none)"}`,
-      old: a.code.version,
-      new: b.code.version,
+      detail: `codeVersion ${ca.version ?? "(none)"} -> ${cb.version ?? "(none)"}`,
+      old: ca.version,
+      new: cb.version,
     });
   if (a.codeHash !== b.codeHash) {
     causes.push(
-      ...recordChanges(a.code.files, b.code.files, (file, old, now) => ({
+      ...recordChanges(ca.files, cb.files, (file, old, now) => ({
         kind: "code",
         file,
         detail:
@@ -61,7 +63,7 @@ function nodeChanges(a: PlanNode, b: PlanNode, pa: Plan, pb: Plan): PlanChange[]
     );
   }
   causes.push(
-    ...recordChanges(a.code.packages, b.code.packages, (name, old, now) => ({
+    ...recordChanges(ca.packages, cb.packages, (name, old, now) => ({
       kind: "package",
       name,
       old,

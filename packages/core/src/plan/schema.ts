@@ -113,8 +113,7 @@ export const PlanNodeSchema = z.object({
   cache: z.boolean(),
   /** Where node() was called, "path/file.ts:12", project-relative; null if unknown. */
   location: z.string().nullable(),
-  code: CodeFingerprintSchema,
-  /** sha256 over the code fingerprint (version, or fn + files + packages). */
+  /** sha256 over the code fingerprint; the fingerprint itself is `plan.code[codeHash]`. */
   codeHash: Hash,
   /** Static part of the cache key; the runner adds input content hashes. */
   cacheKey: Hash,
@@ -145,6 +144,11 @@ export const PlanSchema = z
     params: z.array(PlanParamSchema),
     /** Schema hash -> JSON Schema (draft 2020-12), shared by datasets and params. */
     schemas: z.record(z.string(), z.record(z.string(), z.unknown())),
+    /**
+     * Code hash -> code fingerprint, shared by the nodes whose code is the same (the nodes of
+     * one module usually are): a node's fingerprint can list hundreds of files.
+     */
+    code: z.record(z.string(), CodeFingerprintSchema),
     /** Dataset ids no node produces: what the plan needs from outside. */
     inputs: z.array(Id),
     /** Dataset ids no node consumes: what the plan delivers. */
@@ -163,6 +167,13 @@ export const PlanSchema = z
     const params = new Set(plan.params.map((p) => p.id));
     const schemas = plan.schemas;
     for (const [i, node] of plan.nodes.entries()) {
+      if (!(node.codeHash in plan.code)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodes", i, "codeHash"],
+          message: `node "${node.id}" has code hash ${node.codeHash}, which is not in plan.code`,
+        });
+      }
       for (const [key, ds] of [...Object.entries(node.inputs), ...Object.entries(node.outputs)]) {
         if (!datasets.has(ds)) {
           ctx.addIssue({

@@ -84,7 +84,7 @@ export function keyParts(
   return {
     keyFormat: index.plan.keyFormat,
     static: node.cacheKey,
-    code: { ...node.code, location: node.location },
+    code: { ...index.plan.code[node.codeHash]!, location: node.location },
     params,
     inputs,
     outputs,

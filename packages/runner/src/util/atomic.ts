@@ -2,6 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
+// Unique per process (pid plus random, since pids are reused across machines sharing a
+// store) and per call (a counter): cheaper than random bytes for every write, which a
+// 10k-node run makes 30k of.
+const TMP_PREFIX = `${process.pid}-${randomBytes(4).toString("hex")}`;
+let tmpCount = 0;
+
 /**
  * Writes a file so that readers see the old content or the new, never a torn mix: the
  * bytes go to a temp file next to the target (unique per process and call, so two runs
@@ -11,7 +17,7 @@ import { dirname } from "node:path";
  * writeFileAtomic("/p/.pipewright/runs/x.json", JSON.stringify(record));
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const tmp = `${path}.tmp-${TMP_PREFIX}${(tmpCount++).toString(16)}`;
   try {
     writeFileSync(tmp, data);
   } catch (error) {

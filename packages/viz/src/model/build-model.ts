@@ -76,7 +76,7 @@ export function buildModel(
       location: n.location,
       cacheKey: n.cacheKey,
       codeHash: n.codeHash,
-      codeVersion: n.code.version,
+      codeVersion: plan.code[n.codeHash]?.version ?? null,
       resources: n.resources,
       retries: n.retries,
       timeoutSeconds: n.timeoutSeconds,

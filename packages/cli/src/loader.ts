@@ -1,0 +1,50 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { bundleProject } from "@pipewright/core";
+
+const TSX = Symbol.for("pipewright.tsx-registered");
+
+/** Registers tsx's loader once, for projects loaded from their TypeScript sources. */
+export async function ensureTsx(): Promise<void> {
+  const g = globalThis as { [TSX]?: boolean };
+  if (g[TSX]) return;
+  const { register } = await import("tsx/esm/api");
+  register();
+  g[TSX] = true;
+}
+
+/** How the project was loaded, for `--verbose` and the tests. */
+export interface LoadedModule {
+  module: unknown;
+  /** The file imported: the bundle, or the config itself. */
+  file: string;
+  /** Why the sources were loaded through tsx instead of a bundle; undefined for a bundle. */
+  fallback?: string;
+}
+
+/**
+ * Imports the project's config. Normally from a bundle of the whole project (see core's
+ * bundleProject) imported by plain Node, with source maps on so that stack traces and node
+ * locations name the original .ts files: no TypeScript loader starts, and an unchanged
+ * project reuses its bundle without running esbuild. From the sources through tsx when a
+ * bundle could behave differently, or when PIPEWRIGHT_LOADER=tsx.
+ */
+export async function importConfig(configFile: string, root: string): Promise<LoadedModule> {
+  let fallback = "PIPEWRIGHT_LOADER=tsx";
+  if (process.env.PIPEWRIGHT_LOADER !== "tsx") {
+    let bundle: ReturnType<typeof bundleProject> | undefined;
+    try {
+      bundle = bundleProject(root, configFile, join(root, ".pipewright"));
+    } catch (error) {
+      // An import esbuild cannot resolve: load from source, where the real error shows.
+      fallback = `the project could not be bundled: ${(error as Error).message}`;
+    }
+    if (bundle && "file" in bundle) {
+      process.setSourceMapsEnabled(true);
+      return { module: await import(pathToFileURL(bundle.file).href), file: bundle.file };
+    }
+    if (bundle) fallback = bundle.fallback;
+  }
+  await ensureTsx();
+  return { module: await import(pathToFileURL(configFile).href), file: configFile, fallback };
+}

@@ -1,0 +1,75 @@
+import { type Plan, sha256, type Task } from "@pipewright/core";
+import { displayText } from "./escape.ts";
+import { taskNames } from "./names.ts";
+import type { KfpParam } from "./params.ts";
+import { mergeSettings, type Settings } from "./settings.ts";
+
+/** One DAG task, with its own component and executor: the nodes one pod runs. */
+export interface KfpTask {
+  /** groupTasks' id: the node id, namespace, "tag:<tag>" or the first fused node. */
+  id: string;
+  /** The DAG task name; the component is "comp-<name>" and the executor "exec-<name>". */
+  name: string;
+  /** Node ids, in the plan's topological order. */
+  nodes: string[];
+  /** Names of the tasks that must finish first. */
+  dependentTasks: string[];
+  /** `taskInfo.name`: the node id, or the group and its size. */
+  display: string;
+  settings: Settings;
+  /** The params its nodes read that travel as KFP parameters, by id. */
+  params: KfpParam[];
+  /** Key for KFP's cache when enabled and every node caches: changes with the task or anything upstream. */
+  cacheKey: string | undefined;
+}
+
+/** Pairs core's tasks with KFP names, merged settings, the params they read and cache keys. */
+export function kfpTasks(
+  plan: Plan,
+  groups: readonly Task[],
+  settings: Map<string, Settings>,
+  params: readonly KfpParam[],
+  kfpCache: boolean,
+): KfpTask[] {
+  const names = taskNames(groups.map((g) => g.id));
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const paramById = new Map(params.map((p) => [p.id, p]));
+  const lineage = kfpCache ? lineageHashes(plan) : undefined;
+  return groups.map((g) => {
+    const nodes = g.nodes.map((id) => byId.get(id)!);
+    const read = [...new Set(nodes.flatMap((n) => Object.values(n.params)))].sort();
+    const caches = nodes.every((n) => n.cache);
+    return {
+      id: g.id,
+      name: names.get(g.id)!,
+      nodes: g.nodes,
+      dependentTasks: g.dependsOn.map((d) => names.get(d)!),
+      display: displayText(
+        g.nodes.length === 1 ? g.nodes[0]! : `${g.id} (${g.nodes.length} nodes)`,
+      ),
+      settings: mergeSettings(g.nodes.map((n) => settings.get(n)!)),
+      params: read.flatMap((id) => paramById.get(id) ?? []),
+      cacheKey:
+        lineage && caches ? sha256(g.nodes.map((n) => lineage.get(n)!).join("\n")) : undefined,
+    };
+  });
+}
+
+/**
+ * A Merkle hash per node over its static cache key and its producers' lineage hashes, so
+ * an edit anywhere upstream (code, params, schema) changes every key downstream. The
+ * content of free inputs is not in it: KFP's cache cannot see data, run-node's can, which
+ * is why KFP's cache is off unless asked for.
+ */
+function lineageHashes(plan: Plan): Map<string, string> {
+  const producer = new Map<string, string>();
+  for (const ds of plan.datasets) if (ds.producer !== null) producer.set(ds.id, ds.producer);
+  const out = new Map<string, string>();
+  for (const n of plan.nodes) {
+    const parents = [
+      ...new Set(Object.values(n.inputs).flatMap((d) => producer.get(d) ?? [])),
+    ].sort();
+    out.set(n.id, sha256([n.cacheKey, ...parents.map((p) => out.get(p)!)].join("\n")));
+  }
+  return out;
+}
