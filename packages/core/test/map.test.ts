@@ -199,3 +199,26 @@ describe("compile checks of map nodes", () => {
     ).toThrow(/key "events" is both in over and in inputs/);
   });
 });
+
+describe("diffPlans and map nodes", () => {
+  it("names a node that became a map node", async () => {
+    const { diffPlans } = await import("../src/index.ts");
+    const list = dataset("days", z.array(z.string()));
+    const plainOut = dataset("out_plain", z.object({ total: z.number() }));
+    const before = node({
+      name: "per_day",
+      inputs: { day: list },
+      outputs: { out: plainOut },
+      run: () => ({ out: { total: 0 } }),
+    });
+    const after = node.map({
+      name: "per_day",
+      over: { day: list },
+      outputs: { out: totals },
+      run: () => ({ out: { total: 0 } }),
+    });
+    const d = diffPlans(compile(pipeline([before])), compile(pipeline([after])));
+    expect(d.invalidated).toEqual(["per_day"]);
+    expect(d.changed[0]!.causes.map((c) => c.detail)).toContain("no map -> map over day (items)");
+  });
+});
