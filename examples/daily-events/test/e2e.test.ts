@@ -76,6 +76,16 @@ describe("daily-events: incremental runs over daily partitions", { timeout: 300_
     expect(clean).toMatchObject({ added: ["2024-03-08"], removed: [], changed: [], same: 7 });
   });
 
+  it("viz draws the map nodes as stacks with the partition count of the run", async () => {
+    const out = await project.cli("viz", "--run", "latest", "--out", "pipeline.html");
+    expect(out.code).toBe(0);
+    const html = readFileSync(join(project.dir, "pipeline.html"), "utf8");
+    expect(html).toContain('"map":{"over":"events","source":"partitions"}');
+    expect(html).toMatch(/"partitions":8/);
+    const mermaid = await project.cli("viz", "--format", "mermaid");
+    expect(mermaid.stdout).toContain('[["clean_events (per partition)"]]');
+  });
+
   it("a removed day: the report reruns without it and its cleaned file is deleted", async () => {
     rmSync(join(events, "2024-03-02.jsonl"));
     const r: Rec = await project.json("run");
