@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validates the Argo manifests pipewright emits for every example (all three kinds) and the
-# checked-in goldens with Argo's own CRDs and controller rules, using the shared validator
+# checked-in goldens (the examples' and the adapter's own) with Argo's own CRDs and controller rules, using the shared validator
 # (../shared/tools/argo-validate.mjs). Run from the repository root after `pnpm install`.
 set -euo pipefail
 validator="${ARGO_VALIDATOR:-../shared/tools/argo-validate.mjs}"
@@ -21,6 +21,7 @@ for project in examples/spaceflights examples/iris-like examples/team-reuse/team
   done
 done
 cp test/targets/golden/argo-*.yaml "$out/"
+for f in packages/argo/test/golden/*.yaml; do cp "$f" "$out/unit-$(basename "$f")"; done
 status=0
 for f in "$out"/*.yaml; do
   if node "$validator" "$f" > "$f.report.json"; then

@@ -10,6 +10,7 @@ import { emitDagFile } from "../../packages/airflow/src/emit.ts";
 import { compileAirflow } from "../../packages/airflow/src/index.ts";
 import { taskRows } from "../../packages/airflow/src/layout.ts";
 import { airflowNames } from "../../packages/airflow/src/names.ts";
+import { podProfiles } from "../../packages/airflow/src/pods.ts";
 import { resolveOptions } from "../../packages/airflow/src/resolve.ts";
 import { largePlan } from "../../packages/airflow/test/fixtures.ts";
 import { groupTasks, planHash } from "../../packages/core/src/index.ts";
@@ -71,13 +72,20 @@ export async function bench(): Promise<BenchSection> {
   const own = await timeMs(() => {
     const resolved = resolveOptions(plan, options);
     const names = airflowNames(tasks);
-    const rows = taskRows(plan, tasks, names, true);
+    const pods = podProfiles(plan, tasks, resolved);
+    const rows = taskRows(plan, tasks, names, true, {
+      startupSeconds: resolved.startupSeconds,
+      profileOf: pods.indexOf,
+    });
     return emitDagFile({
       options: resolved,
       planHash: digest,
       doc: "",
       groups: names.groups,
       rows,
+      profiles: pods.profiles,
+      unmapped: pods.unmapped,
+      params: [],
     });
   }, 3);
   const text = compileAirflow(plan, options);

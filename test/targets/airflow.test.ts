@@ -72,7 +72,7 @@ describe("airflow: spaceflights", () => {
       const recorded = runDag(text, { version });
       const byTask = expectMatchesPlan(plan, recorded, {
         kind: "KubernetesPodOperator",
-        command: ["npx", "pipewright"],
+        command: ["pipewright"],
         group: options.group!,
         pipeline: "__default__",
       });

@@ -4,7 +4,9 @@ import { emitDagFile } from "./emit.ts";
 import { taskRows } from "./layout.ts";
 import { airflowNames } from "./names.ts";
 import type { AirflowOptions } from "./options.ts";
+import { podProfiles } from "./pods.ts";
 import { resolveOptions } from "./resolve.ts";
+import { dagParams } from "./runtime.ts";
 
 /**
  * Turns a plan into the text of one Airflow DAG file (Airflow 3 by default). Each task
@@ -22,7 +24,11 @@ export function compileAirflow(plan: Plan, options: AirflowOptions = {}): string
   const resolved = resolveOptions(plan, options);
   const tasks = groupTasks(plan, resolved.group);
   const names = airflowNames(tasks);
-  const rows = taskRows(plan, tasks, names, resolved.operator === "kubernetes");
+  const pods = podProfiles(plan, tasks, resolved);
+  const rows = taskRows(plan, tasks, names, resolved.operator === "kubernetes", {
+    startupSeconds: resolved.startupSeconds,
+    profileOf: pods.indexOf,
+  });
   const hash = planHash(plan);
   return emitDagFile({
     options: resolved,
@@ -30,5 +36,8 @@ export function compileAirflow(plan: Plan, options: AirflowOptions = {}): string
     doc: docMarkdown(plan, hash, tasks.length, resolved.group.by ?? "node"),
     groups: names.groups,
     rows,
+    profiles: pods.profiles,
+    unmapped: pods.unmapped,
+    params: dagParams(plan),
   });
 }

@@ -31,6 +31,7 @@ export function helpers(kube: boolean): string[] {
     '    return args + ["--plan-hash", PLAN_HASH]',
   ];
   if (kube) {
+    lines.push(...podHelpers());
     lines.push(
       "",
       "",
@@ -50,13 +51,76 @@ export function helpers(kube: boolean): string[] {
   return lines;
 }
 
+/** KubernetesPodOperator arguments from a POD_PROFILES entry. */
+function podHelpers(): string[] {
+  return [
+    "",
+    "",
+    "def _items(source):",
+    '    items = source.get("items")',
+    '    return None if items is None else [k8s.V1KeyToPath(key=i["key"], path=i["path"]) for i in items]',
+    "",
+    "",
+    "def _volume(v):",
+    '    """A volume of the pod settings as a Kubernetes client model: exactly one source."""',
+    '    if "persistentVolumeClaim" in v:',
+    '        s = v["persistentVolumeClaim"]',
+    '        source = {"persistent_volume_claim": k8s.V1PersistentVolumeClaimVolumeSource(claim_name=s["claimName"], read_only=s.get("readOnly"))}',
+    '    elif "secret" in v:',
+    '        s = v["secret"]',
+    '        source = {"secret": k8s.V1SecretVolumeSource(secret_name=s["secretName"], items=_items(s), default_mode=s.get("defaultMode"))}',
+    '    elif "configMap" in v:',
+    '        s = v["configMap"]',
+    '        source = {"config_map": k8s.V1ConfigMapVolumeSource(name=s["name"], items=_items(s))}',
+    "    else:",
+    '        s = v["emptyDir"]',
+    '        source = {"empty_dir": k8s.V1EmptyDirVolumeSource(medium=s.get("medium"), size_limit=s.get("sizeLimit"))}',
+    '    return k8s.V1Volume(name=v["name"], **source)',
+    "",
+    "",
+    "def _env_from(e):",
+    '    if "secretRef" in e:',
+    '        return k8s.V1EnvFromSource(prefix=e.get("prefix"), secret_ref=k8s.V1SecretEnvSource(name=e["secretRef"]))',
+    '    return k8s.V1EnvFromSource(prefix=e.get("prefix"), config_map_ref=k8s.V1ConfigMapEnvSource(name=e["configMapRef"]))',
+    "",
+    "",
+    "def _pod(settings):",
+    '    """KubernetesPodOperator arguments for one POD_PROFILES entry (only those it sets)."""',
+    '    volumes = settings.get("volumes", [])',
+    "    args = {",
+    '        "node_selector": settings.get("nodeSelector"),',
+    "        # Tolerations and affinity stay dicts in Kubernetes' field names: the provider",
+    "        # builds the models; security contexts go into the pod spec as written.",
+    '        "tolerations": settings.get("tolerations"),',
+    '        "affinity": settings.get("affinity"),',
+    '        "security_context": settings.get("securityContext"),',
+    '        "container_security_context": settings.get("containerSecurityContext"),',
+    '        "image_pull_secrets": [k8s.V1LocalObjectReference(name=name) for name in settings.get("imagePullSecrets", [])],',
+    '        "volumes": [_volume(v) for v in volumes],',
+    '        "volume_mounts": [',
+    '            k8s.V1VolumeMount(name=v["name"], mount_path=v["mountPath"], sub_path=v.get("subPath"), read_only=v.get("readOnly"))',
+    "            for v in volumes",
+    "        ],",
+    '        "env_from": [_env_from(e) for e in settings.get("envFrom", [])],',
+    "    }",
+    "    return {key: value for key, value in args.items() if value}",
+  ];
+}
+
 function defaultArgs(o: ResolvedOptions): string {
   const parts = [
     `"retries": ${o.retries}`,
     `"retry_delay": datetime.timedelta(seconds=${pyLiteral(o.retryDelaySeconds)})`,
+    `"retry_exponential_backoff": ${pyLiteral(o.retryExponentialBackoff)}`,
   ];
+  if (o.maxRetryDelaySeconds !== null)
+    parts.push(
+      `"max_retry_delay": datetime.timedelta(seconds=${pyLiteral(o.maxRetryDelaySeconds)})`,
+    );
   if (o.timeoutSeconds !== null)
-    parts.push(`"execution_timeout": datetime.timedelta(seconds=${pyLiteral(o.timeoutSeconds)})`);
+    parts.push(
+      `"execution_timeout": datetime.timedelta(seconds=${pyLiteral(o.timeoutSeconds + o.startupSeconds)})`,
+    );
   if (o.pool !== null) parts.push(`"pool": ${pyStr(o.pool)}`);
   if (o.queue !== null) parts.push(`"queue": ${pyStr(o.queue)}`);
   return `{${parts.join(", ")}}`;
@@ -66,7 +130,7 @@ function defaultArgs(o: ResolvedOptions): string {
  * The `with DAG(...)` block: the DAG's settings, then the loop that creates one
  * TaskGroup per GROUPS entry and one operator per TASKS row, and wires the edges.
  */
-export function dagBlock(o: ResolvedOptions, kube: boolean): string[] {
+export function dagBlock(o: ResolvedOptions, kube: boolean, runtime: boolean): string[] {
   const [y, m, d] = o.startDate;
   const lines = [
     "with DAG(",
@@ -79,6 +143,7 @@ export function dagBlock(o: ResolvedOptions, kube: boolean): string[] {
     `    max_active_tasks=${o.maxActiveTasks},`,
     `    default_args=${defaultArgs(o)},`,
     "    doc_md=DOC_MD,",
+    ...(runtime ? ["    params=PARAMS,"] : []),
     ") as dag:",
   ];
   if (kube) {
@@ -88,6 +153,11 @@ export function dagBlock(o: ResolvedOptions, kube: boolean): string[] {
       "    cmds = [_verbatim(part) for part in COMMAND]",
       "    extra_args = [_verbatim(arg) for arg in EXTRA_ARGS]",
       "    env_vars = {name: _verbatim(value) for name, value in ENV.items()}",
+      "    # The run's value of each runtime param, as JSON (which --params reads); Kubernetes",
+      '    # expands $(VAR) in arguments, so "$" is doubled.',
+      "    params_args = []",
+      "    for name in RUNTIME_PARAMS:",
+      `        params_args += ["--params", name + "={{ params[" + repr(name) + "] | tojson | replace('$', '$$') }}"]`,
     );
   } else {
     lines.push(
@@ -96,6 +166,11 @@ export function dagBlock(o: ResolvedOptions, kube: boolean): string[] {
       "    # Airflow's run id reaches the shell through the environment, never spliced into the command.",
       "    env = {name: _verbatim(value) for name, value in ENV.items()}",
       '    env["PIPEWRIGHT_RUN_ID"] = "{{ run_id }}"',
+      "    # Runtime params: the run's value as JSON, through the environment like the run id.",
+      '    params_args = ""',
+      "    for i, name in enumerate(RUNTIME_PARAMS, 1):",
+      `        env[f"PIPEWRIGHT_PARAM_{i}"] = "{{ params[" + repr(name) + "] | tojson }}"`,
+      `        params_args += " --params " + shlex.quote(name + "=") + f'"$PIPEWRIGHT_PARAM_{i}"'`,
     );
   }
   lines.push(
@@ -104,7 +179,7 @@ export function dagBlock(o: ResolvedOptions, kube: boolean): string[] {
     '        parent, _, name = group_id.rpartition(".")',
     "        groups[group_id] = TaskGroup(group_id=name, parent_group=groups.get(parent))",
     "    tasks = {}",
-    `    for task_id, nodes, upstream, retries, timeout, ${kube ? "requests" : "_requests"} in TASKS:`,
+    `    for task_id, nodes, upstream, retries, timeout, ${kube ? "requests, profile" : "_requests"} in TASKS:`,
     '        group, _, name = task_id.rpartition(".")',
     "        overrides = {}",
     "        if retries is not None:",
@@ -114,25 +189,30 @@ export function dagBlock(o: ResolvedOptions, kube: boolean): string[] {
   );
   if (kube) {
     lines.push(
+      "        pod = POD_PROFILES[profile]",
       "        task = KubernetesPodOperator(",
       "            task_id=name,",
       "            task_group=groups.get(group),",
       "            image=image,",
       "            namespace=namespace,",
-      "            service_account_name=SERVICE_ACCOUNT_NAME,",
+      '            service_account_name=pod.get("serviceAccountName", SERVICE_ACCOUNT_NAME),',
       "            cmds=list(cmds),",
-      '            arguments=[*map(_verbatim, _run_node(nodes)), "--run-id", "{{ run_id }}", *extra_args],',
-      "            env_vars=dict(env_vars),",
-      "            secrets=list(SECRETS),",
+      '            arguments=[*map(_verbatim, _run_node(nodes)), "--run-id", "{{ run_id }}", *extra_args, *params_args],',
+      '            env_vars={**env_vars, **{key: _verbatim(value) for key, value in pod.get("env", {}).items()}},',
+      "            secrets=[",
+      "                *SECRETS,",
+      '                *(Secret("env", key, ref["secret"], ref["key"]) for key, ref in sorted(pod.get("secretEnv", {}).items())),',
+      "            ],",
       "            container_resources=_resources(requests),",
       `            on_finish_action=${pyStr(o.onFinishAction)},`,
       "            do_xcom_push=False,",
+      "            **_pod(pod),",
       "            **overrides,",
       "        )",
     );
   } else {
     lines.push(
-      "        command = shlex.join(COMMAND + _run_node(nodes)) + ' --run-id \"$PIPEWRIGHT_RUN_ID\"' + extra_args",
+      "        command = shlex.join(COMMAND + _run_node(nodes)) + ' --run-id \"$PIPEWRIGHT_RUN_ID\"' + extra_args + params_args",
       "        task = BashOperator(",
       "            task_id=name,",
       "            task_group=groups.get(group),",

@@ -1,8 +1,10 @@
+import type { PodSettings } from "@pipewright/core";
 import { dagBlock, helpers } from "./dag-code.ts";
 import { importLines } from "./imports.ts";
 import type { TaskRow } from "./layout.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { jsonText, type PyValue, pyLiteral, pyStr, pyText } from "./python.ts";
+import type { DagParam } from "./runtime.ts";
 
 /** Everything the emitted file is made of, computed before any text is written. */
 export interface DagFile {
@@ -11,6 +13,12 @@ export interface DagFile {
   doc: string;
   groups: readonly string[];
   rows: readonly TaskRow[];
+  /** Distinct pod settings; rows point into it (kubernetes operator). */
+  profiles: readonly PodSettings[];
+  /** Credentials entries without a Secret, and the nodes that use them. */
+  unmapped: ReadonlyMap<string, readonly string[]>;
+  /** Runtime params: DAG params passed to every task. */
+  params: readonly DagParam[];
 }
 
 const HEADER = [
@@ -27,7 +35,20 @@ const HEADER = [
 export function emitDagFile(f: DagFile): string {
   const o = f.options;
   const kube = o.operator === "kubernetes";
-  const out: string[] = [...HEADER, ...importLines(o), ""];
+  const warnings =
+    f.unmapped.size === 0
+      ? []
+      : [
+          "#",
+          "# Warning: these credentials entries have no Kubernetes Secret (option credentials),",
+          "# so pods can only read them from conf/credentials.yaml in the image:",
+          ...[...f.unmapped].map(
+            ([name, nodes]) =>
+              `#   ${JSON.stringify(name)} used by ${nodes.map((n) => JSON.stringify(n)).join(", ")}`,
+          ),
+        ];
+  const runtime = f.params.length > 0;
+  const out: string[] = [...HEADER, ...warnings, ...importLines(o, runtime), ""];
   const constant = (name: string, value: PyValue) => out.push(`${name} = ${pyLiteral(value)}`);
   constant("PIPELINE", o.pipeline);
   constant("PLAN_HASH", f.planHash);
@@ -41,7 +62,29 @@ export function emitDagFile(f: DagFile): string {
     constant("PROJECT_DIR", o.projectDir);
   }
   constant("ENV", Object.fromEntries(o.env));
+  constant(
+    "RUNTIME_PARAMS",
+    f.params.map((p) => p.id),
+  );
+  if (runtime) {
+    out.push(
+      "# Params that may change when the DAG is triggered (with config); run-node checks them.",
+      "PARAMS = {",
+      ...f.params.map(
+        (p) =>
+          `    ${pyStr(p.id)}: Param(${pyLiteral(p.value)}, description=${pyStr(p.description)}, schema=${pyLiteral(p.schema)}),`,
+      ),
+      "}",
+    );
+  }
   if (kube) {
+    out.push(
+      "# Pod settings per task (Kubernetes field names, as in a pod spec); rows refer to them by index.",
+      table(
+        "POD_PROFILES",
+        f.profiles.map((p) => pyLiteral(p as PyValue)),
+      ),
+    );
     out.push("# Kubernetes secret references (names only, never values).");
     const secrets = o.secrets.map(
       ([env, secret, key]) => `Secret("env", ${pyStr(env)}, ${pyStr(secret)}, ${pyStr(key)})`,
@@ -59,16 +102,18 @@ export function emitDagFile(f: DagFile): string {
   out.push(
     "",
     "# One JSON row per task: [task id, node ids, upstream task ids, retries, timeout in",
-    `# seconds, ${kube ? "[cpu, memory, gpu] requests" : "resource requests (unused here)"}]; null takes the DAG's default.`,
+    `# seconds, ${kube ? "[cpu, memory, gpu] requests, index in POD_PROFILES" : "resource requests (unused here)"}]; null takes the DAG's default.`,
     "# One string keeps this file quick to parse however many tasks the plan has.",
     "TASKS = json.loads(",
     '    "["',
-    ...f.rows.map((r, i) => `    ${pyStr(`${row(r)}${i < f.rows.length - 1 ? "," : ""}`, "'")}`),
+    ...f.rows.map(
+      (r, i) => `    ${pyStr(`${row(r, kube)}${i < f.rows.length - 1 ? "," : ""}`, "'")}`,
+    ),
     '    "]"',
     ")",
   );
 
-  out.push("", ...helpers(kube), "", "", ...dagBlock(o, kube), "");
+  out.push("", ...helpers(kube), "", "", ...dagBlock(o, kube, runtime), "");
   return out.join("\n");
 }
 
@@ -77,6 +122,7 @@ function table(name: string, items: readonly string[]): string {
   return `${name} = [\n${items.map((i) => `    ${i},\n`).join("")}]`;
 }
 
-function row(r: TaskRow): string {
-  return jsonText([r.id, r.nodes, r.upstream, r.retries, r.timeout, r.resources]);
+function row(r: TaskRow, kube: boolean): string {
+  const cells: PyValue[] = [r.id, r.nodes, r.upstream, r.retries, r.timeout, r.resources];
+  return jsonText(kube ? [...cells, r.profile] : cells);
 }

@@ -86,6 +86,12 @@ export function resolveEnvironment(
   plain("PIPEWRIGHT_CACHE", storage.cache, "storage.cache");
   plain("AWS_ENDPOINT_URL", storage.endpoint, "storage.endpoint");
   plain("AWS_REGION", storage.region, "storage.region");
+  // A place a non-root container can write: the project in the image may be read-only.
+  plain(
+    "PIPEWRIGHT_STATE_DIR",
+    options.stateDir ?? (kube ? "/tmp/pipewright" : undefined),
+    "stateDir",
+  );
   for (const [name, value] of Object.entries(options.env ?? {})) plain(name, value, "env");
 
   const secrets = Object.entries(options.secretEnv ?? {});

@@ -6,7 +6,7 @@ import type { ResolvedOptions } from "./options.ts";
  * BashOperator from the standard provider; Airflow 2 keeps the older paths. The
  * KubernetesPodOperator path is the same in both (cncf.kubernetes provider >= 10).
  */
-export function importLines(o: ResolvedOptions): string[] {
+export function importLines(o: ResolvedOptions, params: boolean): string[] {
   const lines = [
     "from __future__ import annotations",
     "",
@@ -17,8 +17,12 @@ export function importLines(o: ResolvedOptions): string[] {
   if (o.operator === "bash") lines.push("import shlex");
   lines.push("");
   const from: string[] = [];
-  if (o.version === 3) from.push("from airflow.sdk import DAG, TaskGroup");
-  else from.push("from airflow import DAG", "from airflow.utils.task_group import TaskGroup");
+  if (o.version === 3)
+    from.push(`from airflow.sdk import DAG, ${params ? "Param, " : ""}TaskGroup`);
+  else {
+    from.push("from airflow import DAG", "from airflow.utils.task_group import TaskGroup");
+    if (params) from.push("from airflow.models.param import Param");
+  }
   if (o.operator === "kubernetes") {
     from.push(
       "from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator",

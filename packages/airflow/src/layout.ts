@@ -20,22 +20,25 @@ export interface TaskRow {
   upstream: string[];
   /** Retries, or null to use the DAG's default. */
   retries: number | null;
-  /** Execution timeout in seconds, or null to use the DAG's default. */
+  /** Execution timeout in seconds (the nodes' timeouts plus the start-up allowance), or null to use the DAG's default. */
   timeout: number | null;
   /** [cpu, memory, gpu] requests, or null when no node asks for any. */
   resources: [string | null, string | null, number | null] | null;
+  /** Index into POD_PROFILES (kubernetes operator only). */
+  profile: number;
 }
 
 /**
  * Turns core tasks into table rows. A task running several nodes runs them one after
  * the other, so it takes the largest retries and resource requests among them, and the
- * sum of their timeouts when every node declares one.
+ * sum of their timeouts when every node declares one (plus one start-up allowance).
  */
 export function taskRows(
   plan: Plan,
   tasks: readonly Task[],
   names: AirflowNames,
   checkResources: boolean,
+  layout: { startupSeconds: number; profileOf: ReadonlyMap<string, number> },
 ): TaskRow[] {
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
   const issues: Issue[] = [];
@@ -50,8 +53,10 @@ export function taskRows(
       nodes: task.nodes,
       upstream: task.dependsOn.map((t) => names.tasks.get(t)!),
       retries: retries > 0 ? retries : null,
-      timeout,
+      // run-node stops the nodes' code at their timeouts; the task also needs time to start.
+      timeout: timeout === null ? null : timeout + layout.startupSeconds,
       resources: checkResources ? largest(nodes) : null,
+      profile: layout.profileOf.get(task.id) ?? 0,
     };
   });
   CompileError.throwIfAny(issues);

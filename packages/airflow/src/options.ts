@@ -1,4 +1,4 @@
-import type { GroupingOptions } from "@pipewright/core";
+import type { CredentialSecrets, GroupingOptions, PodConfig } from "@pipewright/core";
 
 /** What `compileAirflow` emits, and how each task reaches the project. */
 export interface AirflowOptions {
@@ -17,10 +17,25 @@ export interface AirflowOptions {
   serviceAccountName?: string;
   /** With the bash operator: the project folder on the Airflow worker (required). */
   projectDir?: string;
-  /** The pipewright command (default `["npx", "pipewright"]`). */
+  /**
+   * The pipewright command (default `["pipewright"]`: the binary on PATH in the image or
+   * on the worker; never npx, which may download at run time).
+   */
   command?: string[];
-  /** Appended to every run-node call, e.g. `["--params", "model.alpha=0.1"]`. */
+  /** Appended to every run-node call, e.g. `["--params", "model.alpha=0.1"]`; the CLI appends its --params after these. */
   extraArgs?: string[];
+  /**
+   * Where run-node keeps its state, set as PIPEWRIGHT_STATE_DIR: default "/tmp/pipewright"
+   * in pods (writable by a non-root user); with bash, only when given.
+   */
+  stateDir?: string;
+  /** Kubernetes operator only: pod settings of every task and overrides by tag, namespace or node (PodConfig in @pipewright/core). */
+  pod?: PodConfig;
+  /**
+   * Kubernetes operator only: the Secret holding each named credentials entry of the
+   * catalog (env variables or mounted files); a task gets those its datasets use.
+   */
+  credentials?: CredentialSecrets;
   /** Plain environment variables for every task. */
   env?: Record<string, string>;
   /** Environment variables read from Kubernetes secrets: references only, never values. */
@@ -40,12 +55,21 @@ export interface AirflowOptions {
   tags?: string[];
   /** Default 16. */
   maxActiveTasks?: number;
-  /** Default retries of a task whose nodes declare none. Default 0. */
+  /** Default retries of a task whose nodes declare none. Default 0. Airflow owns retries: run-node makes one attempt. */
   retries?: number;
-  /** Default 300. */
+  /** First delay between attempts. Default 300. */
   retryDelaySeconds?: number;
-  /** Default execution timeout of a task whose nodes declare none. */
+  /** Double the delay after each failed attempt (Airflow's retry_exponential_backoff). Default true. */
+  retryExponentialBackoff?: boolean;
+  /** Longest delay between attempts (max_retry_delay). Default: none. */
+  maxRetryDelaySeconds?: number;
+  /**
+   * Default seconds a node's code may run, for nodes that declare no `timeout`. run-node
+   * enforces it; the task's execution_timeout adds `startupSeconds`.
+   */
   timeoutSeconds?: number;
+  /** Seconds added to a timeout for the pod (or process) to start and load the project. Default 300. */
+  startupSeconds?: number;
   pool?: string;
   queue?: string;
   /** What happens to a finished pod (default "delete_pod"). */
@@ -69,6 +93,8 @@ export interface ResolvedOptions {
   env: [string, string][];
   /** [env name, secret, key]. */
   secrets: [string, string, string][];
+  pod: PodConfig | undefined;
+  credentials: CredentialSecrets | undefined;
   schedule: string | null;
   startDate: [number, number, number];
   catchup: boolean;
@@ -76,7 +102,11 @@ export interface ResolvedOptions {
   maxActiveTasks: number;
   retries: number;
   retryDelaySeconds: number;
+  retryExponentialBackoff: boolean;
+  maxRetryDelaySeconds: number | null;
+  /** The node timeout; execution_timeout is this plus startupSeconds. */
   timeoutSeconds: number | null;
+  startupSeconds: number;
   pool: string | null;
   queue: string | null;
   onFinishAction: "delete_pod" | "keep_pod" | "delete_succeeded_pod";

@@ -1,4 +1,11 @@
-import { CompileError, ErrorCode, type Issue, type Plan } from "@pipewright/core";
+import {
+  CompileError,
+  credentialSecretsIssues,
+  ErrorCode,
+  type Issue,
+  type Plan,
+  podConfigIssues,
+} from "@pipewright/core";
 import { resolveEnvironment } from "./environment.ts";
 import { dagIdFor, MAX_KEY } from "./names.ts";
 import type { AirflowOptions, ResolvedOptions } from "./options.ts";
@@ -76,14 +83,39 @@ export function resolveOptions(plan: Plan, options: AirflowOptions): ResolvedOpt
     } else dagId = options.dagId;
   }
 
-  const command = options.command ?? ["npx", "pipewright"];
+  const command = options.command ?? ["pipewright"];
   if (!isStringArray(command) || command.length === 0 || command[0] === "") {
-    bad("command", `must be a non-empty list of strings, such as ["npx", "pipewright"]`);
+    bad("command", `must be a non-empty list of strings, such as ["pipewright"]`);
   }
   const extraArgs = options.extraArgs ?? [];
   if (!isStringArray(extraArgs)) bad("extraArgs", "must be a list of strings");
 
   const { env, secrets } = resolveEnvironment(options, kube, bad);
+  for (const field of ["pod", "credentials"] as const) {
+    if (options[field] === undefined) continue;
+    if (!kube) {
+      bad(
+        field,
+        "needs the kubernetes operator (pods); with bash, the Airflow worker is the machine",
+      );
+      continue;
+    }
+    const found =
+      field === "pod"
+        ? podConfigIssues(options.pod, ["airflow", "pod"])
+        : credentialSecretsIssues(options.credentials, ["airflow", "credentials"]);
+    issues.push(...found);
+  }
+  if (kube && options.pod !== undefined) {
+    // KubernetesPodOperator renders node_selector, volumes and env_from as Jinja templates.
+    for (const [path, text] of stringsIn(options.pod, "pod")) {
+      if (!/\.env\./.test(path) && /\{[{%#]/.test(text))
+        bad(
+          path,
+          `${JSON.stringify(text)} contains a Jinja marker ({{, {% or {#), which Airflow would render`,
+        );
+    }
+  }
 
   const schedule = options.schedule ?? null;
   if (schedule !== null && !validSchedule(schedule)) {
@@ -123,6 +155,14 @@ export function resolveOptions(plan: Plan, options: AirflowOptions): ResolvedOpt
       `must be "delete_pod", "keep_pod" or "delete_succeeded_pod", got ${JSON.stringify(onFinishAction)}`,
     );
   }
+  const flag = (field: string, value: unknown, fallback: boolean): boolean => {
+    if (value === undefined) return fallback;
+    if (typeof value !== "boolean") {
+      bad(field, "must be true or false");
+      return fallback;
+    }
+    return value;
+  };
   if (options.catchup !== undefined && typeof options.catchup !== "boolean")
     bad("catchup", "must be true or false");
 
@@ -146,7 +186,12 @@ export function resolveOptions(plan: Plan, options: AirflowOptions): ResolvedOpt
     maxActiveTasks: count("maxActiveTasks", options.maxActiveTasks, 16, 1),
     retries: count("retries", options.retries, 0, 0),
     retryDelaySeconds: seconds("retryDelaySeconds", options.retryDelaySeconds) ?? 300,
+    retryExponentialBackoff: flag("retryExponentialBackoff", options.retryExponentialBackoff, true),
+    maxRetryDelaySeconds: seconds("maxRetryDelaySeconds", options.maxRetryDelaySeconds),
     timeoutSeconds: seconds("timeoutSeconds", options.timeoutSeconds),
+    startupSeconds: count("startupSeconds", options.startupSeconds, 300, 0),
+    pod: options.pod,
+    credentials: options.credentials,
     pool: text("pool", options.pool),
     queue: text("queue", options.queue),
     onFinishAction,
@@ -178,4 +223,11 @@ function parseDate(text: unknown): [number, number, number] | undefined {
   )
     return undefined;
   return [y, mo, d];
+}
+
+/** Every string inside a value, with its dotted path. */
+function stringsIn(value: unknown, path: string): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) => stringsIn(v, `${path}.${k}`));
 }

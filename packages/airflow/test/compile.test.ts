@@ -87,7 +87,7 @@ describe("compileAirflow", () => {
       expect.objectContaining({ code: ErrorCode.MEMORY_CROSSES_TASK }),
     );
     const fused = compileAirflow(plan, { image: "img", group: { by: "memory" } });
-    expect(fused).toContain(`'["one", ["one", "two"], [], null, null, null]'`);
+    expect(fused).toContain(`'["one", ["one", "two"], [], null, null, null, 0]'`);
   });
 
   it("names the node whose resources are not Kubernetes quantities", () => {

@@ -80,7 +80,7 @@ describe("hostile names, params and paths", () => {
     const recorded = runDag(compileAirflow(plan, options));
     const byTask = expectMatchesPlan(plan, recorded, {
       kind: "KubernetesPodOperator",
-      command: ["npx", "pipewright"],
+      command: ["pipewright"],
       extraArgs: options.extraArgs!,
       pipeline: options.pipeline!,
     });

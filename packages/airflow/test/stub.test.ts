@@ -6,7 +6,8 @@ import { smallPlan } from "./fixtures.ts";
 import { ARGV_DUMP, PYTHON, runDag } from "./support.ts";
 
 const kube = { image: "registry.example.com/small:1.0" };
-const COMMAND = ["npx", "pipewright"];
+// The binary on PATH in the image, never npx (issue #13).
+const COMMAND = ["pipewright"];
 
 describe("the emitted DAG, run against a recording stand-in for Airflow", () => {
   for (const version of [2, 3] as const) {
@@ -29,7 +30,8 @@ describe("the emitted DAG, run against a recording stand-in for Airflow", () => 
       ]);
       const ingest = byTask.get("ingest")!.kwargs;
       expect(ingest.retries).toBe(3);
-      expect(ingest.execution_timeout).toEqual({ seconds: 600 });
+      // The node's timeout plus the start-up allowance (issue #13): run-node enforces the 600.
+      expect(ingest.execution_timeout).toEqual({ seconds: 600 + 300 });
       expect(ingest.do_xcom_push).toBe(false);
       expect(ingest.on_finish_action).toBe("delete_pod");
       expect(ingest.image).toBe(kube.image);
@@ -96,7 +98,9 @@ describe("the emitted DAG, run against a recording stand-in for Airflow", () => 
     expect(k.default_args).toEqual({
       retries: 2,
       retry_delay: { seconds: 60 },
-      execution_timeout: { seconds: 3600 },
+      // Airflow owns retries, with backoff; the timeout gets the start-up allowance (300s).
+      retry_exponential_backoff: true,
+      execution_timeout: { seconds: 3600 + 300 },
       pool: "pipewright",
       queue: "kubernetes",
     });
@@ -107,12 +111,12 @@ describe("the emitted DAG, run against a recording stand-in for Airflow", () => 
       retries: 2,
       pool: "pipewright",
       queue: "kubernetes",
-      execution_timeout: { seconds: 3600 },
+      execution_timeout: { seconds: 3600 + 300 },
     });
     // A node's own retries and timeout win over the DAG's defaults.
     expect(tasks.find((t) => t.task_id === "ingest")!.kwargs).toMatchObject({
       retries: 3,
-      execution_timeout: { seconds: 600 },
+      execution_timeout: { seconds: 600 + 300 },
     });
   });
 
@@ -143,6 +147,7 @@ describe("the emitted DAG, run against a recording stand-in for Airflow", () => 
     expect(k.service_account_name).toBe("pipewright-runner");
     expect(k.on_finish_action).toBe("keep_pod");
     expect(k.env_vars).toEqual({
+      PIPEWRIGHT_STATE_DIR: "/tmp/pipewright",
       PIPEWRIGHT_CACHE: "s3://bucket/cache",
       AWS_ENDPOINT_URL: "http://minio:9000",
       AWS_REGION: "eu-west-1",

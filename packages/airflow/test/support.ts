@@ -88,11 +88,18 @@ export interface Recorded {
 /** Executes a DAG file against the recording stand-in for Airflow (test/stub). */
 export function runDag(
   source: string,
-  options: { version?: 2 | 3; runId?: string; execBash?: boolean } = {},
+  options: {
+    version?: 2 | 3;
+    runId?: string;
+    execBash?: boolean;
+    /** What "trigger with config" would give: values of DAG params for this run. */
+    conf?: Record<string, unknown>;
+  } = {},
 ): Recorded {
   const file = pyCompile(source);
   const args = [join(STUB_DIR, "run_dag.py"), file, options.runId ?? RUN_ID];
   if (options.execBash) args.push("--exec-bash");
+  if (options.conf) args.push("--conf", JSON.stringify(options.conf));
   return JSON.parse(
     python(args, { env: { AIRFLOW_STUB_VERSION: String(options.version ?? 3) } }),
   ) as Recorded;

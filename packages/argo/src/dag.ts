@@ -36,7 +36,7 @@ function dagTask(
   const depends = t.dependsOn.filter((d) => local.has(d)).map((d) => names.get(d)!);
   return {
     name: t.name,
-    template: containerTemplateName(t.nodes.length),
+    template: containerTemplateName(t.nodes.length, t.profile.suffix),
     ...(depends.length > 0 && { depends: depends.join(" && ") }),
     arguments: { parameters },
   };

@@ -1,4 +1,4 @@
-import type { GroupingOptions, Resources } from "@pipewright/core";
+import type { CredentialSecrets, GroupingOptions, PodConfig, Resources } from "@pipewright/core";
 
 /** What `compileArgo` emits. */
 export type ArgoKind = "workflow" | "template" | "cron";
@@ -15,14 +15,31 @@ export interface ArgoOptions {
   name?: string;
   /** Kubernetes namespace of the object. */
   namespace?: string;
-  /** Service account the pods run as. */
+  /** Service account of the workflow (its pods, unless `pod` says otherwise for some). */
   serviceAccountName?: string;
   /** Where the project lives in the image (default "/app"). */
   workingDir?: string;
-  /** The pipewright command in the image (default ["npx", "pipewright"]). */
+  /**
+   * The pipewright command in the image (default ["pipewright"]: the binary on PATH, as
+   * the image in docs/targets/argo.md installs it; never npx, which may download).
+   */
   command?: string[];
-  /** Appended to every run-node call (the CLI passes --params overrides here). */
+  /** Appended to every run-node call; the CLI appends its --params overrides after these. */
   extraArgs?: string[];
+  /**
+   * Where run-node keeps its state in the pod (run records, a local cache), set as
+   * PIPEWRIGHT_STATE_DIR (default "/tmp/pipewright": writable by any user; mount an
+   * emptyDir there with `pod.volumes` when the root file system is read-only).
+   */
+  stateDir?: string;
+  /** Pod settings of every task, and overrides by tag, namespace or node (PodConfig in @pipewright/core). */
+  pod?: PodConfig;
+  /**
+   * The Kubernetes Secret holding each named credentials entry of the catalog, as env
+   * variables (default) or mounted files; a task gets those its datasets use. The
+   * manifest names Secrets only, never a value.
+   */
+  credentials?: CredentialSecrets;
   /** Plain environment variables of every pod. */
   env?: Record<string, string>;
   /** Environment variables read from Kubernetes secrets (secretKeyRef): never a secret value in the YAML. */
@@ -39,10 +56,23 @@ export interface ArgoOptions {
   };
   /** Default requests of every pod; a node's own resources win. */
   resources?: Resources;
-  /** Default extra attempts after a failure; a node's own `retries` (when > 0) wins. */
+  /**
+   * Default extra attempts after a failure; a node's own `retries` (when > 0) wins. Argo
+   * owns retries: run-node makes one attempt per node.
+   */
   retries?: number;
-  /** Default seconds an attempt may run; a node's own `timeout` wins. */
+  /** Backoff between attempts (Argo's retryStrategy.backoff; default { duration: "10s", factor: 2 }). */
+  retryBackoff?: { duration?: string; factor?: number; maxDuration?: string };
+  /**
+   * Default seconds a node's code may run; a node's own `timeout` wins. run-node enforces
+   * it around the node's code; the pod's deadline adds `startupSeconds`.
+   */
   timeoutSeconds?: number;
+  /**
+   * Seconds a pod with a timeout gets on top of it for scheduling, pulling the image,
+   * starting and loading the project: activeDeadlineSeconds = timeout + this (default 300).
+   */
+  startupSeconds?: number;
   /** At most this many pods at once (spec.parallelism). */
   parallelism?: number;
   labels?: Record<string, string>;
@@ -72,12 +102,17 @@ export const OPTION_KEYS: readonly (keyof ArgoOptions)[] = [
   "workingDir",
   "command",
   "extraArgs",
+  "stateDir",
+  "pod",
+  "credentials",
   "env",
   "secretEnv",
   "storage",
   "resources",
   "retries",
+  "retryBackoff",
   "timeoutSeconds",
+  "startupSeconds",
   "parallelism",
   "labels",
   "annotations",
@@ -89,6 +124,9 @@ export const OPTION_KEYS: readonly (keyof ArgoOptions)[] = [
   "artifactRepositoryRef",
 ];
 
-export const DEFAULT_COMMAND = ["npx", "pipewright"];
+export const DEFAULT_COMMAND = ["pipewright"];
+export const DEFAULT_STATE_DIR = "/tmp/pipewright";
+export const DEFAULT_STARTUP_SECONDS = 300;
+export const DEFAULT_BACKOFF = { duration: "10s", factor: 2 } as const;
 export const DEFAULT_WORKING_DIR = "/app";
 export const DEFAULT_MEMO_CONFIGMAP = "pipewright-memoize";

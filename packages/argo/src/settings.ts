@@ -116,11 +116,16 @@ function sameResources(a: Resources, b: Resources): boolean {
  * undefined when the defaults fit. Argo's podSpecPatch is its documented way to vary
  * non-string fields (quantities) per task.
  */
-export function podSpecPatch(task: Settings, defaults: Settings): string | undefined {
+export function podSpecPatch(
+  task: Settings,
+  defaults: Settings,
+  startupSeconds: number,
+): string | undefined {
   if (task === defaults) return undefined;
   const patch: Record<string, unknown> = {};
   if (task.timeoutSeconds !== defaults.timeoutSeconds && task.timeoutSeconds !== null) {
-    patch.activeDeadlineSeconds = task.timeoutSeconds;
+    // run-node stops the node's code at its timeout; the pod also needs time to start.
+    patch.activeDeadlineSeconds = task.timeoutSeconds + startupSeconds;
   }
   const resources = containerResources(task.resources);
   if (!sameResources(task.resources, defaults.resources)) {

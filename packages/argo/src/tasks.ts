@@ -1,6 +1,7 @@
 import { type Plan, sha256, type Task } from "@pipewright/core";
 import { displayText } from "./escape.ts";
 import { taskNames } from "./names.ts";
+import type { Profile, Profiles } from "./profiles.ts";
 import { mergeSettings, podSpecPatch, type Settings } from "./settings.ts";
 
 /** Longest task name we emit: Argo allows 128, but names repeat in every `depends` and node status. */
@@ -23,6 +24,8 @@ export interface ArgoTask {
   patch: string | undefined;
   /** Hex key for Argo's memoize (when enabled): changes whenever the task or anything upstream changes. */
   memoKey: string | undefined;
+  /** Pod settings and memoize: tasks of one profile and size share a container template. */
+  profile: Profile;
 }
 
 /** Pairs core's tasks with Argo names, merged settings, display names and memoize keys. */
@@ -31,8 +34,10 @@ export function argoTasks(
   groups: readonly Task[],
   settings: Map<string, Settings>,
   defaults: Settings,
-  memoize: boolean,
+  profiles: Profiles,
+  startupSeconds: number,
 ): ArgoTask[] {
+  const memoize = profiles.all.some((p) => p.memoize);
   const names = taskNames(
     groups.map((g) => g.id),
     MAX_TASK_NAME,
@@ -40,6 +45,7 @@ export function argoTasks(
   const lineage = memoize ? lineageHashes(plan) : undefined;
   return groups.map((g) => {
     const merged = mergeSettings(g.nodes.map((n) => settings.get(n)!));
+    const profile = profiles.of.get(g.id)!;
     return {
       id: g.id,
       name: names.get(g.id)!,
@@ -49,8 +55,12 @@ export function argoTasks(
         g.nodes.length === 1 ? g.nodes[0]! : `${g.id} (${g.nodes.length} nodes)`,
       ),
       settings: merged,
-      patch: podSpecPatch(merged, defaults),
-      memoKey: lineage && sha256(g.nodes.map((n) => lineage.get(n)!).join("\n")),
+      patch: podSpecPatch(merged, defaults, startupSeconds),
+      memoKey:
+        lineage && profile.memoize
+          ? sha256(g.nodes.map((n) => lineage.get(n)!).join("\n"))
+          : undefined,
+      profile,
     };
   });
 }

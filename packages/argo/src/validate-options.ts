@@ -1,4 +1,11 @@
-import { CompileError, closest, ErrorCode, type Issue } from "@pipewright/core";
+import {
+  CompileError,
+  closest,
+  credentialSecretsIssues,
+  ErrorCode,
+  type Issue,
+  podConfigIssues,
+} from "@pipewright/core";
 import * as check from "./checks.ts";
 import { type ArgoOptions, OPTION_KEYS } from "./options.ts";
 
@@ -118,6 +125,27 @@ export function validateOptions(options: ArgoOptions): void {
   int("resources.gpu", resources.gpu, 0);
   int("retries", options.retries, 0);
   int("timeoutSeconds", options.timeoutSeconds, 1);
+  int("startupSeconds", options.startupSeconds, 0);
+  str("stateDir", options.stateDir, check.noTemplateTag, (v) =>
+    v.startsWith("/") ? undefined : "is not an absolute path",
+  );
+  if (options.retryBackoff !== undefined) {
+    const b = options.retryBackoff;
+    str("retryBackoff.duration", b.duration, check.goDuration);
+    str("retryBackoff.maxDuration", b.maxDuration, check.goDuration);
+    int("retryBackoff.factor", b.factor, 1);
+  }
+  if (options.pod !== undefined) {
+    issues.push(...podConfigIssues(options.pod, ["argo", "pod"]));
+    // Env values are encoded for the container; every other string is read by Argo.
+    for (const [path, text] of strings_(options.pod, "pod")) {
+      if (path.includes(".env.")) continue;
+      const problem = check.noTemplateTag(text);
+      if (problem) add(path, `${JSON.stringify(text)} ${problem}`);
+    }
+  }
+  if (options.credentials !== undefined)
+    issues.push(...credentialSecretsIssues(options.credentials, ["argo", "credentials"]));
   int("parallelism", options.parallelism, 1);
   for (const [key, value] of record("labels", options.labels)) {
     str(`labels.${key}`, key, check.metadataKey);
@@ -159,4 +187,11 @@ export function validateOptions(options: ArgoOptions): void {
     str("artifactRepositoryRef.key", options.artifactRepositoryRef.key, check.secretKey);
   }
   CompileError.throwIfAny(issues);
+}
+
+/** Every string inside a value, with its dotted path. */
+function strings_(value: unknown, path: string): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) => strings_(v, `${path}.${k}`));
 }

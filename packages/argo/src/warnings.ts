@@ -23,7 +23,23 @@ export function localDatasetWarnings(plan: Plan, tasks: readonly ArgoTask[]): st
   if (local.length === 0) return [];
   return [
     "Warning: these datasets pass between pods but are stored on a local path, which pods do not share;",
-    "give them s3:// locations in the catalog used in the cluster (or mount a shared volume there):",
+    "give them s3:// locations in the catalog used in the cluster (or mount a shared volume there with the pod.volumes option):",
     ...local.map((d) => `  ${JSON.stringify(d.id)} at ${JSON.stringify(d.storage.uri ?? "")}`),
+  ];
+}
+
+/**
+ * Header comments for credentials entries that datasets use but no Secret is given for
+ * (the `credentials` option): pods then need them from conf/credentials.yaml in the image.
+ */
+export function credentialWarnings(unmapped: ReadonlyMap<string, readonly string[]>): string[] {
+  if (unmapped.size === 0) return [];
+  return [
+    "Warning: these credentials entries have no Kubernetes Secret (option credentials: { <name>: { secret } }),",
+    "so pods can only read them from conf/credentials.yaml in the image:",
+    ...[...unmapped].map(
+      ([name, nodes]) =>
+        `  ${JSON.stringify(name)} used by ${nodes.map((n) => JSON.stringify(n)).join(", ")}`,
+    ),
   ];
 }

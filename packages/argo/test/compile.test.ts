@@ -22,7 +22,8 @@ describe("compileArgo: a Workflow from a plan", () => {
     const c = templates.get("run-node")!.container;
     expect(c.name).toBe("main");
     expect(c.image).toBe(IMAGE);
-    expect(c.command).toEqual(["npx", "pipewright"]);
+    // The binary on PATH, never npx (issue #13).
+    expect(c.command).toEqual(["pipewright"]);
     expect(c.workingDir).toBe("/app");
     expect(c.args).toEqual([
       "run-node",
@@ -136,6 +137,7 @@ describe("compileArgo: storage and environment", () => {
       { name: "PIPEWRIGHT_CACHE", value: "s3://bucket/cache" },
       { name: "AWS_ENDPOINT_URL", value: "http://minio.minio:9000" },
       { name: "AWS_REGION", value: "eu-west-1" },
+      { name: "PIPEWRIGHT_STATE_DIR", value: "/tmp/pipewright" },
       {
         name: "AWS_ACCESS_KEY_ID",
         valueFrom: { secretKeyRef: { name: "s3-credentials", key: "AWS_ACCESS_KEY_ID" } },
@@ -157,7 +159,7 @@ describe("compileArgo: storage and environment", () => {
         storage: { cache: "s3://b/c" },
         env: { PIPEWRIGHT_CACHE: "s3://other" },
       }),
-    ).toThrow(/sets PIPEWRIGHT_CACHE twice/);
+    ).toThrow(/set PIPEWRIGHT_CACHE twice/);
   });
 
   it("warns in the header about datasets passed between pods on local paths", () => {

@@ -62,7 +62,8 @@ describe("grouping: several nodes per pod", () => {
     });
     expect(tasks).toHaveLength(1);
     expect(JSON.parse(param(tasks[0]!, "pod-spec-patch")!)).toEqual({
-      activeDeadlineSeconds: 100 + 100 + 600 + 100 + 100,
+      // The sum of the timeouts, plus one start-up allowance (default 300s).
+      activeDeadlineSeconds: 100 + 100 + 600 + 100 + 100 + 300,
       containers: [
         {
           name: "main",
@@ -89,7 +90,7 @@ describe("per-node settings", () => {
       requests: { cpu: "500m", memory: "1Gi" },
       limits: { memory: "1Gi" },
     });
-    expect(t.activeDeadlineSeconds).toBe(3600);
+    expect(t.activeDeadlineSeconds).toBe(3600 + 300);
     expect(t.retryStrategy).toEqual({
       limit: "{{inputs.parameters.retries}}",
       retryPolicy: "Always",
@@ -111,7 +112,7 @@ describe("per-node settings", () => {
       ],
     });
     expect(JSON.parse(param(task("stats"), "pod-spec-patch")!)).toEqual({
-      activeDeadlineSeconds: 600,
+      activeDeadlineSeconds: 600 + 300,
     });
     expect(param(task("science-train"), "retries")).toBe("2");
   });

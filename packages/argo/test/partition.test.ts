@@ -16,6 +16,7 @@ function tasks(deps: number[][]): ArgoTask[] {
     settings: { resources: {}, retries: 0, timeoutSeconds: null },
     patch: undefined,
     memoKey: undefined,
+    profile: { key: "", suffix: "", pod: {}, memoize: false },
   }));
 }
 

@@ -25,12 +25,13 @@ describe("settings", () => {
 
   it("patches only what differs from the defaults", () => {
     const defaults = { resources: { cpu: "1" }, retries: 0, timeoutSeconds: null };
-    expect(podSpecPatch(defaults, defaults)).toBeUndefined();
-    expect(podSpecPatch({ ...defaults, retries: 3 }, defaults)).toBeUndefined();
-    expect(podSpecPatch({ ...defaults, timeoutSeconds: 5 }, defaults)).toBe(
-      '{"activeDeadlineSeconds":5}',
+    expect(podSpecPatch(defaults, defaults, 300)).toBeUndefined();
+    expect(podSpecPatch({ ...defaults, retries: 3 }, defaults, 300)).toBeUndefined();
+    // The pod's deadline is the node's timeout plus the start-up allowance (issue #13, item 3).
+    expect(podSpecPatch({ ...defaults, timeoutSeconds: 5 }, defaults, 300)).toBe(
+      '{"activeDeadlineSeconds":305}',
     );
-    expect(podSpecPatch({ ...defaults, resources: { cpu: "1", gpu: 2 } }, defaults)).toBe(
+    expect(podSpecPatch({ ...defaults, resources: { cpu: "1", gpu: 2 } }, defaults, 0)).toBe(
       '{"containers":[{"name":"main","resources":{"requests":{"cpu":"1"},"limits":{"nvidia.com/gpu":"2"}}}]}',
     );
   });

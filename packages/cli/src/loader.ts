@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundleProject } from "@pipewright/core";
+import { bundleProject, stateDir } from "@pipewright/core";
 
 const TSX = Symbol.for("pipewright.tsx-registered");
 
@@ -34,7 +33,7 @@ export async function importConfig(configFile: string, root: string): Promise<Lo
   if (process.env.PIPEWRIGHT_LOADER !== "tsx") {
     let bundle: ReturnType<typeof bundleProject> | undefined;
     try {
-      bundle = bundleProject(root, configFile, join(root, ".pipewright"));
+      bundle = bundleProject(root, configFile, stateDir(root));
     } catch (error) {
       // An import esbuild cannot resolve: load from source, where the real error shows.
       fallback = `the project could not be bundled: ${(error as Error).message}`;

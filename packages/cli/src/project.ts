@@ -9,6 +9,7 @@ import {
   type Pipeline,
   PipewrightError,
   type Plan,
+  stateDir,
 } from "@pipewright/core";
 import type { Catalog, Credentials, DataStore } from "@pipewright/io";
 import type { PipewrightConfig } from "./config.ts";
@@ -226,7 +227,7 @@ export async function compileProject(
     name,
     params,
     root: project.root,
-    stateDir: join(project.root, ".pipewright"),
+    stateDir: stateDir(project.root),
     ...(catalog && { catalog }),
     ...(options.filter && { filteredFrom: p }),
   };

@@ -16,7 +16,7 @@ export {
   type ValuesOf,
 } from "./authoring/node.ts";
 export { node } from "./authoring/node-with-map.ts";
-export { Param, param } from "./authoring/param.ts";
+export { Param, type ParamOptions, param } from "./authoring/param.ts";
 export {
   isPartitioned,
   isPartitions,
@@ -36,6 +36,35 @@ export { ErrorCode } from "./errors/codes.ts";
 export { CompileError, type Issue, PipewrightError } from "./errors/errors.ts";
 export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
 export { type GroupBy, type GroupingOptions, groupTasks, type Task } from "./plan/grouping.ts";
+export {
+  type EnvFrom,
+  type PodConfig,
+  PodConfigSchema,
+  type PodMatch,
+  type PodSettings,
+  PodSettingsSchema,
+  type PodVolume,
+  type Toleration,
+} from "./plan/pod.ts";
+export {
+  CREDENTIALS_DIR_ENV,
+  CREDENTIALS_ENV_PREFIX,
+  CREDENTIALS_MOUNT_DIR,
+  type CredentialSecrets,
+  CredentialSecretsSchema,
+  credentialPodSettings,
+  credentialSecretsIssues,
+  nodeCredentials,
+  podCredentials,
+} from "./plan/pod-credentials.ts";
+export {
+  layerPodSettings,
+  mergePodSettings,
+  type PodTarget,
+  podConfigIssues,
+  podSettingsFor,
+  podSettingsKey,
+} from "./plan/pod-resolve.ts";
 export { maxQuantity, parseQuantity } from "./plan/quantity.ts";
 export {
   type CodeFingerprint,
@@ -57,3 +86,4 @@ export {
 export { parsePlan, planHash, serializePlan } from "./plan/serialize.ts";
 export { canonicalJson, hashJson, sha256 } from "./util/canonical.ts";
 export { closest, didYouMean } from "./util/names.ts";
+export { STATE_DIR_ENV, stateDir } from "./util/state-dir.ts";

@@ -5,6 +5,7 @@ export { diffRuns, type PartitionsDiff, type RunDiff } from "./records/diff.ts";
 export { gitCommit } from "./records/git.ts";
 export { RunStore } from "./records/store.ts";
 export { preflight, runNodes, runPipeline } from "./run.ts";
+export { STATE_DIR_ENV, stateDir } from "./state.ts";
 export type {
   CacheCause,
   CacheCauseKind,

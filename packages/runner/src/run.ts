@@ -42,6 +42,12 @@ export async function runPipeline(o: RunOptions): Promise<RunRecord> {
  * PLAN_HASH_MISMATCH when `planHash` is given and the plan hashes differently, and with
  * UNKNOWN_NODE for a node not in the plan.
  *
+ * Each node gets one attempt unless `retries` says otherwise: the engine owns retries (it
+ * reruns the whole task with backoff, and nodes that succeeded before are cache hits),
+ * so a node's `retries` is not applied twice. With `worker`, a node that has a `timeout`
+ * runs in a worker thread that is stopped when the timeout passes, even if its code never
+ * yields.
+ *
  * @example
  * await runNodes({ root, plan, pipeline: p, nodes: ["train"], planHash: "3f9a...", cacheDir: "s3://ml/cache" });
  */
@@ -65,7 +71,11 @@ export async function runNodes(o: RunNodesOptions): Promise<RunRecord> {
   }
   const wanted = new Set(o.nodes);
   return execute(
-    { ...o, ...(o.planHash !== undefined && { verifiedPlanHash: o.planHash }) },
+    {
+      ...o,
+      retries: o.retries ?? 0,
+      ...(o.planHash !== undefined && { verifiedPlanHash: o.planHash }),
+    },
     o.plan.order.filter((id) => wanted.has(id)),
     "run-node",
   );
@@ -132,8 +142,11 @@ async function execute(
   ex.parallel = parallel;
   ex.keepGoing = keepGoing;
 
+  // A node with a timeout that run-node must enforce runs where it can be stopped.
+  const isolate =
+    kind === "run-node" && order.some((id) => index.nodes.get(id)!.timeoutSeconds !== null);
   // Worker threads boot (tsx, the config module) while the main thread checks the cache.
-  if (parallel > 1 && o.worker && order.length > 1) {
+  if (o.worker && ((parallel > 1 && order.length > 1) || isolate)) {
     // A kept pool is shared by later runs: size it by `parallel`, not by this run's nodes.
     ex.startWorkers(o.worker.keep ? parallel : Math.min(parallel, order.length), o.worker);
   }

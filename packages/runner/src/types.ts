@@ -204,7 +204,7 @@ export interface RunHooks {
 }
 
 export interface RunOptions {
-  /** Project root; state lives in `<root>/.pipewright/`. */
+  /** Project root; state lives in `<root>/.pipewright/` (or $PIPEWRIGHT_STATE_DIR, see stateDir). */
   root: string;
   /** The compiled (maybe filtered) plan to execute. */
   plan: Plan;
@@ -222,7 +222,10 @@ export interface RunOptions {
   parallel?: number;
   /** Keep running nodes that do not depend on a failure (default false: fail fast). */
   keepGoing?: boolean;
-  /** Extra attempts for every node; default: each node's own `retries`. */
+  /**
+   * Extra attempts for every node; default: each node's own `retries` (runNodes: 0, since
+   * the engine running the task retries it).
+   */
   retries?: number;
   hooks?: RunHooks;
   /** Abort (Ctrl-C): stop scheduling, abandon running nodes, write nothing partial. */
@@ -231,7 +234,8 @@ export interface RunOptions {
   /**
    * For parallel > 1 with CPU-bound nodes: a module (pipewright.config.ts) whose default
    * export has `pipelines: Record<string, () => Pipeline | Promise<Pipeline>>`; each
-   * worker thread imports it and finds nodes by id in `pipelines[pipeline]`.
+   * worker thread imports it and finds nodes by id in `pipelines[pipeline]`. runNodes
+   * also uses it for nodes with a timeout, so that the timeout can stop them.
    */
   worker?: {
     module: string;

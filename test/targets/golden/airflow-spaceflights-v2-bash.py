@@ -17,11 +17,12 @@ from airflow.operators.bash import BashOperator
 from airflow.utils.task_group import TaskGroup
 
 PIPELINE = "__default__"
-PLAN_HASH = "92452bc96e17de2db3a1f5d22a7cfce32dc28c8c6760177b2e68d22e3ef9b680"
-COMMAND = ["npx", "pipewright"]
+PLAN_HASH = "9546b5c404ef7a5de78e71d2a96d903b2ae1b85dcaee9858262760d17958d552"
+COMMAND = ["pipewright"]
 EXTRA_ARGS = []
 PROJECT_DIR = "/opt/airflow/projects/spaceflights"
 ENV = {"PIPEWRIGHT_CACHE": "s3://spaceflights/cache"}
+RUNTIME_PARAMS = []
 DOC_MD = (
     "### pipewright pipeline `__default__`\n"
     "\n"
@@ -30,7 +31,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `92452bc96e17de2db3a1f5d22a7cfce32dc28c8c6760177b2e68d22e3ef9b680`\n"
+    "- Plan hash: `9546b5c404ef7a5de78e71d2a96d903b2ae1b85dcaee9858262760d17958d552`\n"
     "- Nodes: 9, tasks: 5 (grouped by memory)\n"
     "- Inputs: `companies`, `reviews`, `shuttles`\n"
     "- Outputs: `active.metrics`, `candidate.metrics`\n"
@@ -85,7 +86,7 @@ with DAG(
     catchup=False,
     tags=["pipewright", "spaceflights"],
     max_active_tasks=16,
-    default_args={"retries": 0, "retry_delay": datetime.timedelta(seconds=300)},
+    default_args={"retries": 0, "retry_delay": datetime.timedelta(seconds=300), "retry_exponential_backoff": True},
     doc_md=DOC_MD,
 ) as dag:
     cwd = _verbatim(PROJECT_DIR)
@@ -93,6 +94,11 @@ with DAG(
     # Airflow's run id reaches the shell through the environment, never spliced into the command.
     env = {name: _verbatim(value) for name, value in ENV.items()}
     env["PIPEWRIGHT_RUN_ID"] = "{{ run_id }}"
+    # Runtime params: the run's value as JSON, through the environment like the run id.
+    params_args = ""
+    for i, name in enumerate(RUNTIME_PARAMS, 1):
+        env[f"PIPEWRIGHT_PARAM_{i}"] = "{{ params[" + repr(name) + "] | tojson }}"
+        params_args += " --params " + shlex.quote(name + "=") + f'"$PIPEWRIGHT_PARAM_{i}"'
     groups = {}
     for group_id in GROUPS:
         parent, _, name = group_id.rpartition(".")
@@ -105,7 +111,7 @@ with DAG(
             overrides["retries"] = retries
         if timeout is not None:
             overrides["execution_timeout"] = datetime.timedelta(seconds=timeout)
-        command = shlex.join(COMMAND + _run_node(nodes)) + ' --run-id "$PIPEWRIGHT_RUN_ID"' + extra_args
+        command = shlex.join(COMMAND + _run_node(nodes)) + ' --run-id "$PIPEWRIGHT_RUN_ID"' + extra_args + params_args
         task = BashOperator(
             task_id=name,
             task_group=groups.get(group),

@@ -16,11 +16,12 @@ from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, TaskGroup
 
 PIPELINE = "small"
-PLAN_HASH = "9bbc87489660023e42fdde1bd11dba3ba42ceeeeb1156a77dde8f7618f545ad9"
-COMMAND = ["npx", "pipewright"]
+PLAN_HASH = "f5b411469c914b21d511224d489ea4f545a2c8ebae4271bf62d2bba2b50c43d7"
+COMMAND = ["pipewright"]
 EXTRA_ARGS = []
 PROJECT_DIR = "/opt/airflow/projects/small"
 ENV = {"PIPEWRIGHT_CACHE": "/var/cache/pipewright"}
+RUNTIME_PARAMS = []
 DOC_MD = (
     "### pipewright pipeline `small`\n"
     "\n"
@@ -29,7 +30,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `9bbc87489660023e42fdde1bd11dba3ba42ceeeeb1156a77dde8f7618f545ad9`\n"
+    "- Plan hash: `f5b411469c914b21d511224d489ea4f545a2c8ebae4271bf62d2bba2b50c43d7`\n"
     "- Nodes: 5, tasks: 5 (grouped by node)\n"
     "- Inputs: none\n"
     "- Outputs: `report`\n"
@@ -45,7 +46,7 @@ GROUPS = [
 # One string keeps this file quick to parse however many tasks the plan has.
 TASKS = json.loads(
     "["
-    '["ingest", ["ingest"], [], 3, 600, null],'
+    '["ingest", ["ingest"], [], 3, 900, null],'
     '["features.clean", ["features.clean"], ["ingest"], null, null, null],'
     '["features.scale", ["features.scale"], ["features.clean"], null, null, null],'
     '["train", ["train"], ["features.scale"], null, null, null],'
@@ -83,7 +84,7 @@ with DAG(
     catchup=False,
     tags=["pipewright"],
     max_active_tasks=16,
-    default_args={"retries": 0, "retry_delay": datetime.timedelta(seconds=300)},
+    default_args={"retries": 0, "retry_delay": datetime.timedelta(seconds=300), "retry_exponential_backoff": True},
     doc_md=DOC_MD,
 ) as dag:
     cwd = _verbatim(PROJECT_DIR)
@@ -91,6 +92,11 @@ with DAG(
     # Airflow's run id reaches the shell through the environment, never spliced into the command.
     env = {name: _verbatim(value) for name, value in ENV.items()}
     env["PIPEWRIGHT_RUN_ID"] = "{{ run_id }}"
+    # Runtime params: the run's value as JSON, through the environment like the run id.
+    params_args = ""
+    for i, name in enumerate(RUNTIME_PARAMS, 1):
+        env[f"PIPEWRIGHT_PARAM_{i}"] = "{{ params[" + repr(name) + "] | tojson }}"
+        params_args += " --params " + shlex.quote(name + "=") + f'"$PIPEWRIGHT_PARAM_{i}"'
     groups = {}
     for group_id in GROUPS:
         parent, _, name = group_id.rpartition(".")
@@ -103,7 +109,7 @@ with DAG(
             overrides["retries"] = retries
         if timeout is not None:
             overrides["execution_timeout"] = datetime.timedelta(seconds=timeout)
-        command = shlex.join(COMMAND + _run_node(nodes)) + ' --run-id "$PIPEWRIGHT_RUN_ID"' + extra_args
+        command = shlex.join(COMMAND + _run_node(nodes)) + ' --run-id "$PIPEWRIGHT_RUN_ID"' + extra_args + params_args
         task = BashOperator(
             task_id=name,
             task_group=groups.get(group),

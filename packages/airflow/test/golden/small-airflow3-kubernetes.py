@@ -17,13 +17,18 @@ from airflow.sdk import DAG, TaskGroup
 from kubernetes.client import models as k8s
 
 PIPELINE = "small"
-PLAN_HASH = "9bbc87489660023e42fdde1bd11dba3ba42ceeeeb1156a77dde8f7618f545ad9"
-COMMAND = ["npx", "pipewright"]
+PLAN_HASH = "f5b411469c914b21d511224d489ea4f545a2c8ebae4271bf62d2bba2b50c43d7"
+COMMAND = ["pipewright"]
 EXTRA_ARGS = []
 IMAGE = "registry.example.com/small:1.0"
 NAMESPACE = "data"
 SERVICE_ACCOUNT_NAME = None
-ENV = {"PIPEWRIGHT_CACHE": "s3://bucket/cache"}
+ENV = {"PIPEWRIGHT_CACHE": "s3://bucket/cache", "PIPEWRIGHT_STATE_DIR": "/tmp/pipewright"}
+RUNTIME_PARAMS = []
+# Pod settings per task (Kubernetes field names, as in a pod spec); rows refer to them by index.
+POD_PROFILES = [
+    {},
+]
 # Kubernetes secret references (names only, never values).
 SECRETS = [Secret("env", "AWS_ACCESS_KEY_ID", "s3-credentials", "AWS_ACCESS_KEY_ID"), Secret("env", "AWS_SECRET_ACCESS_KEY", "s3-credentials", "AWS_SECRET_ACCESS_KEY")]
 DOC_MD = (
@@ -34,7 +39,7 @@ DOC_MD = (
     "between tasks through the catalog's storage, never through XCom, and run-node refuses\n"
     "to start when the project it runs compiles to a different plan hash.\n"
     "\n"
-    "- Plan hash: `9bbc87489660023e42fdde1bd11dba3ba42ceeeeb1156a77dde8f7618f545ad9`\n"
+    "- Plan hash: `f5b411469c914b21d511224d489ea4f545a2c8ebae4271bf62d2bba2b50c43d7`\n"
     "- Nodes: 5, tasks: 5 (grouped by node)\n"
     "- Inputs: none\n"
     "- Outputs: `report`\n"
@@ -46,15 +51,15 @@ GROUPS = [
 ]
 
 # One JSON row per task: [task id, node ids, upstream task ids, retries, timeout in
-# seconds, [cpu, memory, gpu] requests]; null takes the DAG's default.
+# seconds, [cpu, memory, gpu] requests, index in POD_PROFILES]; null takes the DAG's default.
 # One string keeps this file quick to parse however many tasks the plan has.
 TASKS = json.loads(
     "["
-    '["ingest", ["ingest"], [], 3, 600, null],'
-    '["features.clean", ["features.clean"], ["ingest"], null, null, null],'
-    '["features.scale", ["features.scale"], ["features.clean"], null, null, ["500m", "1Gi", null]],'
-    '["train", ["train"], ["features.scale"], null, null, ["2", "4Gi", 1]],'
-    '["report", ["report"], ["features.scale", "train"], null, null, null]'
+    '["ingest", ["ingest"], [], 3, 900, null, 0],'
+    '["features.clean", ["features.clean"], ["ingest"], null, null, null, 0],'
+    '["features.scale", ["features.scale"], ["features.clean"], null, null, ["500m", "1Gi", null], 0],'
+    '["train", ["train"], ["features.scale"], null, null, ["2", "4Gi", 1], 0],'
+    '["report", ["report"], ["features.scale", "train"], null, null, null, 0]'
     "]"
 )
 
@@ -80,6 +85,56 @@ def _run_node(nodes):
     return args + ["--plan-hash", PLAN_HASH]
 
 
+def _items(source):
+    items = source.get("items")
+    return None if items is None else [k8s.V1KeyToPath(key=i["key"], path=i["path"]) for i in items]
+
+
+def _volume(v):
+    """A volume of the pod settings as a Kubernetes client model: exactly one source."""
+    if "persistentVolumeClaim" in v:
+        s = v["persistentVolumeClaim"]
+        source = {"persistent_volume_claim": k8s.V1PersistentVolumeClaimVolumeSource(claim_name=s["claimName"], read_only=s.get("readOnly"))}
+    elif "secret" in v:
+        s = v["secret"]
+        source = {"secret": k8s.V1SecretVolumeSource(secret_name=s["secretName"], items=_items(s), default_mode=s.get("defaultMode"))}
+    elif "configMap" in v:
+        s = v["configMap"]
+        source = {"config_map": k8s.V1ConfigMapVolumeSource(name=s["name"], items=_items(s))}
+    else:
+        s = v["emptyDir"]
+        source = {"empty_dir": k8s.V1EmptyDirVolumeSource(medium=s.get("medium"), size_limit=s.get("sizeLimit"))}
+    return k8s.V1Volume(name=v["name"], **source)
+
+
+def _env_from(e):
+    if "secretRef" in e:
+        return k8s.V1EnvFromSource(prefix=e.get("prefix"), secret_ref=k8s.V1SecretEnvSource(name=e["secretRef"]))
+    return k8s.V1EnvFromSource(prefix=e.get("prefix"), config_map_ref=k8s.V1ConfigMapEnvSource(name=e["configMapRef"]))
+
+
+def _pod(settings):
+    """KubernetesPodOperator arguments for one POD_PROFILES entry (only those it sets)."""
+    volumes = settings.get("volumes", [])
+    args = {
+        "node_selector": settings.get("nodeSelector"),
+        # Tolerations and affinity stay dicts in Kubernetes' field names: the provider
+        # builds the models; security contexts go into the pod spec as written.
+        "tolerations": settings.get("tolerations"),
+        "affinity": settings.get("affinity"),
+        "security_context": settings.get("securityContext"),
+        "container_security_context": settings.get("containerSecurityContext"),
+        "image_pull_secrets": [k8s.V1LocalObjectReference(name=name) for name in settings.get("imagePullSecrets", [])],
+        "volumes": [_volume(v) for v in volumes],
+        "volume_mounts": [
+            k8s.V1VolumeMount(name=v["name"], mount_path=v["mountPath"], sub_path=v.get("subPath"), read_only=v.get("readOnly"))
+            for v in volumes
+        ],
+        "env_from": [_env_from(e) for e in settings.get("envFrom", [])],
+    }
+    return {key: value for key, value in args.items() if value}
+
+
 def _resources(requests):
     """Requests for cpu and memory, memory also as the limit, GPUs as nvidia.com/gpu."""
     if requests is None:
@@ -101,7 +156,7 @@ with DAG(
     catchup=False,
     tags=["pipewright"],
     max_active_tasks=16,
-    default_args={"retries": 0, "retry_delay": datetime.timedelta(seconds=300)},
+    default_args={"retries": 0, "retry_delay": datetime.timedelta(seconds=300), "retry_exponential_backoff": True},
     doc_md=DOC_MD,
 ) as dag:
     image = _verbatim(IMAGE)
@@ -109,31 +164,41 @@ with DAG(
     cmds = [_verbatim(part) for part in COMMAND]
     extra_args = [_verbatim(arg) for arg in EXTRA_ARGS]
     env_vars = {name: _verbatim(value) for name, value in ENV.items()}
+    # The run's value of each runtime param, as JSON (which --params reads); Kubernetes
+    # expands $(VAR) in arguments, so "$" is doubled.
+    params_args = []
+    for name in RUNTIME_PARAMS:
+        params_args += ["--params", name + "={{ params[" + repr(name) + "] | tojson | replace('$', '$$') }}"]
     groups = {}
     for group_id in GROUPS:
         parent, _, name = group_id.rpartition(".")
         groups[group_id] = TaskGroup(group_id=name, parent_group=groups.get(parent))
     tasks = {}
-    for task_id, nodes, upstream, retries, timeout, requests in TASKS:
+    for task_id, nodes, upstream, retries, timeout, requests, profile in TASKS:
         group, _, name = task_id.rpartition(".")
         overrides = {}
         if retries is not None:
             overrides["retries"] = retries
         if timeout is not None:
             overrides["execution_timeout"] = datetime.timedelta(seconds=timeout)
+        pod = POD_PROFILES[profile]
         task = KubernetesPodOperator(
             task_id=name,
             task_group=groups.get(group),
             image=image,
             namespace=namespace,
-            service_account_name=SERVICE_ACCOUNT_NAME,
+            service_account_name=pod.get("serviceAccountName", SERVICE_ACCOUNT_NAME),
             cmds=list(cmds),
-            arguments=[*map(_verbatim, _run_node(nodes)), "--run-id", "{{ run_id }}", *extra_args],
-            env_vars=dict(env_vars),
-            secrets=list(SECRETS),
+            arguments=[*map(_verbatim, _run_node(nodes)), "--run-id", "{{ run_id }}", *extra_args, *params_args],
+            env_vars={**env_vars, **{key: _verbatim(value) for key, value in pod.get("env", {}).items()}},
+            secrets=[
+                *SECRETS,
+                *(Secret("env", key, ref["secret"], ref["key"]) for key, ref in sorted(pod.get("secretEnv", {}).items())),
+            ],
             container_resources=_resources(requests),
             on_finish_action="delete_pod",
             do_xcom_push=False,
+            **_pod(pod),
             **overrides,
         )
         if upstream:

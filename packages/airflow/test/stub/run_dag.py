@@ -1,9 +1,10 @@
 """Executes a DAG file against the stand-in Airflow and prints what it built, as JSON.
 
-usage: python3 run_dag.py DAG_FILE RUN_ID [--exec-bash]
+usage: python3 run_dag.py DAG_FILE RUN_ID [--exec-bash] [--conf JSON]
 
 While the file runs, file, network and process access raise: a DAG file must do no I/O
-at import time. Afterwards every template field is rendered with `run_id`, and with
+at import time. Afterwards every template field is rendered with `run_id` and `params`
+(the DAG's params, with --conf values over them, as "trigger with config" does), and with
 --exec-bash each BashOperator's command really runs in bash (with its env and cwd).
 """
 
@@ -37,8 +38,13 @@ def run_file(path):
 def main():
     path, run_id = sys.argv[1], sys.argv[2]
     exec_bash = "--exec-bash" in sys.argv[3:]
+    conf = json.loads(sys.argv[sys.argv.index("--conf") + 1]) if "--conf" in sys.argv else {}
     run_file(path)
-    context = {"run_id": run_id}
+    params = {}
+    for dag in RECORD["dags"]:
+        for name, param in (dag.kwargs.get("params") or {}).items():
+            params[name] = conf.get(name, param.value if hasattr(param, "value") else param)
+    context = {"run_id": run_id, "params": params}
     tasks = []
     for task in RECORD["tasks"]:
         rendered = {f: render(task.kwargs[f], context) for f in task.template_fields if f in task.kwargs}

@@ -22,8 +22,22 @@ import { type Compiled, compileProject, loadProject, type Project } from "../pro
 
 const TARGETS = ["local", "argo", "airflow", "kubeflow"] as const;
 
-/** run-node must compile the same plan as this compile: pass on the overrides. */
-const overrideArgs = (overrides: readonly string[]) => overrides.flatMap((o) => ["--params", o]);
+/**
+ * run-node must compile the same plan as this compile: the target's own extraArgs, then
+ * the --params overrides. Overrides of runtime params are left out: their value is the
+ * default of the engine's run parameter instead, and an argument here would win over
+ * what is given at submit time. A malformed extraArgs is passed as is for the adapter
+ * to report.
+ */
+function extraArgs(configured: unknown, plan: Plan, overrides: readonly string[]): unknown {
+  const runtime = plan.params.filter((p) => p.runtime).map((p) => p.id);
+  const path = (o: string) => o.slice(0, Math.max(0, o.indexOf("="))).trim();
+  const fixed = overrides
+    .filter((o) => !runtime.some((id) => path(o) === id || path(o).startsWith(`${id}.`)))
+    .flatMap((o) => ["--params", o]);
+  if (configured === undefined) return fixed;
+  return Array.isArray(configured) ? [...configured, ...fixed] : configured;
+}
 
 function grouping(values: Record<string, unknown>) {
   const by = str(values.group as string) as GroupBy | undefined;
@@ -43,9 +57,8 @@ async function emit(
   // Engines name the workflow/DAG after the project (and the pipeline, unless it is the default).
   const engineName =
     compiled.name === "__default__" ? project.name : `${project.name}-${compiled.name}`;
-  const common = {
+  const common: Record<string, unknown> = {
     pipeline: compiled.name,
-    extraArgs: overrideArgs(overrides),
     ...(group && { group }),
   };
   const image = str(values.image as string);
@@ -53,6 +66,7 @@ async function emit(
   if (target === "argo") {
     const { compileArgo } = await import("@pipewright/argo");
     const defaults = (project.config.targets?.argo ?? {}) as Record<string, unknown>;
+    common.extraArgs = extraArgs(defaults.extraArgs, plan, overrides);
     const kind = str(values.kind as string);
     const schedules = strings(values.schedule as string[]);
     const options = {
@@ -90,6 +104,7 @@ async function emit(
   }
   const { compileAirflow } = await import("@pipewright/airflow");
   const defaults = (project.config.targets?.airflow ?? {}) as Record<string, unknown>;
+  common.extraArgs = extraArgs(defaults.extraArgs, plan, overrides);
   const version = str(values["airflow-version"] as string);
   const operator = str(values.operator as string);
   const [schedule, ...more] = strings(values.schedule as string[]);

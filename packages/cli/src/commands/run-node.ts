@@ -12,6 +12,14 @@ import { json } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
 import { cacheLocation, exitCodeOf, interruptible } from "../run-support.ts";
 
+/**
+ * What each engine task runs. One attempt per node: the engine owns retries (Argo's
+ * retryStrategy, Airflow's retries, both with backoff), so a node's `retries` is never
+ * applied twice. A node's `timeout` is enforced here, around the node's own code, in a
+ * worker thread that is stopped when the time is up; the engine's pod deadline only adds
+ * a start-up allowance on top. State goes where the container may write (see the
+ * runner's stateDir: $PIPEWRIGHT_STATE_DIR, set by the adapters).
+ */
 export const runNode: Command = {
   name: "run-node",
   summary: "Run exactly the given node(s) of a pipeline: what each Argo or Airflow task executes.",
@@ -74,6 +82,8 @@ export const runNode: Command = {
         params: compiled.params,
         ...(planHash && { planHash }),
         ...(runId && { runId }),
+        // Used only for nodes with a timeout: a worker thread can be stopped mid-node.
+        worker: { module: project.loadedFrom, pipeline: compiled.name },
         ...cacheLocation(project, io.env),
       }),
     );

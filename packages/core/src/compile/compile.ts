@@ -119,6 +119,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       value: r.value,
       valueHash: r.valueHash,
       consumers: readersOf(p, id),
+      ...(handle.runtime && { runtime: true as const }),
     });
   }
 
@@ -260,13 +261,16 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
       inputsJson += `${inputsJson ? "," : ""}${k}:${fragments.get(h.name)!}`;
     } else {
       paramRefs[key] = h.name;
-      // A list param mapped over counts per item in each partition's key (the runner adds
+      // A runtime param's value is known only when the node runs: the runner adds it. A
+      // list param mapped over counts per item in each partition's key (the runner adds
       // it), so adding an item does not rerun the others.
-      const value =
+      const valueHash =
         mapping?.over === key
-          ? `"mapped:${h.name}"`
-          : JSON.stringify(params.get(h.name)!.valueHash);
-      paramsJson += `${paramsJson ? "," : ""}${k}:${value}`;
+          ? `mapped:${h.name}`
+          : h.runtime
+            ? "runtime"
+            : params.get(h.name)!.valueHash;
+      paramsJson += `${paramsJson ? "," : ""}${k}:${JSON.stringify(valueHash)}`;
     }
   }
   let outputsJson = "";

@@ -59,6 +59,8 @@ export const ErrorCode = {
   // adapters
   MANIFEST_TOO_LARGE: "MANIFEST_TOO_LARGE",
   ADAPTER_OPTION: "ADAPTER_OPTION",
+  /** Nodes that share a pod ask for pod settings that cannot both hold. */
+  POD_CONFLICT: "POD_CONFLICT",
 
   // viz
   VIZ_SERVE_FAILED: "VIZ_SERVE_FAILED",

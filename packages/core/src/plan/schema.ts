@@ -56,6 +56,13 @@ export const PlanParamSchema = z.object({
   /** object-hash of the validated value. */
   valueHash: z.string().min(1),
   consumers: z.array(Id),
+  /**
+   * Present (true) for a param declared `{ runtime: true }`: `value` is only its default,
+   * the engine may pass another when a run is submitted. Its value and valueHash stay out
+   * of the plan hash and of the nodes' static keys; the runner adds valueHash to the key
+   * of each node that reads it.
+   */
+  runtime: z.literal(true).optional(),
 });
 export type PlanParam = z.infer<typeof PlanParamSchema>;
 

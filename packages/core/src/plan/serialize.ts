@@ -14,15 +14,26 @@ const hashes = new WeakMap<Plan, string>();
 
 /**
  * sha256 of the serialized plan. Adapters embed it; `run-node --plan-hash` refuses to run
- * when the image's code compiles to a different plan.
+ * when the image's code compiles to a different plan. The values of runtime params are
+ * left out: they may legitimately differ between the compile and the task (argo submit
+ * -p), and the task validates them with their schema instead.
  */
 export function planHash(plan: Plan): string {
   let h = hashes.get(plan);
   if (h === undefined) {
-    h = sha256(serializePlan(plan));
+    h = sha256(serializePlan(withoutRuntimeValues(plan)));
     hashes.set(plan, h);
   }
   return h;
+}
+
+/** The plan with the value of every runtime param blanked (its id and schema still count). */
+function withoutRuntimeValues(plan: Plan): Plan {
+  if (!plan.params.some((p) => p.runtime)) return plan;
+  return {
+    ...plan,
+    params: plan.params.map((p) => (p.runtime ? { ...p, value: null, valueHash: "runtime" } : p)),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { CatalogError } from "../errors.ts";
 import { label } from "./catalog.ts";
 import { type Env, interpolateEnv } from "./env.ts";
 import { isAnchorKey } from "./schema.ts";
+import { secretCredentials } from "./secret-credentials.ts";
 import { YamlSource } from "./yaml-source.ts";
 
 /** conf/credentials.yaml: name -> key -> value, e.g. `{ minio: { accessKeyId, secretAccessKey, endpoint } }`. */
@@ -12,8 +13,9 @@ export interface Credentials {
 
 /**
  * Reads conf/credentials.yaml (`${env:VAR}` allowed). A missing file gives `{}`, since
- * many projects take credentials from the environment alone. Errors name the file, line,
- * entry and key, never a value.
+ * many projects take credentials from the environment alone. Entries handed to a pod
+ * from Kubernetes Secrets (see secretCredentials) are added, key by key over the file's.
+ * Errors name the file, line, entry and key, never a value.
  *
  * @example
  * const credentials = await loadCredentials("conf/credentials.yaml");
@@ -27,6 +29,8 @@ export async function loadCredentials(
   const { source, value, issues } = await YamlSource.read(file, label(file, root), "empty");
   CatalogError.throwIfAny(issues);
   const out: Credentials = {};
+  const fromSecrets = secretCredentials(env);
+  for (const [name, entry] of Object.entries(fromSecrets)) out[name] = { ...entry };
   if (value === undefined || value === null) return out;
   const problems: Issue[] = [];
   const report = (path: (string | number)[], code: Issue["code"], message: string) => {
@@ -59,7 +63,7 @@ export async function loadCredentials(
       );
       values[key] = v as string;
     }
-    out[name] = values;
+    out[name] = { ...values, ...fromSecrets[name] };
   }
   CatalogError.throwIfAny(problems);
   return out;

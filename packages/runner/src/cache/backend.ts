@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openStorage, type Storage, type StorageOptions } from "@pipewright/io";
+import { stateDir } from "../state.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 
 /**
@@ -104,8 +105,8 @@ class StorageBackend implements CacheBackend {
   }
 }
 
-/** The default cache store of a project: `<root>/.pipewright/cache`. */
-export const defaultCacheDir = (root: string): string => join(root, ".pipewright", "cache");
+/** The default cache store of a project: `cache/` in its state dir (`<root>/.pipewright/cache`, see stateDir). */
+export const defaultCacheDir = (root: string): string => join(stateDir(root), "cache");
 
 /** The backend for a cache location: a path (relative to root), file:// URI, or another URI. */
 export function openCacheBackend(

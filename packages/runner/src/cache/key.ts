@@ -32,7 +32,7 @@ export interface KeyParts {
 
 /**
  * The full cache key: the plan's static key plus the content and schema hash of every
- * input, taken just before the node runs. Equal upstream bytes give an equal key, so an
+ * input, taken just before the node runs, and the value of every runtime param it reads. Equal upstream bytes give an equal key, so an
  * upstream rerun that changes nothing still hits downstream (early cutoff).
  */
 export function fullKey(
@@ -45,6 +45,11 @@ export function fullKey(
   for (const key of Object.keys(node.inputs).sort()) {
     const id = node.inputs[key]!;
     text += `\0${key}\0${id}\0${inputHashes.get(id) ?? ""}\0${index.datasets.get(id)!.schemaHash}`;
+  }
+  // Runtime params are in the static key by name only: their value, as this run got it, goes here.
+  for (const key of Object.keys(node.params).sort()) {
+    const p = index.params.get(node.params[key]!)!;
+    if (p.runtime) text += `\0param\0${key}\0${p.id}\0${p.valueHash}`;
   }
   // One-shot hashing: ~3x cheaper than a Hash object for a string this small.
   return hash("sha256", text);

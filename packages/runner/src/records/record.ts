@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { ErrorCode, PipewrightError } from "@pipewright/core";
+import { stateDir } from "../state.ts";
 import type { NodeRecord, RunCounts, RunRecord } from "../types.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 
@@ -49,12 +50,12 @@ export function countNodes(nodes: readonly NodeRecord[]): RunCounts {
   return counts;
 }
 
-/** Where run records live. */
+/** Where run records live: `runs/` in the state dir (`<root>/.pipewright` unless moved, see stateDir). */
 export function runsDir(root: string): string {
-  return join(root, ".pipewright", "runs");
+  return join(stateDir(root), "runs");
 }
 
-/** Writes `.pipewright/runs/<id>.json` atomically. */
+/** Writes `<state dir>/runs/<id>.json` atomically. */
 export function writeRunRecord(root: string, record: RunRecord): string {
   const file = join(runsDir(root), `${record.id}.json`);
   // Compact: a 10k-node record is several MB pretty-printed; `runs show` formats it.

@@ -8,6 +8,7 @@ Jinja that pipewright emits; anything else in a template field is an error.
 """
 
 import datetime
+import json
 import os
 import re
 
@@ -40,7 +41,20 @@ def only(kwargs, allowed, what):
 
 
 DAG_ARGS = {"dag_id", "description", "schedule", "start_date", "catchup", "tags", "max_active_tasks",
-            "default_args", "doc_md"}
+            "default_args", "doc_md", "params"}
+
+
+class Param:
+    """Airflow's Param (task-sdk definitions/param.py): a default, a description, a JSON Schema."""
+
+    def __init__(self, default=None, description=None, **kwargs):
+        json.dumps(default)  # Airflow requires JSON-serialisable values
+        self.value = default
+        self.description = description
+        self.schema = kwargs.pop("schema") if "schema" in kwargs else kwargs
+
+    def to_dict(self):
+        return {"value": self.value, "description": self.description, "schema": self.schema}
 
 
 class DAG:
@@ -99,8 +113,8 @@ class TaskGroup:
 
 
 
-BASE_ARGS = {"task_id", "task_group", "retries", "retry_delay", "execution_timeout", "pool", "queue",
-             "do_xcom_push", "doc_md"}
+BASE_ARGS = {"task_id", "task_group", "retries", "retry_delay", "retry_exponential_backoff", "max_retry_delay",
+             "execution_timeout", "pool", "queue", "do_xcom_push", "doc_md"}
 
 
 class BaseOperator:
@@ -173,6 +187,8 @@ def render_string(text, context):
                 raise StubError(f"escape in Jinja literal not modelled: {value!r}")
             value = value.replace("\\r", "\r")
             j = end + 1
+        elif text.startswith("params[", j):
+            value, j = render_param(text, j, context)
         else:
             name = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[j:])
             if name is None:
@@ -185,6 +201,30 @@ def render_string(text, context):
             raise StubError(f"unsupported Jinja expression in {text!r}")
         out.append(value)
         i = j + 2
+
+
+_PARAM = re.compile(r"params\['([A-Za-z0-9_.-]+)'\]")
+_FILTER = re.compile(r" *\| *(tojson|replace\('([^']*)', '([^']*)'\))")
+
+
+def tojson(value):
+    """Jinja's tojson: sorted keys, and <, >, & and ' written as \\u escapes (still JSON)."""
+    text = json.dumps(value, sort_keys=True)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escape)
+    return text
+
+
+def render_param(text, j, context):
+    """{{ params['name'] | tojson | replace('a', 'b') }}: the run's value of a DAG param."""
+    m = _PARAM.match(text, j)
+    if m is None:
+        raise StubError(f"unsupported params expression in {text!r}")
+    value, j = context["params"][m.group(1)], m.end()
+    while (f := _FILTER.match(text, j)) is not None:
+        value = tojson(value) if f.group(1) == "tojson" else str(value).replace(f.group(2), f.group(3))
+        j = f.end()
+    return str(value), j
 
 
 def render(value, context):

@@ -5,4 +5,4 @@ from airflow._recorder import VERSION
 if VERSION != "3":
     raise ImportError("airflow.sdk exists from Airflow 3 on")
 
-from airflow._recorder import DAG, TaskGroup  # noqa: E402,F401
+from airflow._recorder import DAG, Param, TaskGroup  # noqa: E402,F401
