@@ -1,6 +1,7 @@
 export { defaultCacheDir } from "./cache/backend.ts";
 export { explainPlan } from "./cache/explain.ts";
 export { closeWorkers, startWorkers } from "./exec/kept-pool.ts";
+export { type FanOut, fanOut, parseBatch } from "./fan-out.ts";
 export { diffRuns, type PartitionsDiff, type RunDiff } from "./records/diff.ts";
 export { gitCommit } from "./records/git.ts";
 export { RunStore } from "./records/store.ts";
@@ -11,6 +12,7 @@ export type {
   CacheCauseKind,
   CacheStorageOptions,
   ExplainOptions,
+  MapBatch,
   NodeErrorRecord,
   NodeHookContext,
   NodeRecord,

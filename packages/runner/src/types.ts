@@ -266,6 +266,19 @@ export interface RunNodesOptions extends RunOptions {
   nodes: string[];
   /** When given, refuse to run unless planHash(plan) equals it. */
   planHash?: string;
+  /** One map node only: run this slice of its partitions (an engine's fanned-out task). */
+  batch?: MapBatch;
+}
+
+/**
+ * Slice `index` of `of` of a map node's partitions in name order (the contiguous run of
+ * positions p with floor(p * of / count) = index), as `fanOut` lists them. `listing`
+ * (from fanOut) makes the task refuse when the partitions changed since they were listed.
+ */
+export interface MapBatch {
+  index: number;
+  of: number;
+  listing?: string;
 }
 
 export interface ExplainOptions {

@@ -46,6 +46,8 @@ const SPARE = 4;
 export class PartitionIndex {
   private readonly added = new Map<string, PartitionEntry>();
   private readonly used = new Map<string, string>();
+  /** Entries read from their own files by lookup(), folded into the index on save. */
+  private readonly found = new Map<string, PartitionEntry>();
 
   private constructor(
     private readonly backend: CacheBackend,
@@ -72,7 +74,40 @@ export class PartitionIndex {
   }
 
   get(key: string): PartitionEntry | undefined {
-    return this.added.get(key) ?? this.previous?.entries[key];
+    return this.added.get(key) ?? this.previous?.entries[key] ?? this.found.get(key);
+  }
+
+  /**
+   * The entry of a key: from the index, or else from the one-file-per-entry store that
+   * engine tasks running slices of the partitions write (see saveEntries).
+   */
+  async lookup(key: string): Promise<PartitionEntry | undefined> {
+    const known = this.get(key);
+    if (known) return known;
+    const bytes = await this.backend.read(PartitionIndex.entryPath(key));
+    if (!bytes) return undefined;
+    try {
+      const e = JSON.parse(decoder.decode(bytes)) as PartitionEntry;
+      if (typeof e?.outputs !== "object" || e.outputs === null) return undefined;
+      this.found.set(key, e);
+      return e;
+    } catch {
+      return undefined;
+    }
+  }
+
+  static entryPath(key: string): string {
+    return `partition-entries/${key.slice(0, 2)}/${key}.json`;
+  }
+
+  /**
+   * Writes this run's entries one file each: what a task running one slice of the
+   * partitions does, since many tasks at once cannot share one index file. Any later run
+   * finds them through lookup() and folds them into the index when it saves it.
+   */
+  async saveEntries(): Promise<void> {
+    for (const [key, e] of this.added)
+      await this.backend.write(PartitionIndex.entryPath(key), JSON.stringify(e));
   }
 
   /** The key partition `name` last ran or hit with. */

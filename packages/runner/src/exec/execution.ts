@@ -30,6 +30,8 @@ export class Execution {
    * store (set by the runner; a callback so the input loader need not import it).
    */
   recompute: (node: PlanNode, reason: string) => Promise<void> = async () => {};
+  /** run-node of one slice of a map node's partitions (engines' fan-out). */
+  batch: import("../types.ts").MapBatch | undefined;
   /** Nodes (and map-node partitions) run at once. */
   parallel = 1;
   /** Keep running independent work after a failure (and other partitions of a map node). */

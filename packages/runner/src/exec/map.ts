@@ -10,7 +10,7 @@ import { collectionHash, hashBytes, partitionNameProblem } from "@pipewright/io"
 import { keyParts } from "../cache/key.ts";
 import { INLINE_MAX, type PartitionEntry, PartitionIndex } from "../cache/partition-index.ts";
 import { isMemory, type PlanIndex } from "../plan-index.ts";
-import type { NodeRecord, PartitionRecord } from "../types.ts";
+import type { MapBatch, NodeRecord, PartitionRecord } from "../types.ts";
 import { asError, errorRecord } from "../util/errors.ts";
 import { invoke, nodeFailed } from "./execute.ts";
 import type { Execution } from "./execution.ts";
@@ -57,7 +57,9 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     const whole = broadcastNode(node);
     const reads = await readInputs(ex, whole);
     for (const [id, h] of reads.hashes) state.inputs[id] = h;
-    const { items, overHash, overDataset } = await itemsOf(ex, node);
+    const listed = await itemsOf(ex, node);
+    const { overHash, overDataset } = listed;
+    const items = ex.batch ? sliceOf(listed.items, ex.batch, node) : listed.items;
     if (overDataset) state.inputs[overDataset.id] = overHash;
     const useCache = ex.cache !== undefined && node.cache;
     index = useCache ? await PartitionIndex.open(ex.cache!.backend, node.id) : undefined;
@@ -147,14 +149,16 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       const hashes = new Map<string, string>();
       for (const p of partitions)
         if (p.outputs[id] !== undefined) hashes.set(p.name, p.outputs[id]!);
-      for (const name of await ex.parts.settle(ds, hashes, node.id)) removed.add(name);
+      // A slice knows only its own partitions: removing stale ones is the listing's job.
+      if (!ex.batch)
+        for (const name of await ex.parts.settle(ds, hashes, node.id)) removed.add(name);
       const h = await collectionHash(hashes);
       record.outputs[id] = h;
       ex.hashes.set(id, h);
     }
     const now_ = new Set(items.map((i) => i.name));
     for (const name of Object.keys(index?.previous?.last ?? {}))
-      if (!now_.has(name)) removed.add(name);
+      if (!now_.has(name) && !ex.batch) removed.add(name);
     if (removed.size > 0) record.removedPartitions = [...removed].sort();
     const failed = partitions.filter((p) => p.status === "failed");
     const ran = partitions.filter((p) => p.status === "ran");
@@ -174,7 +178,8 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       record.warnings = [message];
       ex.emit({ type: "node-warning", node: node.id, message });
     }
-    await index?.save(node.cacheKey, keyParts(whole, reads.hashes, ex.index));
+    if (ex.batch) await index?.saveEntries();
+    else await index?.save(node.cacheKey, keyParts(whole, reads.hashes, ex.index));
     record.durationMs = Math.round((now() - started) * 1000) / 1000;
     if (failed.length > 0 || partitions.some((p) => p.status === "skipped")) {
       const names = failed
@@ -220,11 +225,26 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     ex.records.set(node.id, record);
     return record;
   } catch (error) {
-    await index?.save(node.cacheKey).catch(() => {});
+    await (ex.batch ? index?.saveEntries() : index?.save(node.cacheKey))?.catch(() => {});
     const r = failure(ex, node, state, started, error);
     ex.records.set(node.id, r);
     return r;
   }
+}
+
+/** A short hash of the partition names, so a batch can tell that the listing changed. */
+export function listingHash(names: readonly string[]): string {
+  return sha("sha256", names.join("\n")).slice(0, 16);
+}
+
+/** The items of one batch (positions p with floor(p * of / count) = index). */
+function sliceOf(items: Item[], batch: MapBatch, node: PlanNode): Item[] {
+  if (batch.listing !== undefined && listingHash(items.map((i) => i.name)) !== batch.listing)
+    throw new PipewrightError(
+      ErrorCode.NODE_FAILED,
+      `map node "${node.id}": its partitions changed after the workflow listed them (batch ${batch.index}/${batch.of}). Run the workflow again.`,
+    );
+  return items.filter((_, p) => Math.floor((p * batch.of) / items.length) === batch.index);
 }
 
 /** "3 of 10 partitions ran: 2 new, 1 changed" */
@@ -240,7 +260,7 @@ function partitionSummary(partitions: PartitionRecord[]): string {
  * The items of a map node: the partitions of a partitioned input (listed now, or as
  * written earlier in this run), or the items of a list-valued dataset or param.
  */
-async function itemsOf(
+export async function itemsOf(
   ex: Execution,
   node: PlanNode,
 ): Promise<{ items: Item[]; overHash: string; overDataset: PlanDataset | undefined }> {
@@ -383,7 +403,7 @@ async function runPartition(
     const key = partitionKey(c.prefix, item.name, hash, c.overSchema);
     rec.cacheKey = key;
     if (c.index) {
-      const entry = c.index.get(key);
+      const entry = await c.index.lookup(key);
       if (entry && (await trusted(ex, node, item.name, entry))) {
         rec.status = "cached";
         for (const id of Object.values(node.outputs)) rec.outputs[id] = entry.outputs[id]!.hash;
