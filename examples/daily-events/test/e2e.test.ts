@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -118,6 +119,56 @@ describe("daily-events: incremental runs over daily partitions", { timeout: 300_
     expect(parts["2024-03-10"]).toBe("failed");
     expect(parts["2024-03-09"]).not.toBe("skipped");
     expect(node(r, "build_report").status).toBe("skipped");
+  });
+
+  it("runs as an engine would: a listing task, one run-node per batch, then the fan-in", async () => {
+    rmSync(join(events, "2024-03-10.jsonl")); // the bad day of the previous step
+    const list = await project.cli("run-node", "--node", "clean_events", "--fan-out", "3");
+    expect(list.code).toBe(0);
+    const batches: string[] = JSON.parse(list.stdout);
+    expect(batches).toHaveLength(3);
+    expect(batches[0]).toMatch(/^0\/3@[0-9a-f]{16}$/);
+    for (const b of batches) {
+      const r = await project.cli(
+        "run-node",
+        "--node",
+        "clean_events",
+        "--batch",
+        b,
+        "--run-id",
+        "wf",
+      );
+      expect(r.code, r.stderr).toBe(0);
+    }
+    for (const b of JSON.parse(
+      (await project.cli("run-node", "--node", "aggregate_day", "--fan-out", "2")).stdout,
+    ) as string[]) {
+      const r = await project.cli("run-node", "--node", "aggregate_day", "--batch", b);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const fanIn = await project.cli("run-node", "--node", "build_report");
+    expect(fanIn.code, fanIn.stderr).toBe(0);
+    expect(readJson("data/08_reporting/summary.json").days).toBe(8);
+    // A batch listed before the partitions changed refuses to run.
+    addDay(events);
+    const stale = await project.cli("run-node", "--node", "clean_events", "--batch", batches[0]!);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/partitions changed after the workflow listed them/);
+  });
+
+  it("compiles to an Argo workflow that fans the map nodes out", async () => {
+    const out = await project.cli("compile", "--target", "argo", "--out", "argo.yaml");
+    expect(out.code, out.stderr).toBe(0);
+    const text = readFileSync(join(project.dir, "argo.yaml"), "utf8");
+    expect(text).toContain('withParam: "{{tasks.clean-events-list.outputs.parameters.batches}}"');
+    expect(text).toContain('- --fan-out\n          - "20"');
+    const validator = join(import.meta.dirname, "../../../../shared/tools/argo-validate.mjs");
+    if (existsSync(validator)) {
+      const r = spawnSync(process.execPath, [validator, join(project.dir, "argo.yaml")], {
+        encoding: "utf8",
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    }
   });
 
   it("compiles to a plan that marks the map nodes", async () => {
