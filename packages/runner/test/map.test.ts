@@ -313,6 +313,42 @@ describe("status of map nodes", () => {
   });
 });
 
+describe("engine fan-out: listing and batches", () => {
+  it("batches cover every partition once; a later local run hits all of them", async () => {
+    const { fanOut, runNodes } = await import("../src/index.ts");
+    const { plan } = await import("./helpers.ts");
+    const { DataStore } = await import("@pipewright/io");
+    const root = tempProject();
+    for (let d = 1; d <= 5; d++) day(root, `d${d}`, [d]);
+    // A stale output partition, whose input is gone: the listing removes it.
+    mkdirSync(join(root, "data/clean"), { recursive: true });
+    writeFileSync(join(root, "data/clean/gone.jsonl"), "");
+    const p = plan(daily, root, entries);
+    const base = { root, plan: p, pipeline: daily, store: new DataStore({ root }) };
+    const listed = await fanOut({ ...base, nodes: ["clean"], maxBatches: 2 });
+    expect(listed).toMatchObject({ partitions: 5, removed: ["gone"] });
+    expect(listed.batches).toHaveLength(2);
+    calls = [];
+    const { parseBatch } = await import("../src/index.ts");
+    for (const b of listed.batches) {
+      const r = await runNodes({ ...base, nodes: ["clean"], batch: parseBatch(b), runId: "wf" });
+      expect(r.status).toBe("succeeded");
+    }
+    expect(calls.sort()).toEqual(["clean:d1", "clean:d2", "clean:d3", "clean:d4", "clean:d5"]);
+    const local = await go(root);
+    expect(partStatus(local.nodes.get("clean"))).toEqual({
+      d1: "cached",
+      d2: "cached",
+      d3: "cached",
+      d4: "cached",
+      d5: "cached",
+    });
+    await expect(
+      runNodes({ ...base, nodes: ["report"], batch: { index: 0, of: 1 } }),
+    ).rejects.toThrow(/--batch is for map nodes/);
+  });
+});
+
 describe("map nodes over lists", () => {
   const regions = param("regions", z.array(z.string()));
   const out = partitioned("by_region", z.object({ code: z.string() }));
