@@ -28,7 +28,8 @@ function module(m: number, versioned: boolean): string {
     `import { outs as prev } from "${prev}";`,
     "export const outs = [",
   ];
-  for (let i = 0; i < PER_MODULE; i++) lines.push(`  dataset("d_${m}_${i}", ${schema(`d_${m}_${i}`)}),`);
+  for (let i = 0; i < PER_MODULE; i++)
+    lines.push(`  dataset("d_${m}_${i}", ${schema(`d_${m}_${i}`)}),`);
   lines.push("];", "export const nodes = [");
   for (let i = 0; i < PER_MODULE; i++) {
     lines.push(
@@ -40,7 +41,11 @@ function module(m: number, versioned: boolean): string {
 }
 
 function sources(): string {
-  const lines = ['import { z } from "zod";', 'import { dataset } from "@pipewright/core";', "export const outs = ["];
+  const lines = [
+    'import { z } from "zod";',
+    'import { dataset } from "@pipewright/core";',
+    "export const outs = [",
+  ];
   for (let i = 0; i < PER_MODULE; i++) lines.push(`  dataset("source_${i}", ${schema(`s_${i}`)}),`);
   lines.push("];", "");
   return lines.join("\n");
@@ -50,7 +55,10 @@ async function project(versioned: boolean): Promise<Pipeline> {
   const dir = join(root, versioned ? "versioned" : "fingerprinted");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "helpers.ts"), "export const combine = (a: object, b: object) => ({ ...a, ...b }) as never;\n");
+  writeFileSync(
+    join(dir, "helpers.ts"),
+    "export const combine = (a: object, b: object) => ({ ...a, ...b }) as never;\n",
+  );
   writeFileSync(join(dir, "sources.ts"), sources());
   for (let m = 0; m < MODULES; m++) writeFileSync(join(dir, `m${m}.ts`), module(m, versioned));
   const { pipeline } = await import("../../packages/core/src/index.ts");

@@ -112,10 +112,11 @@ describe("bad input through the real binary", () => {
       1,
       /\[INVALID_PLAN\] bad.json is not a valid pipewright plan/,
     );
+    // A file named on the command line that does not exist is a usage error, like an unknown run.
     expectError(
       cli(["diff", "good.json", "missing.json"], { cwd: dir }),
-      1,
-      /cannot read plan missing.json: no such file/,
+      2,
+      /\[USAGE\] cannot read plan missing.json: no such file/,
     );
   });
 

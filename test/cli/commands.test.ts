@@ -10,7 +10,18 @@ describe("help and version", () => {
     const dir = tinyProject();
     const top = cli(["--help"], { cwd: dir });
     expect(top.code).toBe(0);
-    for (const c of ["ls", "compile", "run", "run-node", "status", "viz", "diff", "runs", "init"])
+    for (const c of [
+      "ls",
+      "compile",
+      "check",
+      "run",
+      "run-node",
+      "status",
+      "viz",
+      "diff",
+      "runs",
+      "init",
+    ])
       expect(top.stdout).toContain(`  ${c} `);
     const help = cli(["run", "--help"], { cwd: dir });
     expect(help.code).toBe(0);
@@ -251,5 +262,21 @@ describe("init", () => {
       mean: 11.75 / 3,
     });
     expect(cli(["init", "fresh"], { cwd: parent }).code).toBe(2);
+    for (const f of ["tsconfig.json", ".gitignore", ".dockerignore", "Dockerfile", "README.md"])
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(pkg.dependencies.pipewright).toMatch(/^\^\d+\.\d+\.\d+$/);
+    expect(pkg.devDependencies.typescript).toBeDefined();
+  });
+
+  test("--packages needs a folder holding every pipewright tarball", () => {
+    const parent = makeProject({ "tarballs/pipewright-core-0.1.0.tgz": "not really a tarball" });
+    const missing = cli(["init", "a", "--packages", "nowhere"], { cwd: parent });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--packages");
+    const partial = cli(["init", "b", "--packages", "tarballs"], { cwd: parent });
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain("lacks the tarball of pipewright, @pipewright/io");
+    expect(existsSync(join(parent, "b"))).toBe(false);
   });
 });

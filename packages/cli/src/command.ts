@@ -60,6 +60,16 @@ export const PARAMS_OPTION = {
   },
 } as const;
 
+export const ENV_OPTION = {
+  env: {
+    type: "string",
+    short: "e",
+    value: "NAME",
+    description:
+      "Configuration environment: conf/NAME/ laid over conf/base/ (default: $PIPEWRIGHT_ENV, else local).",
+  },
+} as const;
+
 export const JSON_OPTION = {
   json: { type: "boolean", description: "Print machine-readable JSON on stdout." },
 } as const;

@@ -15,6 +15,7 @@ export const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.USAGE,
   ErrorCode.UNKNOWN_PIPELINE,
   ErrorCode.UNKNOWN_TARGET,
+  ErrorCode.UNKNOWN_ENV,
   ErrorCode.UNKNOWN_NODE,
   ErrorCode.UNKNOWN_TAG,
   ErrorCode.UNKNOWN_DATASET,

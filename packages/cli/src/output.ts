@@ -56,6 +56,10 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
+/** "1 node", "2 nodes": a count with its noun, singular for exactly one. */
+export const plural = (n: number, noun: string, nouns = `${noun}s`) =>
+  `${n} ${n === 1 ? noun : nouns}`;
+
 /** Milliseconds as "850 ms", "3.2 s" or "2 min 5 s". */
 export function duration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -13,8 +13,8 @@ export interface ProgressEvent {
 
 /**
  * Shows a run's progress on stderr: on a terminal one live status line (done/total,
- * running, cached, elapsed) redrawn in place; elsewhere (CI, pipes) one plain line per
- * finished node, so logs stay readable.
+ * running, cached, elapsed) redrawn in place; elsewhere (CI, pipes) one plain line when
+ * a node starts and one when it finishes, so a log shows what a slow node is doing.
  */
 export class Progress {
   private readonly started = Date.now();
@@ -36,6 +36,9 @@ export class Progress {
     const kind = e.type.replace(/^node[-:]/, "");
     if (kind === "start") {
       this.running.add(node);
+      // Retries already say "retrying (attempt n)"; a first start is worth a line in a log.
+      if (!this.io.interactive && (e.attempt ?? 1) <= 1)
+        this.line(`${c.dim("▸")} ${node} ${c.dim("started")}`);
     } else if (kind === "cached" || kind === "done" || kind === "failed" || kind === "skipped") {
       this.running.delete(node);
       this.done++;
@@ -75,7 +78,7 @@ export class Progress {
       running.slice(0, 3).join(", ") + (running.length > 3 ? ` +${running.length - 3}` : "");
     this.clear();
     this.io.err(
-      `${c.bold(`${this.done}/${this.total}`)} nodes · ${this.cached} cached · ${running.length} running${names ? ` (${names})` : ""} · ${duration(Date.now() - this.started)}`,
+      `${c.bold(`${this.done}/${this.total}`)} ${this.total === 1 ? "node" : "nodes"} · ${this.cached} cached · ${running.length} running${names ? ` (${names})` : ""} · ${duration(Date.now() - this.started)}`,
     );
   }
 

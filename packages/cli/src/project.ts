@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import {
   type CompileOptions,
+  closest,
   compile,
   didYouMean,
   ErrorCode,
@@ -12,7 +13,9 @@ import {
   stateDir,
 } from "@pipewright/core";
 import type { Catalog, Credentials, DataStore } from "@pipewright/io";
+import { unknownEntryIssues, unmatchedEntries } from "./catalog-check.ts";
 import type { PipewrightConfig } from "./config.ts";
+import { confFile, deepMerge, type Environment, resolveEnvironment } from "./environment.ts";
 import { importConfig } from "./loader.ts";
 
 const CONFIG_NAMES = [
@@ -145,58 +148,128 @@ export async function loadPipeline(project: Project, name: string): Promise<Pipe
   return p as Pipeline;
 }
 
-/** conf/credentials.yaml (or config.credentials); a missing file means "from the environment". */
-export async function loadProjectCredentials(project: Project): Promise<Credentials> {
+/**
+ * Credentials: conf/base/credentials.yaml (or config.credentials, or the flat
+ * conf/credentials.yaml) with the environment's credentials.yaml over it, name by name.
+ * A missing file means "from the environment". Values never enter the plan: the catalog
+ * names credentials, and only the name is recorded.
+ */
+export async function loadProjectCredentials(
+  project: Project,
+  env: Environment = resolveEnvironment(project.root, undefined),
+): Promise<Credentials> {
   const { loadCredentials } = await import("@pipewright/io");
-  return loadCredentials(
-    join(project.root, project.config.credentials ?? "conf/credentials.yaml"),
-    process.env,
-    project.root,
-  );
+  const setting = project.config.credentials;
+  const base =
+    setting !== undefined
+      ? join(project.root, setting)
+      : (confFile(env.baseDir, "credentials") ?? join(env.baseDir, "credentials.yaml"));
+  const credentials = await loadCredentials(base, process.env, project.root);
+  const overlay = confFile(env.overlayDir, "credentials");
+  if (!overlay) return credentials;
+  return { ...credentials, ...(await loadCredentials(overlay, process.env, project.root)) };
 }
 
 /**
- * The catalog: conf/catalog.yaml (or config.catalog) plus entries declared in code. Every
- * `credentials:` name is checked against the credentials file when it loads.
+ * The catalog: conf/base/catalog.yaml (or config.catalog, or the flat conf/catalog.yaml),
+ * the environment's catalog.yaml over it (an entry of the same name is replaced whole),
+ * then entries declared in code. Every `credentials:` name is checked against the
+ * credentials when it loads.
  */
 export async function loadCatalog(
   project: Project,
   credentials: Credentials,
+  env: Environment = resolveEnvironment(project.root, undefined),
 ): Promise<Catalog | undefined> {
   const { Catalog } = await import("@pipewright/io");
   const setting = project.config.catalog;
-  const file = setting === false ? undefined : join(project.root, setting ?? "conf/catalog.yaml");
   const entries = project.config.catalogEntries;
   const options = { root: project.root, credentials };
-  if (file && existsSync(file)) {
-    const catalog = await Catalog.fromFile(file, options);
-    return entries ? catalog.with(entries) : catalog;
-  }
-  if (setting !== undefined && setting !== false && file) {
+  if (typeof setting === "string" && !existsSync(join(project.root, setting))) {
     throw new PipewrightError(
       ErrorCode.CATALOG_INVALID,
       `catalog file ${setting} named in ${basename(project.configFile)} does not exist.`,
     );
   }
-  return entries
-    ? Catalog.fromEntries(entries, { ...options, source: basename(project.configFile) })
-    : undefined;
+  const file =
+    setting === false
+      ? undefined
+      : setting !== undefined
+        ? join(project.root, setting)
+        : confFile(env.baseDir, "catalog");
+  const overlay = setting === false ? undefined : confFile(env.overlayDir, "catalog");
+  let catalog = file ? await Catalog.fromFile(file, options) : undefined;
+  if (overlay) catalog = await (catalog ?? Catalog.fromEntries({}, options)).withFile(overlay);
+  if (!entries) return catalog;
+  return catalog
+    ? catalog.with(entries)
+    : Catalog.fromEntries(entries, { ...options, source: basename(project.configFile) });
 }
 
-/** Params from conf/params.yaml (or config.params) with --params overrides applied. */
+/**
+ * Params: conf/base/params.yaml (or config.params, or the flat conf/params.yaml) with the
+ * environment's params.yaml merged over it (mappings key by key, other values replaced),
+ * then the --params overrides.
+ */
 export async function loadParams(
   project: Project,
   overrides: readonly string[],
   p: Pipeline,
+  env: Environment = resolveEnvironment(project.root, undefined),
 ): Promise<Record<string, unknown>> {
   // Imported here, not at the top: the YAML parser is not needed by `ls`, and start-up time counts.
   const { applyOverrides, readParamsFile } = await import("./params.ts");
   const setting = project.config.params;
-  const base =
-    setting === false
-      ? {}
-      : readParamsFile(join(project.root, setting ?? "conf/params.yaml"), project.root);
-  return applyOverrides(base, overrides, [...p.index.params.keys()]);
+  if (setting === false) return applyOverrides({}, overrides, [...p.index.params.keys()]);
+  const file =
+    setting !== undefined
+      ? join(project.root, setting)
+      : (confFile(env.baseDir, "params") ?? join(env.baseDir, "params.yaml"));
+  const overlay = confFile(env.overlayDir, "params");
+  const base = readParamsFile(file, project.root);
+  const merged = overlay ? deepMerge(base, readParamsFile(overlay, project.root)) : base;
+  return applyOverrides(merged, overrides, [...p.index.params.keys()]);
+}
+
+/**
+ * Fails (UNKNOWN_CATALOG_ENTRY) on catalog entries that match no dataset of any pipeline.
+ * The other pipelines load only when this one leaves an entry unexplained. When one of
+ * them cannot load, its datasets are unknown: then only an entry that looks like a typo
+ * of a dataset of this pipeline left without an entry fails (the case that loses data);
+ * `pipewright check` reports the broken pipeline.
+ */
+export async function checkCatalogEntries(
+  project: Project,
+  catalog: Catalog,
+  name: string,
+  p: Pipeline,
+): Promise<void> {
+  const known = new Set(p.datasets().map((d) => d.name));
+  let unmatched = unmatchedEntries(catalog, known);
+  let complete = true;
+  for (const other of project.pipelineNames) {
+    if (unmatched.length === 0) return;
+    if (other === name) continue;
+    let q: Pipeline;
+    try {
+      q = await loadPipeline(project, other);
+    } catch {
+      complete = false;
+      continue;
+    }
+    for (const d of q.datasets()) known.add(d.name);
+    unmatched = unmatched.filter((key) => !known.has(key));
+  }
+  if (!complete) {
+    const homeless = p
+      .datasets()
+      .map((d) => d.name)
+      .filter((d) => catalog.lookup(d) === undefined);
+    unmatched = unmatched.filter((key) => closest(key, homeless) !== undefined);
+  }
+  if (unmatched.length === 0) return;
+  const { CatalogError } = await import("@pipewright/io");
+  throw new CatalogError(unknownEntryIssues(catalog, unmatched, known));
 }
 
 export interface Compiled {
@@ -210,18 +283,27 @@ export interface Compiled {
   catalog: Catalog | undefined;
   /** Where data is read and written, with the project's credentials. */
   store: DataStore;
+  /** The configuration environment the catalog, params and credentials came from. */
+  env: Environment;
 }
 
 /** Loads, filters and compiles one pipeline of the project. */
 export async function compileProject(
   project: Project,
-  options: { pipeline?: string | undefined; overrides?: readonly string[]; filter?: FilterOptions },
+  options: {
+    pipeline?: string | undefined;
+    overrides?: readonly string[];
+    filter?: FilterOptions;
+    env?: Environment;
+  },
 ): Promise<Compiled> {
   const name = pipelineName(project, options.pipeline);
   const p = await loadPipeline(project, name);
-  const params = await loadParams(project, options.overrides ?? [], p);
-  const credentials = await loadProjectCredentials(project);
-  const catalog = await loadCatalog(project, credentials);
+  const env = options.env ?? resolveEnvironment(project.root, undefined);
+  const params = await loadParams(project, options.overrides ?? [], p, env);
+  const credentials = await loadProjectCredentials(project, env);
+  const catalog = await loadCatalog(project, credentials, env);
+  if (catalog) await checkCatalogEntries(project, catalog, name, p);
   const selected = options.filter ? p.filter(options.filter) : p;
   const compileOptions: CompileOptions = {
     name,
@@ -241,5 +323,6 @@ export async function compileProject(
     params,
     catalog,
     store: new DataStore({ root: project.root, credentials }),
+    env,
   };
 }

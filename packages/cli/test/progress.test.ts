@@ -28,14 +28,15 @@ describe("progress display", () => {
     expect(t.text()).toContain("● a cached");
   });
 
-  test("elsewhere: one plain line per finished node, no control codes", () => {
+  test("elsewhere: one plain line per node start and finish, no control codes", () => {
     const t = io(false);
     const p = new Progress(t.value, 2);
     p.event({ type: "node-start", node: "a" });
     p.event({ type: "node-done", node: "a", durationMs: 1500 });
     p.event({ type: "node-failed", node: "b" });
     p.event({ type: "node-retry", node: "c", attempt: 2 });
+    p.event({ type: "node-start", node: "c", attempt: 2 });
     p.stop();
-    expect(t.text()).toBe("✓ a ran 1.5 s\n✗ b failed\n↻ c retrying (attempt 2)\n");
+    expect(t.text()).toBe("▸ a started\n✓ a ran 1.5 s\n✗ b failed\n↻ c retrying (attempt 2)\n");
   });
 });

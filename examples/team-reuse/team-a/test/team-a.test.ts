@@ -34,7 +34,9 @@ describe("team A", () => {
     ]);
     // The shared code is fingerprinted like our own: editing the package reruns its nodes.
     const build = plan.nodes.find((n) => n.id === "retail.build_customer_features")!;
-    expect(Object.keys(plan.code[build.codeHash]!.files)).toContain("../feature-pipeline/src/features.ts");
+    expect(Object.keys(plan.code[build.codeHash]!.files)).toContain(
+      "../feature-pipeline/src/features.ts",
+    );
   });
 
   it("can run its own step alone, from the stored features", () => {

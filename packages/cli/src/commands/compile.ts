@@ -3,6 +3,7 @@ import {
   didYouMean,
   ErrorCode,
   type GroupBy,
+  type GroupingOptions,
   PipewrightError,
   type Plan,
   planHash,
@@ -10,31 +11,41 @@ import {
 } from "@pipewright/core";
 import {
   type Command,
+  ENV_OPTION,
   JSON_OPTION,
   PARAMS_OPTION,
   PIPELINE_OPTION,
   str,
   strings,
 } from "../command.ts";
+import { localDataWarnings } from "../engine-warnings.ts";
+import { type Environment, resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
-import { type Io, json, writeFileAtomic } from "../output.ts";
+import { type Io, json, plural, writeFileAtomic } from "../output.ts";
 import { type Compiled, compileProject, loadProject, type Project } from "../project.ts";
 
 const TARGETS = ["local", "argo", "airflow", "kubeflow"] as const;
 
 /**
  * run-node must compile the same plan as this compile: the target's own extraArgs, then
- * the --params overrides. Overrides of runtime params are left out: their value is the
- * default of the engine's run parameter instead, and an argument here would win over
- * what is given at submit time. A malformed extraArgs is passed as is for the adapter
- * to report.
+ * the --params overrides, then the environment (always named, so a PIPEWRIGHT_ENV set in
+ * the pod cannot change the plan). Overrides of runtime params are left out: their value
+ * is the default of the engine's run parameter instead, and an argument here would win
+ * over what is given at submit time. A malformed extraArgs is passed as is for the
+ * adapter to report.
  */
-function extraArgs(configured: unknown, plan: Plan, overrides: readonly string[]): unknown {
+function extraArgs(
+  configured: unknown,
+  plan: Plan,
+  overrides: readonly string[],
+  env: Environment,
+): unknown {
   const runtime = plan.params.filter((p) => p.runtime).map((p) => p.id);
   const path = (o: string) => o.slice(0, Math.max(0, o.indexOf("="))).trim();
   const fixed = overrides
     .filter((o) => !runtime.some((id) => path(o) === id || path(o).startsWith(`${id}.`)))
     .flatMap((o) => ["--params", o]);
+  fixed.push("--env", env.name);
   if (configured === undefined) return fixed;
   return Array.isArray(configured) ? [...configured, ...fixed] : configured;
 }
@@ -66,7 +77,7 @@ async function emit(
   if (target === "argo") {
     const { compileArgo } = await import("@pipewright/argo");
     const defaults = (project.config.targets?.argo ?? {}) as Record<string, unknown>;
-    common.extraArgs = extraArgs(defaults.extraArgs, plan, overrides);
+    common.extraArgs = extraArgs(defaults.extraArgs, plan, overrides, compiled.env);
     const kind = str(values.kind as string);
     const schedules = strings(values.schedule as string[]);
     const options = {
@@ -87,6 +98,7 @@ async function emit(
   if (target === "kubeflow") {
     const { compileKubeflow } = await import("@pipewright/kubeflow");
     const defaults = (project.config.targets?.kubeflow ?? {}) as Record<string, unknown>;
+    common.extraArgs = extraArgs(defaults.extraArgs, plan, overrides, compiled.env);
     const engine = str(values.engine as string);
     const options = {
       name: engineName,
@@ -104,7 +116,7 @@ async function emit(
   }
   const { compileAirflow } = await import("@pipewright/airflow");
   const defaults = (project.config.targets?.airflow ?? {}) as Record<string, unknown>;
-  common.extraArgs = extraArgs(defaults.extraArgs, plan, overrides);
+  common.extraArgs = extraArgs(defaults.extraArgs, plan, overrides, compiled.env);
   const version = str(values["airflow-version"] as string);
   const operator = str(values.operator as string);
   const [schedule, ...more] = strings(values.schedule as string[]);
@@ -143,6 +155,11 @@ export const compileCommand: Command = {
       description: "Write to FILE (atomically) instead of stdout.",
     },
     ...PARAMS_OPTION,
+    env: {
+      ...ENV_OPTION.env,
+      description:
+        "Configuration environment: conf/NAME/ laid over conf/base/ (default: $PIPEWRIGHT_ENV, else local; for argo/airflow, base). Engine tasks run with the same one.",
+    },
     image: {
       type: "string",
       value: "IMAGE",
@@ -210,21 +227,45 @@ export const compileCommand: Command = {
     }
     const project = await loadProject(io.cwd);
     const overrides = strings(values.params);
-    const compiled = await compileProject(project, { pipeline: str(values.pipeline), overrides });
+    // Engine tasks run in an image that should not carry conf/local: unless an environment
+    // is named, they compile (here and in the pod) with conf/base alone.
+    const named = str(values.env) ?? (io.env.PIPEWRIGHT_ENV || undefined);
+    const env = resolveEnvironment(
+      project.root,
+      named ?? (target === "local" ? undefined : "base"),
+      io.env,
+    );
+    const compiled = await compileProject(project, {
+      pipeline: str(values.pipeline),
+      overrides,
+      env,
+    });
     const text = await emit(target, project, compiled, values, overrides);
+    const configured = project.config.targets?.[target as "argo" | "airflow"]?.group;
+    const warnings =
+      target === "local"
+        ? []
+        : localDataWarnings(
+            compiled.plan,
+            grouping(values) ?? (configured as GroupingOptions) ?? {},
+          );
     const out = str(values.out);
     if (out) writeFileAtomic(resolve(io.cwd, out), text);
     const summary = {
       target,
       pipeline: compiled.name,
+      env: compiled.env.name,
       planHash: planHash(compiled.plan),
       nodes: compiled.plan.nodes.length,
       out: out ?? null,
+      warnings,
     };
+    for (const w of warnings)
+      io.err(`${io.colours.yellow("warning")} ${io.colours.dim(`[${w.code}]`)} ${w.message}\n`);
     if (values.json) io.out(json(out ? summary : { ...summary, text }));
     else if (out)
       io.err(
-        `${io.colours.green("✓")} ${target}: ${compiled.name} (${summary.nodes} nodes) → ${out}\n`,
+        `${io.colours.green("✓")} ${target}: ${compiled.name} (${plural(summary.nodes, "node")}) → ${out}\n`,
       );
     else io.out(text);
     return 0;

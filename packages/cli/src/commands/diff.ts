@@ -2,16 +2,20 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { diffPlans, ErrorCode, PipewrightError, parsePlan } from "@pipewright/core";
 import { type Command, JSON_OPTION } from "../command.ts";
-import { json } from "../output.ts";
+import { UsageError } from "../errors.ts";
+import { json, plural } from "../output.ts";
 
 function readPlan(cwd: string, file: string) {
   let text: string;
   try {
     text = readFileSync(resolve(cwd, file), "utf8");
   } catch (error) {
+    // A file named on the command line that is not there is a usage error (exit 2).
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new UsageError(`cannot read plan ${file}: no such file.`, "diff");
     throw new PipewrightError(
       ErrorCode.INVALID_PLAN,
-      `cannot read plan ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`,
+      `cannot read plan ${file}: ${(error as Error).message}.`,
     );
   }
   return parsePlan(text, file);
@@ -48,7 +52,7 @@ export const diff: Command = {
       for (const cause of ch.causes) io.out(`    ${cause.kind}: ${cause.detail}\n`);
     }
     io.out(
-      `\n${d.invalidated.length} cache(s) invalidated${d.downstream.length ? `; downstream, re-run only if their inputs change: ${d.downstream.join(", ")}` : ""}\n`,
+      `\n${plural(d.invalidated.length, "cache")} invalidated${d.downstream.length ? `; downstream, re-run only if their inputs change: ${d.downstream.join(", ")}` : ""}\n`,
     );
     return 0;
   },

@@ -1,6 +1,6 @@
 import type { Pipeline } from "@pipewright/core";
 import { type Command, JSON_OPTION, PIPELINE_OPTION, str } from "../command.ts";
-import { json } from "../output.ts";
+import { json, plural } from "../output.ts";
 import { loadPipeline, loadProject, pipelineName } from "../project.ts";
 
 function describe(name: string, p: Pipeline) {
@@ -39,7 +39,7 @@ export const ls: Command = {
     const c = io.colours;
     for (const p of pipelines) {
       io.out(
-        `${c.bold(p.name)}  ${c.dim(`${p.nodes.length} nodes, ${p.datasets.length} datasets`)}\n`,
+        `${c.bold(p.name)}  ${c.dim(`${plural(p.nodes.length, "node")}, ${plural(p.datasets.length, "dataset")}`)}\n`,
       );
       const width = Math.max(...p.nodes.map((n) => n.name.length));
       for (const n of p.nodes) {

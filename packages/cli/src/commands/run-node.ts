@@ -1,12 +1,14 @@
 import { didYouMean, ErrorCode, PipewrightError } from "@pipewright/core";
 import {
   type Command,
+  ENV_OPTION,
   JSON_OPTION,
   PARAMS_OPTION,
   PIPELINE_OPTION,
   str,
   strings,
 } from "../command.ts";
+import { resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { json } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
@@ -61,6 +63,7 @@ export const runNode: Command = {
       description: "With --fan-out: write the batch list to FILE instead of stdout.",
     },
     ...PARAMS_OPTION,
+    ...ENV_OPTION,
     ...JSON_OPTION,
   },
   examples: [
@@ -73,6 +76,7 @@ export const runNode: Command = {
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),
       overrides: strings(values.params),
+      env: resolveEnvironment(project.root, str(values.env), io.env),
     });
     const known = new Set(compiled.plan.order);
     for (const n of nodes) {
@@ -131,7 +135,7 @@ export const runNode: Command = {
     );
     for (const n of record.nodes)
       io.err(
-        `${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : n.error.message}` : ""}\n`,
+        `${n.name}: ${n.status}${n.error ? ` — ${typeof n.error === "string" ? n.error : `[${n.error.code}] ${n.error.message}`}` : ""}\n`,
       );
     if (values.json) io.out(json(record));
     return exitCodeOf(record);

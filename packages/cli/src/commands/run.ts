@@ -1,5 +1,6 @@
 import {
   type Command,
+  ENV_OPTION,
   FILTER_OPTIONS,
   filterFrom,
   JSON_OPTION,
@@ -8,8 +9,9 @@ import {
   str,
   strings,
 } from "../command.ts";
+import { resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
-import { duration, json } from "../output.ts";
+import { duration, json, plural } from "../output.ts";
 import { Progress } from "../progress.ts";
 import { compileProject, loadProject, pipelineName } from "../project.ts";
 import { cacheLocation, countStatuses, exitCodeOf, interruptible } from "../run-support.ts";
@@ -24,6 +26,7 @@ export const run: Command = {
     ...PIPELINE_OPTION,
     ...FILTER_OPTIONS,
     ...PARAMS_OPTION,
+    ...ENV_OPTION,
     parallel: {
       type: "string",
       short: "j",
@@ -50,6 +53,7 @@ export const run: Command = {
     if (!Number.isInteger(parallel) || parallel < 1)
       throw new UsageError(`--parallel must be a whole number ≥ 1, got "${values.parallel}".`);
     const project = await loadProject(io.cwd);
+    const env = resolveEnvironment(project.root, str(values.env), io.env);
     const runner = await import("@pipewright/runner");
     // Worker threads take a while to start (zod, the project's code): start them now, so
     // they warm up while the main thread compiles. They load what this process loaded: the
@@ -64,12 +68,13 @@ export const run: Command = {
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),
       overrides: strings(values.params),
+      env,
       ...(filter && { filter }),
     });
     const progress = new Progress(io, compiled.plan.nodes.length);
     const c = io.colours;
     io.err(
-      `${c.bold("pipewright run")} ${compiled.name}: ${compiled.plan.nodes.length} nodes${parallel > 1 ? `, ${parallel} at once` : ""}\n`,
+      `${c.bold("pipewright run")} ${compiled.name}: ${plural(compiled.plan.nodes.length, "node")}${parallel > 1 ? `, ${parallel} at once` : ""}\n`,
     );
     const record = await interruptible(io, (signal) =>
       runner.runPipeline({
@@ -99,7 +104,7 @@ export const run: Command = {
     for (const n of record.nodes) {
       for (const w of n.warnings ?? []) io.err(`${c.yellow("warning")} ${w}\n`);
       if (n.status !== "failed" || !n.error) continue;
-      io.err(`${c.red("error")} ${n.error.message}\n`);
+      io.err(`${c.red("error")} ${c.dim(`[${n.error.code}]`)} ${n.error.message}\n`);
       // A map node: each failed partition by name (the first ten).
       const failed = (n.partitions ?? []).filter((p) => p.status === "failed");
       for (const p of failed.slice(0, 10))

@@ -1,6 +1,7 @@
+import { didYouMean } from "@pipewright/core";
 import { type Command, JSON_OPTION } from "../command.ts";
 import { UsageError } from "../errors.ts";
-import { duration, type Io, json } from "../output.ts";
+import { duration, type Io, json, plural } from "../output.ts";
 import { loadProject } from "../project.ts";
 
 const SUBCOMMANDS = ["ls", "show", "diff"] as const;
@@ -111,7 +112,7 @@ async function resolveRun(
   if (!m) return ref;
   const ids = (await store.list()).map((r) => r.id).sort();
   const id = ids[ids.length - 1 - Number(m[1])];
-  if (!id) throw new UsageError(`${ref}: there are only ${ids.length} recorded run(s).`);
+  if (!id) throw new UsageError(`${ref}: there are only ${plural(ids.length, "recorded run")}.`);
   return id;
 }
 
@@ -130,11 +131,14 @@ export const runs: Command = {
   async run({ values, positionals }, io) {
     const [sub, ...args] = positionals as [string, ...string[]];
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {
-      throw new UsageError(`unknown runs subcommand "${sub}". Use: ${SUBCOMMANDS.join(", ")}.`);
+      throw new UsageError(
+        `unknown runs subcommand "${sub}".${didYouMean(sub, SUBCOMMANDS)} Use: ${SUBCOMMANDS.join(", ")}.`,
+        "runs",
+      );
     }
     const arity = { ls: 0, show: 1, diff: 2 }[sub as (typeof SUBCOMMANDS)[number]];
     if (args.length !== arity)
-      throw new UsageError(`runs ${sub} takes ${arity} argument(s). Usage: ${runs.usage}`);
+      throw new UsageError(`runs ${sub} takes ${plural(arity, "argument")}. Usage: ${runs.usage}`);
     const project = await loadProject(io.cwd);
     const { RunStore, diffRuns } = await import("@pipewright/runner");
     const store = new RunStore(project.root);

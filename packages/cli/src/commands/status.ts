@@ -1,5 +1,6 @@
 import {
   type Command,
+  ENV_OPTION,
   FILTER_OPTIONS,
   filterFrom,
   JSON_OPTION,
@@ -8,7 +9,8 @@ import {
   str,
   strings,
 } from "../command.ts";
-import { json } from "../output.ts";
+import { resolveEnvironment } from "../environment.ts";
+import { json, plural } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
 import { cacheLocation } from "../run-support.ts";
 
@@ -20,6 +22,7 @@ export const status: Command = {
     ...PIPELINE_OPTION,
     ...FILTER_OPTIONS,
     ...PARAMS_OPTION,
+    ...ENV_OPTION,
     cache: { type: "boolean", description: "--no-cache: show what `run --no-cache` would do." },
     ...JSON_OPTION,
   },
@@ -33,6 +36,7 @@ export const status: Command = {
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),
       overrides: strings(values.params),
+      env: resolveEnvironment(project.root, str(values.env), io.env),
       ...(filter && { filter }),
     });
     const { explainPlan } = await import("@pipewright/runner");
@@ -49,7 +53,7 @@ export const status: Command = {
     }
     const c = io.colours;
     const toRun = nodes.filter((n) => n.state === "run").length;
-    io.out(`${c.bold(compiled.name)}: ${toRun} of ${nodes.length} nodes would run\n`);
+    io.out(`${c.bold(compiled.name)}: ${toRun} of ${plural(nodes.length, "node")} would run\n`);
     for (const n of nodes) {
       const p = n.partitions;
       // Map nodes: how many of their partitions, and the ones whose outputs go away.

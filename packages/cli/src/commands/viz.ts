@@ -1,5 +1,13 @@
 import { resolve } from "node:path";
-import { type Command, PARAMS_OPTION, PIPELINE_OPTION, str, strings } from "../command.ts";
+import {
+  type Command,
+  ENV_OPTION,
+  PARAMS_OPTION,
+  PIPELINE_OPTION,
+  str,
+  strings,
+} from "../command.ts";
+import { resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
@@ -40,6 +48,7 @@ export const viz: Command = {
     },
     ...PIPELINE_OPTION,
     ...PARAMS_OPTION,
+    ...ENV_OPTION,
   },
   examples: [
     "pipewright viz --out pipeline.html",
@@ -52,6 +61,7 @@ export const viz: Command = {
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),
       overrides: strings(values.params),
+      env: resolveEnvironment(project.root, str(values.env), io.env),
     });
     const vizLib = await import("@pipewright/viz");
     let text: string;
@@ -86,6 +96,7 @@ export const viz: Command = {
         ...(values.run ? ["--run", str(values.run)!] : []),
         ...(values.pipeline ? ["--pipeline", str(values.pipeline)!] : []),
         ...strings(values.params).flatMap((p) => ["--params", p]),
+        ...(values.env ? ["--env", str(values.env)!] : []),
       ];
       return serveAndWatch(io, project.root, text, again, port);
     }

@@ -21,6 +21,8 @@ export interface DefinitionSite {
 }
 
 const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/;
+/** A project bundle written by core's bundleProject. */
+const BUNDLE_FILE = /[\\/]build[\\/]project-[0-9a-f]{20}\.mjs$/;
 /** Frames of Node's, tsx's and vitest's module loaders (ESM and CommonJS). */
 const MODULE_LOADER =
   /node:internal\/modules\/|\bModuleJob\.|\bModule\._compile\b|ModuleRunner\.|ModuleEvaluator\./;
@@ -50,6 +52,9 @@ export function callerSite(): DefinitionSite | null {
     const m = FRAME.exec(line);
     if (!m) continue;
     const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
+    // A frame left in a project bundle (not mapped back to a source file) is esbuild's
+    // module-init helper: a module loader, like Node's own.
+    if (BUNDLE_FILE.test(file)) break;
     if (!isProjectFile(file)) {
       // Above pipewright's own code (the CLI calling a pipeline factory, a test harness
       // calling the CLI's loader) is whoever invoked pipewright, not a caller that built

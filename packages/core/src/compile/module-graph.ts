@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Metafile } from "esbuild";
@@ -50,7 +51,10 @@ export class ModuleGraph {
     if (previous && wanted.every((f) => f in previous.modules) && stampsValid(previous)) {
       return new ModuleGraph(root, previous);
     }
-    const keep = previous ? previous.entries.filter((f) => f in previous.modules) : [];
+    // Entries of earlier compiles stay (other pipelines of the project), while they exist.
+    const keep = previous
+      ? previous.entries.filter((f) => f in previous.modules && existsSync(f))
+      : [];
     const state = build(root, [...new Set([...keep, ...wanted])].sort(), previous);
     saveState(root, stateDir, state);
     return new ModuleGraph(root, state);
@@ -188,7 +192,7 @@ function build(root: string, entries: string[], previous: GraphState | undefined
     };
   }
   const manifests = [...packageOf.values()].map((p) => p.manifest);
-  return { v: 1, entries, modules, packages, ...takeStamps(Object.keys(modules), manifests) };
+  return { v: 2, root, entries, modules, packages, ...takeStamps(Object.keys(modules), manifests) };
 }
 
 function resolveGraph(root: string, entries: string[], external: string[] | undefined): Metafile {

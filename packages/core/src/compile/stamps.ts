@@ -23,6 +23,8 @@ export interface ModuleState {
 /** The module graph as remembered between compiles and processes. */
 export interface GraphState {
   v: number;
+  /** The project root it was built for: a state folder may be shared (PIPEWRIGHT_STATE_DIR). */
+  root: string;
   /** The files the graph was built from. */
   entries: string[];
   modules: Record<string, ModuleState>;
@@ -34,7 +36,7 @@ export interface GraphState {
   configs: Record<string, Stamp | null>;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 /** Files that change how imports resolve, looked for in every folder above a module. */
 const RESOLUTION_FILES = ["tsconfig.json", "jsconfig.json", "package.json"];
 const memory = new Map<string, GraphState>();
@@ -108,7 +110,7 @@ export function loadState(root: string, dir: string | undefined): GraphState | u
   if (known || dir === undefined) return known;
   try {
     const state = JSON.parse(readFileSync(stateFile(dir), "utf8")) as GraphState;
-    if (state.v !== VERSION) return undefined;
+    if (state.v !== VERSION || state.root !== root) return undefined;
     memory.set(root, state);
     return state;
   } catch {

@@ -54,13 +54,21 @@ export const ErrorCode = {
   CONFIG_FAILED: "CONFIG_FAILED",
   UNKNOWN_PIPELINE: "UNKNOWN_PIPELINE",
   UNKNOWN_TARGET: "UNKNOWN_TARGET",
+  UNKNOWN_ENV: "UNKNOWN_ENV",
+  UNKNOWN_CATALOG_ENTRY: "UNKNOWN_CATALOG_ENTRY",
+  TYPECHECK_FAILED: "TYPECHECK_FAILED",
   USAGE: "USAGE",
+  /** Not one of ours: a bug, or an error from the system (permissions, disk full). */
+  INTERNAL: "INTERNAL",
 
   // adapters
   MANIFEST_TOO_LARGE: "MANIFEST_TOO_LARGE",
   ADAPTER_OPTION: "ADAPTER_OPTION",
   /** Nodes that share a pod ask for pod settings that cannot both hold. */
   POD_CONFLICT: "POD_CONFLICT",
+  // warnings of `compile --target argo|airflow`: data that will not travel between pods
+  LOCAL_DATA_CROSSES_TASK: "LOCAL_DATA_CROSSES_TASK",
+  LOCAL_FINAL_OUTPUT: "LOCAL_FINAL_OUTPUT",
 
   // viz
   VIZ_SERVE_FAILED: "VIZ_SERVE_FAILED",

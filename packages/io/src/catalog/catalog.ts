@@ -120,6 +120,22 @@ export class Catalog implements CatalogResolver {
     return Catalog.build(entries, YamlSource.inline(source), context, this);
   }
 
+  /**
+   * A new catalog with a second file laid over this one (an environment's
+   * `conf/prod/catalog.yaml` over `conf/base/catalog.yaml`): an entry of the same name is
+   * replaced whole, messages name the file and line it came from.
+   */
+  async withFile(file: string): Promise<Catalog> {
+    const { source, value, issues } = await YamlSource.read(
+      file,
+      label(file, this.context.root),
+      "empty",
+    );
+    CatalogError.throwIfAny(issues);
+    const context = { ...this.context, layers: this.context.layers + 1 };
+    return Catalog.build((value ?? {}) as Record<string, unknown>, source, context, this);
+  }
+
   /** The binding of a dataset, or undefined when no entry or pattern matches it. */
   resolve(datasetId: string): StorageBinding | undefined {
     if (this.cache.has(datasetId)) return this.cache.get(datasetId);

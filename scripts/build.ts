@@ -1,0 +1,114 @@
+// `pnpm build [PACKAGE|DIR ...]`: builds workspace packages to dist/ (JavaScript + .d.ts)
+// with TypeScript's own compiler, each after the workspace packages it depends on (their
+// .d.ts files are what the next package compiles against). No argument: every package.
+// A package whose dist/ is newer than its sources is skipped unless --force. A package's
+// `prepack` runs this for itself, so `pnpm pack` in any package folder works on its own.
+//
+// Why tsc and not a bundler: the packages keep one file per module in dist/, exactly as
+// in src/ (relative `.ts` imports rewritten to `.js` by `rewriteRelativeImportExtensions`).
+// Code that finds files next to itself (the runner's worker entry, viz's page assets and
+// layout worker, core's own folder when it reads stack frames) keeps working unchanged,
+// and stack traces name real files.
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import {
+  root,
+  type WorkspacePackage,
+  withDependencies,
+  workspacePackages,
+} from "./workspace-packages.ts";
+
+const TSC = join(root, "node_modules", "typescript", "bin", "tsc");
+// Relative imports of TypeScript files inside plain-JS sources (e.g. the runner's worker entry).
+const TS_SPECIFIER = /((?:from|import)\s*\(?\s*["'])(\.{1,2}\/[^"']+)\.(m?)ts(["'])/g;
+
+/** Copies what tsc does not emit: plain JS, CSS, hand-written .d.ts and JSON beside the sources. */
+function copyAssets(src: string, dist: string): number {
+  let count = 0;
+  for (const entry of readdirSync(src, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath, entry.name);
+    const isTs = /\.(m|c)?ts$/.test(entry.name) && !entry.name.endsWith(".d.ts");
+    if (isTs) continue;
+    const target = join(dist, relative(src, file));
+    mkdirSync(dirname(target), { recursive: true });
+    if (/\.(m|c)?js$/.test(entry.name)) {
+      writeFileSync(target, readFileSync(file, "utf8").replace(TS_SPECIFIER, "$1$2.$3js$4"));
+    } else cpSync(file, target);
+    count++;
+  }
+  return count;
+}
+
+/** The newest modification time of the files a package's build reads. */
+function newestInput(pkg: WorkspacePackage): number {
+  const files = [
+    join(root, "tsconfig.base.json"),
+    join(pkg.dir, "tsconfig.build.json"),
+    join(pkg.dir, "package.json"),
+    ...readdirSync(join(pkg.dir, "src"), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name)),
+  ];
+  return Math.max(...files.map((f) => statSync(f).mtimeMs));
+}
+
+/** dist/ exists and was written after every input changed (tsc runs with noEmitOnError). */
+export function isFresh(pkg: WorkspacePackage): boolean {
+  const stamp = join(pkg.dir, "dist", "index.js");
+  return existsSync(stamp) && statSync(stamp).mtimeMs > newestInput(pkg);
+}
+
+export function buildPackage(pkg: WorkspacePackage): void {
+  const started = Date.now();
+  const dist = join(pkg.dir, "dist");
+  rmSync(dist, { recursive: true, force: true });
+  const r = spawnSync(process.execPath, [TSC, "-p", join(pkg.dir, "tsconfig.build.json")], {
+    cwd: pkg.dir,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) throw new Error(`${pkg.name}: tsc failed (exit ${r.status})`);
+  const assets = copyAssets(join(pkg.dir, "src"), dist);
+  if (!existsSync(join(dist, "index.js"))) throw new Error(`${pkg.name}: no dist/index.js`);
+  process.stderr.write(
+    `built ${pkg.name} → ${relative(root, dist)} (${assets} assets copied) in ${Date.now() - started} ms\n`,
+  );
+}
+
+/** Builds the named packages (names or folders) and their workspace dependencies, in order. */
+export function build(wanted: string[], options: { force?: boolean } = {}): WorkspacePackage[] {
+  const all = workspacePackages();
+  const names = wanted.map((w) => {
+    const dir = resolve(w);
+    return all.find((p) => p.dir === dir)?.name ?? w;
+  });
+  const selected = names.length === 0 ? all : withDependencies(all, names);
+  for (const pkg of selected) {
+    if (!options.force && isFresh(pkg)) process.stderr.write(`${pkg.name} is up to date\n`);
+    else buildPackage(pkg);
+  }
+  return selected;
+}
+
+if (import.meta.filename === resolve(process.argv[1] ?? "")) {
+  try {
+    const args = process.argv.slice(2);
+    build(
+      args.filter((a) => a !== "--force"),
+      { force: args.includes("--force") },
+    );
+  } catch (error) {
+    process.stderr.write(`build failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,258 @@
+// pipewright as a new user gets it, outside this repository: every package packed to a
+// tarball, the CLI installed from them with npm, `pipewright init --packages`, the
+// generated README's commands run one by one, every compile target, and the generated
+// Dockerfile followed step by step in a clean folder (as a non-root user when this runs as
+// root) before running one emitted Argo task's command line there.
+//
+// Needs the npm registry for third-party dependencies (zod, tsx, yaml, ...). Run with
+// `pnpm test:packaging`; CI runs it from .ci/run.
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PlanSchema } from "@pipewright/core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import YAML from "yaml";
+import { followDockerfile, shell } from "./dockerfile.ts";
+
+const repo = join(import.meta.dirname, "..", "..");
+// A clean environment: nothing from pnpm or vitest (npm_config_*, NODE_OPTIONS) leaks into npm.
+const env: Record<string, string> = {
+  PATH: process.env.PATH ?? "/usr/bin:/bin",
+  HOME: process.env.HOME ?? "/root",
+  CI: "true",
+  NO_COLOR: "1",
+  ...(process.env.TMPDIR && { TMPDIR: process.env.TMPDIR }),
+};
+
+let work: string;
+let tarballs: string;
+let project: string;
+
+function sh(command: string, cwd: string): SpawnSyncReturns<string> {
+  const r = shell(command, { cwd, env });
+  if (r.status !== 0)
+    throw new Error(`\`${command}\` exited ${r.status} in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+const pw = (args: string, cwd = project) => sh(`npx pipewright ${args}`, cwd);
+
+beforeAll(() => {
+  // Outside the workspace: no pnpm-workspace.yaml or node_modules above it.
+  work = mkdtempSync(join(tmpdir(), "pipewright-e2e-"));
+  chmodSync(work, 0o755);
+  tarballs = join(work, "tarballs");
+  const pack = spawnSync(
+    process.execPath,
+    [join(repo, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/pack-all.ts", tarballs],
+    { cwd: repo, encoding: "utf8", env: { ...process.env, ...env } },
+  );
+  if (pack.status !== 0) throw new Error(`pack-all failed:\n${pack.stdout}\n${pack.stderr}`);
+});
+
+afterAll(() => {
+  if (work && !process.env.KEEP_E2E) rmSync(work, { recursive: true, force: true });
+});
+
+describe("pipewright outside the repository", () => {
+  test("pack-all writes one tarball per package, built to dist/, in dependency order", () => {
+    const files = readdirSync(tarballs).sort();
+    expect(files).toEqual([
+      "pipewright-0.1.0.tgz",
+      "pipewright-airflow-0.1.0.tgz",
+      "pipewright-argo-0.1.0.tgz",
+      "pipewright-core-0.1.0.tgz",
+      "pipewright-io-0.1.0.tgz",
+      "pipewright-kubeflow-0.1.0.tgz",
+      "pipewright-runner-0.1.0.tgz",
+      "pipewright-viz-0.1.0.tgz",
+    ]);
+    const listing = sh("tar -tzf pipewright-core-0.1.0.tgz", tarballs).stdout;
+    expect(listing).toContain("package/dist/index.js");
+    expect(listing).toContain("package/dist/index.d.ts");
+    expect(listing).toContain("package/LICENSE");
+    expect(listing).not.toContain("package/src/");
+    const manifest = JSON.parse(
+      sh("tar -xzOf pipewright-runner-0.1.0.tgz package/package.json", tarballs).stdout,
+    );
+    expect(manifest.exports["."]).toEqual({
+      types: "./dist/index.d.ts",
+      default: "./dist/index.js",
+    });
+    expect(manifest.dependencies["@pipewright/core"]).toBe("0.1.0");
+    expect(manifest).toMatchObject({ license: "Apache-2.0", engines: { node: ">=20" } });
+    expect(manifest.repository).toBeDefined();
+  });
+
+  test("init from the installed CLI, then the generated README's commands, one by one", () => {
+    // The CLI, installed from the tarballs into a tools folder, writes the project.
+    const tools = join(work, "tools");
+    mkdirSync(tools);
+    const all = readdirSync(tarballs);
+    const file = (name: string) =>
+      `file:${join(tarballs, all.find((f) => f.startsWith(`${name.replace(/^@/, "").replace("/", "-")}-0`))!)}`;
+    const names = [
+      "pipewright",
+      ...["core", "io", "runner", "argo", "airflow", "kubeflow", "viz"].map(
+        (p) => `@pipewright/${p}`,
+      ),
+    ];
+    writeFileSync(
+      join(tools, "package.json"),
+      JSON.stringify({
+        private: true,
+        dependencies: { pipewright: file("pipewright") },
+        overrides: Object.fromEntries(names.map((n) => [n, file(n)])),
+      }),
+    );
+    sh("npm install --no-audit --no-fund", tools);
+    sh(
+      `${join(tools, "node_modules", ".bin", "pipewright")} init my-pipelines --packages ${tarballs}`,
+      work,
+    );
+    project = join(work, "my-pipelines");
+    for (const f of [
+      "package.json",
+      "tsconfig.json",
+      ".gitignore",
+      ".dockerignore",
+      "Dockerfile",
+      "README.md",
+    ])
+      expect(existsSync(join(project, f)), f).toBe(true);
+
+    // Every npm/npx line of the README's sh blocks, in order (docker and argo need a cluster).
+    const readme = readFileSync(join(project, "README.md"), "utf8");
+    const lines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .flatMap((m) => m[1]!.split("\n"))
+      .map((l) => l.trim())
+      .filter((l) => /^(npm|npx) /.test(l));
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    for (const line of lines) sh(line, project);
+    expect(JSON.parse(readFileSync(join(project, "data/02_output/summary.json"), "utf8"))).toEqual({
+      count: 2,
+      mean: 2.375,
+    });
+    // Installed from the tarballs: dist only, no TypeScript sources of ours.
+    expect(existsSync(join(project, "node_modules/@pipewright/core/dist/index.js"))).toBe(true);
+    expect(existsSync(join(project, "node_modules/@pipewright/core/src"))).toBe(false);
+    expect(existsSync(join(project, "package-lock.json"))).toBe(true);
+  });
+
+  test("check, run, rerun all cached, a param change reruns, every target compiles", () => {
+    const check = pw("check --json");
+    expect(JSON.parse(check.stdout)).toMatchObject({ ok: true, typecheck: { ran: true } });
+    rmSync(join(project, ".pipewright"), { recursive: true, force: true });
+    const statuses = (r: SpawnSyncReturns<string>) =>
+      (JSON.parse(r.stdout) as { nodes: { status: string }[] }).nodes.map((n) => n.status);
+    expect(statuses(pw("run --json"))).toEqual(["ran", "ran"]);
+    expect(statuses(pw("run --json"))).toEqual(["cached", "cached"]);
+    expect(statuses(pw("run --json --params summary.threshold=5"))).toEqual(["ran", "ran"]);
+    expect(statuses(pw("run --json --params summary.threshold=5"))).toEqual(["cached", "cached"]);
+
+    const planText = pw("compile --target local").stdout;
+    const plan = PlanSchema.parse(JSON.parse(planText));
+    expect(plan.order).toEqual(["keep_valid", "summarise"]);
+    // Installed, the project loads from its esbuild bundle; through tsx the plan is the same,
+    // byte for byte (locations and code fingerprints name the .ts sources either way).
+    expect(readdirSync(join(project, ".pipewright", "build"))).toEqual([
+      expect.stringMatching(/^project-[0-9a-f]{20}\.mjs$/),
+    ]);
+    const viaTsx = shell("npx pipewright compile --target local", {
+      cwd: project,
+      env: { ...env, PIPEWRIGHT_LOADER: "tsx" },
+    });
+    expect(viaTsx.stdout).toBe(planText);
+    expect(Object.keys(Object.values(plan.code)[0]!.files)).toEqual(["src/pipeline.ts"]);
+    for (const kind of ["workflow", "template"]) {
+      const doc = YAML.parse(pw(`compile --target argo --kind ${kind}`).stdout);
+      expect(doc.kind).toBe(kind === "workflow" ? "Workflow" : "WorkflowTemplate");
+    }
+    const cron = YAML.parse(pw('compile --target argo --kind cron --schedule "0 3 * * *"').stdout);
+    expect(cron.kind).toBe("CronWorkflow");
+    const dag = pw("compile --target airflow --env prod").stdout;
+    expect(dag).toContain("from airflow");
+    expect(dag).toContain("--env");
+  });
+
+  test("the generated Dockerfile, followed in a clean folder, runs an emitted Argo task", () => {
+    const manifest = YAML.parse(pw("compile --target argo").stdout) as ArgoWorkflow;
+    const root = join(work, "image");
+    mkdirSync(root);
+    chmodSync(root, 0o755);
+    // As root, the image's "node" user is played by a real unprivileged account, so a
+    // working dir the user cannot write fails here as it would in the pod.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && spawnSync("id", ["node"]).status !== 0) {
+      const r = spawnSync("useradd", ["--create-home", "--shell", "/bin/sh", "node"]);
+      if (r.status !== 0) throw new Error(`useradd node: ${r.stderr}`);
+    }
+    const users = asRoot ? (name: string) => ({ account: name, home: `/home/${name}` }) : undefined;
+    const image = followDockerfile(project, root, env, users);
+    const app = join(root, image.workdir);
+    expect(existsSync(join(app, "node_modules/.bin/pipewright"))).toBe(true);
+    expect(existsSync(join(app, "node_modules/typescript"))).toBe(false); // --omit=dev
+    expect(existsSync(join(app, "conf/local"))).toBe(false); // .dockerignore
+
+    // The first task of the workflow, its parameters filled in as Argo would.
+    const task = manifest.spec.templates.find((t) => t.dag)!.dag!.tasks[0]!;
+    const template = manifest.spec.templates.find((t) => t.name === task.template)!;
+    const params = Object.fromEntries(
+      (task.arguments?.parameters ?? []).map((p) => [p.name, String(p.value)]),
+    );
+    const fill = (s: string) =>
+      s
+        .replace(/\{\{inputs\.parameters\.([\w-]+)\}\}/g, (_, n) => params[n] ?? "")
+        .replace(/\{\{workflow\.uid\}\}/g, "e2e-workflow-uid")
+        .replace(/\{\{workflow\.name\}\}/g, "e2e-workflow");
+    const container = template.container!;
+    const argv = [...(container.command ?? []), ...(container.args ?? [])].map(fill);
+    const taskEnv = Object.fromEntries(
+      (container.env ?? []).map((e) => [e.name, fill(String(e.value ?? ""))]),
+    );
+    const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    const player = asRoot ? users!(image.user ?? "root") : undefined;
+    const r = shell(quoted, {
+      cwd: image.map(container.workingDir ?? image.workdir),
+      env: { ...image.env, ...taskEnv, ...(player && { HOME: player.home }) },
+      user: player?.account,
+    });
+    expect(r.status, `${quoted}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(JSON.parse(readFileSync(join(app, "data/02_output/summary.json"), "utf8"))).toEqual({
+      count: 3,
+      mean: 11.75 / 3,
+    });
+    if (asRoot) expect(statSync(join(app, ".pipewright")).uid).not.toBe(0);
+  });
+});
+
+interface ArgoWorkflow {
+  spec: {
+    templates: {
+      name: string;
+      dag?: {
+        tasks: {
+          template: string;
+          arguments?: { parameters?: { name: string; value: unknown }[] };
+        }[];
+      };
+      container?: {
+        command?: string[];
+        args?: string[];
+        workingDir?: string;
+        env?: { name: string; value?: unknown }[];
+      };
+    }[];
+  };
+}
