@@ -11,7 +11,7 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 bin="$PWD/packages/cli/bin/pipewright.js"
-for project in examples/spaceflights examples/iris-like examples/team-reuse/team-a examples/team-reuse/team-b; do
+for project in examples/spaceflights examples/iris-like examples/team-reuse/team-a examples/team-reuse/team-b examples/daily-events; do
   name=$(basename "$project")
   for kind in workflow template cron; do
     extra=()

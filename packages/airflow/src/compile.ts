@@ -30,7 +30,11 @@ export function compileAirflow(plan: Plan, options: AirflowOptions = {}): string
     profileOf: pods.indexOf,
   });
   const hash = planHash(plan);
+  // A task of exactly one map node fans out with dynamic task mapping (dag-code.ts).
+  const mapNodes = new Set(plan.nodes.filter((n) => n.map).map((n) => n.id));
+  const fanOut = rows.filter((r) => r.nodes.length === 1 && mapNodes.has(r.nodes[0]!));
   return emitDagFile({
+    fanOut: fanOut.map((r) => r.id),
     options: resolved,
     planHash: hash,
     doc: docMarkdown(plan, hash, tasks.length, resolved.group.by ?? "node"),

@@ -130,7 +130,12 @@ function defaultArgs(o: ResolvedOptions): string {
  * The `with DAG(...)` block: the DAG's settings, then the loop that creates one
  * TaskGroup per GROUPS entry and one operator per TASKS row, and wires the edges.
  */
-export function dagBlock(o: ResolvedOptions, kube: boolean, runtime: boolean): string[] {
+export function dagBlock(
+  o: ResolvedOptions,
+  kube: boolean,
+  runtime: boolean,
+  fanOut = false,
+): string[] {
   const [y, m, d] = o.startDate;
   const lines = [
     "with DAG(",
@@ -187,7 +192,43 @@ export function dagBlock(o: ResolvedOptions, kube: boolean, runtime: boolean): s
     "        if timeout is not None:",
     '            overrides["execution_timeout"] = datetime.timedelta(seconds=timeout)',
   );
-  if (kube) {
+  if (kube && fanOut) {
+    // Plans with map nodes: the operator's arguments as a dict, so a map node's task can
+    // be a listing pod plus a mapped one (fanOutHelpers); other plans keep the plain form.
+    lines.push(
+      "        pod = POD_PROFILES[profile]",
+      "        args = dict(",
+      "            task_group=groups.get(group),",
+      "            image=image,",
+      "            namespace=namespace,",
+      '            service_account_name=pod.get("serviceAccountName", SERVICE_ACCOUNT_NAME),',
+      "            cmds=list(cmds),",
+      '            env_vars={**env_vars, **{key: _verbatim(value) for key, value in pod.get("env", {}).items()}},',
+      "            secrets=[",
+      "                *SECRETS,",
+      '                *(Secret("env", key, ref["secret"], ref["key"]) for key, ref in sorted(pod.get("secretEnv", {}).items())),',
+      "            ],",
+      "            container_resources=_resources(requests),",
+      `            on_finish_action=${pyStr(o.onFinishAction)},`,
+      "            **_pod(pod),",
+      "            **overrides,",
+      "        )",
+      '        arguments = [*map(_verbatim, _run_node(nodes)), "--run-id", "{{ run_id }}", *extra_args, *params_args]',
+      "        if task_id in FAN_OUT:",
+      "            # The listing pod writes the batches where the provider reads a pod's XCom.",
+      "            listing = KubernetesPodOperator(",
+      '                task_id=name + "__list",',
+      '                arguments=[*arguments, "--fan-out", str(FAN_OUT[task_id]), "--out", "/airflow/xcom/return.json"],',
+      "                do_xcom_push=True,",
+      "                **args,",
+      "            )",
+      "            task = KubernetesPodOperator.partial(task_id=name, do_xcom_push=False, **args).expand(",
+      "                arguments=listing.output.map(_with_batch(arguments)),",
+      "            )",
+      "        else:",
+      "            task = KubernetesPodOperator(task_id=name, arguments=arguments, do_xcom_push=False, **args)",
+    );
+  } else if (kube) {
     lines.push(
       "        pod = POD_PROFILES[profile]",
       "        task = KubernetesPodOperator(",
@@ -210,6 +251,32 @@ export function dagBlock(o: ResolvedOptions, kube: boolean, runtime: boolean): s
       "            **overrides,",
       "        )",
     );
+  } else if (fanOut) {
+    lines.push(
+      "        command = shlex.join(COMMAND + _run_node(nodes)) + ' --run-id \"$PIPEWRIGHT_RUN_ID\"' + extra_args + params_args",
+      "        args = dict(task_group=groups.get(group), env=dict(env), append_env=True, cwd=cwd, **overrides)",
+      "        if task_id in FAN_OUT:",
+      "            # run-node prints the batches as JSON; the listing returns them (its XCom).",
+      "            listing = PythonOperator(",
+      '                task_id=name + "__list",',
+      "                python_callable=_list_batches,",
+      '                op_args=[_verbatim(command + " --fan-out " + str(FAN_OUT[task_id]))],',
+      '                op_kwargs={"env": dict(env), "cwd": cwd},',
+      "                **overrides,",
+      "                task_group=groups.get(group),",
+      "            )",
+      "            task = BashOperator.partial(task_id=name, skip_on_exit_code=None, do_xcom_push=False, **args).expand(",
+      "                bash_command=listing.output.map(_with_batch(command)),",
+      "            )",
+      "        else:",
+      "            task = BashOperator(",
+      "                task_id=name,",
+      "                bash_command=_verbatim(command),",
+      "                skip_on_exit_code=None,",
+      "                do_xcom_push=False,",
+      "                **args,",
+      "            )",
+    );
   } else {
     lines.push(
       "        command = shlex.join(COMMAND + _run_node(nodes)) + ' --run-id \"$PIPEWRIGHT_RUN_ID\"' + extra_args + params_args",
@@ -226,10 +293,49 @@ export function dagBlock(o: ResolvedOptions, kube: boolean, runtime: boolean): s
       "        )",
     );
   }
+  if (fanOut) {
+    lines.push(
+      "        first = listing if task_id in FAN_OUT else task",
+      "        if upstream:",
+      "            first.set_upstream([tasks[up] for up in upstream])",
+      "        if task_id in FAN_OUT:",
+      "            task.set_upstream([listing])",
+      "        tasks[task_id] = task",
+    );
+    return lines;
+  }
   lines.push(
     "        if upstream:",
     "            task.set_upstream([tasks[up] for up in upstream])",
     "        tasks[task_id] = task",
   );
+  return lines;
+}
+
+/**
+ * Helpers of DAG files whose plan has map nodes: a map node's task is a listing task
+ * (run-node --fan-out, whose XCom is the list of batches) and a task mapped over it with
+ * `.expand()`, each instance running `run-node --batch <one batch>`.
+ */
+export function fanOutHelpers(kube: boolean): string[] {
+  const lines = [
+    "",
+    "",
+    "def _with_batch(base):",
+    '    """For XComArg.map: the arguments of one mapped instance, for one batch of the listing."""',
+  ];
+  if (kube) lines.push('    return lambda batch: [*base, "--batch", _verbatim(batch)]');
+  else
+    lines.push(
+      '    return lambda batch: _verbatim(base + " --batch " + shlex.quote(batch))',
+      "",
+      "",
+      "def _list_batches(command, env, cwd):",
+      '    """The listing task: runs run-node --fan-out and returns its batches (the last stdout line)."""',
+      '    done = subprocess.run(["bash", "-c", command], env={**os.environ, **env}, cwd=cwd, capture_output=True, text=True, check=False)',
+      "    if done.returncode != 0:",
+      '        raise RuntimeError(f"pipewright run-node --fan-out failed ({done.returncode}): {done.stderr[-2000:]}")',
+      "    return json.loads(done.stdout.strip().splitlines()[-1])",
+    );
   return lines;
 }

@@ -1,5 +1,5 @@
 import type { PodSettings } from "@pipewright/core";
-import { dagBlock, helpers } from "./dag-code.ts";
+import { dagBlock, fanOutHelpers, helpers } from "./dag-code.ts";
 import { importLines } from "./imports.ts";
 import type { TaskRow } from "./layout.ts";
 import type { ResolvedOptions } from "./options.ts";
@@ -19,6 +19,8 @@ export interface DagFile {
   unmapped: ReadonlyMap<string, readonly string[]>;
   /** Runtime params: DAG params passed to every task. */
   params: readonly DagParam[];
+  /** Ids of the tasks that fan a map node out (dynamic task mapping). */
+  fanOut?: readonly string[];
 }
 
 const HEADER = [
@@ -48,7 +50,9 @@ export function emitDagFile(f: DagFile): string {
           ),
         ];
   const runtime = f.params.length > 0;
-  const out: string[] = [...HEADER, ...warnings, ...importLines(o, runtime), ""];
+  const fanIds = f.fanOut ?? [];
+  const fanOut = fanIds.length > 0;
+  const out: string[] = [...HEADER, ...warnings, ...importLines(o, runtime, fanOut), ""];
   const constant = (name: string, value: PyValue) => out.push(`${name} = ${pyLiteral(value)}`);
   constant("PIPELINE", o.pipeline);
   constant("PLAN_HASH", f.planHash);
@@ -113,7 +117,23 @@ export function emitDagFile(f: DagFile): string {
     ")",
   );
 
-  out.push("", ...helpers(kube), "", "", ...dagBlock(o, kube, runtime), "");
+  if (fanOut) {
+    out.push(
+      "",
+      "# Map nodes fanned out with dynamic task mapping: task id -> most mapped instances",
+      "# (batches of partitions; Airflow's max_map_length caps them, 1024 by default).",
+      `FAN_OUT = {${fanIds.map((id) => `${pyStr(id)}: ${o.maxBatches}`).join(", ")}}`,
+    );
+  }
+  out.push(
+    "",
+    ...helpers(kube),
+    ...(fanOut ? fanOutHelpers(kube) : []),
+    "",
+    "",
+    ...dagBlock(o, kube, runtime, fanOut),
+    "",
+  );
   return out.join("\n");
 }
 

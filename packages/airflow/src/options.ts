@@ -76,6 +76,11 @@ export interface AirflowOptions {
   onFinishAction?: "delete_pod" | "keep_pod" | "delete_succeeded_pod";
   /** How nodes are packed into tasks (see groupTasks in @pipewright/core). Default: one task per node. */
   group?: GroupingOptions;
+  /**
+   * Map nodes: at most this many mapped task instances (batches of partitions) per map
+   * node. Default 100; at most 1024, Airflow's default `[core] max_map_length`.
+   */
+  fanOut?: { maxBatches?: number };
 }
 
 /** Options with defaults applied and storage folded into env and secrets. */
@@ -111,4 +116,5 @@ export interface ResolvedOptions {
   queue: string | null;
   onFinishAction: "delete_pod" | "keep_pod" | "delete_succeeded_pod";
   group: GroupingOptions;
+  maxBatches: number;
 }

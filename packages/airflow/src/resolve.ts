@@ -11,6 +11,8 @@ import { dagIdFor, MAX_KEY } from "./names.ts";
 import type { AirflowOptions, ResolvedOptions } from "./options.ts";
 
 const DAG_ID = /^[A-Za-z0-9_.-]+$/;
+/** Airflow's default `[core] max_map_length`: a mapped task may expand to this many instances. */
+export const MAX_MAP_LENGTH = 1024;
 const PRESETS = new Set([
   "@once",
   "@continuous",
@@ -196,7 +198,13 @@ export function resolveOptions(plan: Plan, options: AirflowOptions): ResolvedOpt
     queue: text("queue", options.queue),
     onFinishAction,
     group: options.group ?? {},
+    maxBatches: count("fanOut.maxBatches", options.fanOut?.maxBatches, 100, 1),
   };
+  if (resolved.maxBatches > MAX_MAP_LENGTH)
+    bad(
+      "fanOut.maxBatches",
+      `must be at most ${MAX_MAP_LENGTH} (Airflow's default max_map_length), got ${resolved.maxBatches}`,
+    );
   CompileError.throwIfAny(issues);
   return resolved;
 }

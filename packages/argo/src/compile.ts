@@ -5,6 +5,7 @@ import { dagTemplates } from "./dag.ts";
 import { checkSize, checkTemplateCount, toYaml } from "./emit.ts";
 import { containerEnv, envTexts } from "./env.ts";
 import { needsLbrace } from "./escape.ts";
+import { batchTemplate, DEFAULT_MAX_BATCHES, listTemplate, listTemplateName } from "./fan-out.ts";
 import { baseNameBudget, manifest } from "./manifest.ts";
 import { dnsName } from "./names.ts";
 import {
@@ -66,18 +67,21 @@ export function compileArgo(plan: Plan, options: ArgoOptions): string {
     profiles,
     startupSeconds,
   );
-  const { main, parts } = partition(tasks);
+  // A fanned-out map node is two DAG tasks: keep each part within Argo's limit.
+  const fanned = tasks.filter((t) => t.listName !== undefined);
+  const { main, parts } = partition(tasks, fanned.length > 0 ? MAX_ITEMS / 2 : MAX_ITEMS);
+  const fanProfiles = [...new Map(fanned.map((t) => [t.profile.suffix, t.profile])).values()];
   // One container template per group size and pod profile that some task uses.
   const variants = [
     ...new Map(
-      tasks.map((t) => [
-        `${t.nodes.length}${t.profile.suffix}`,
-        [t.nodes.length, t.profile] as const,
-      ]),
+      // A fanned-out map node uses its own two templates (fan-out.ts).
+      tasks
+        .filter((t) => t.listName === undefined)
+        .map((t) => [`${t.nodes.length}${t.profile.suffix}`, [t.nodes.length, t.profile] as const]),
     ).values(),
   ].sort(([a, p], [b, q]) => a - b || (p.suffix < q.suffix ? -1 : p.suffix > q.suffix ? 1 : 0));
   const what = `the Argo ${KIND_NAMES[kind]} for pipeline ${JSON.stringify(plan.pipeline)} (${plan.nodes.length} nodes in ${tasks.length} tasks)`;
-  checkTemplateCount(1 + parts.length + variants.length, MAX_ITEMS, what);
+  checkTemplateCount(1 + parts.length + variants.length + 2 * fanProfiles.length, MAX_ITEMS, what);
   const runtime = runtimeParams(plan);
 
   const pipeline = options.pipeline ?? plan.pipeline;
@@ -126,9 +130,16 @@ export function compileArgo(plan: Plan, options: ArgoOptions): string {
     templates: [
       ...dagTemplates(main, parts, tasks, { defaults, retriesVary: container.retriesVary }),
       ...variants.map(([size, profile]) => containerTemplate(size, profile, container)),
+      ...fanProfiles.flatMap((profile) => [
+        listTemplate(profile, container, options.fanOut?.maxBatches ?? DEFAULT_MAX_BATCHES),
+        batchTemplate(profile, container),
+      ]),
     ],
   };
-  const longest = Math.max(...variants.map(([s, p]) => containerTemplateName(s, p.suffix).length));
+  const longest = Math.max(
+    ...variants.map(([s, p]) => containerTemplateName(s, p.suffix).length),
+    ...fanProfiles.map((p) => listTemplateName(p.suffix).length),
+  );
   const doc = manifest(
     {
       kind,

@@ -1,5 +1,6 @@
 import { containerTemplateName, nodeParams } from "./container.ts";
 import { containerText } from "./escape.ts";
+import { fanOutTasks } from "./fan-out.ts";
 import type { DagPart } from "./partition.ts";
 import type { Settings } from "./settings.ts";
 import type { ArgoTask } from "./tasks.ts";
@@ -56,7 +57,12 @@ export function dagTemplates(
   const names = new Map(all.map((t) => [t.id, t.name]));
   const tasksOf = (part: DagPart) => {
     const local = new Set(part.tasks.map((t) => t.id));
-    return part.tasks.map((t) => dagTask(t, names, local, rules));
+    return part.tasks.flatMap((t) => {
+      const task = dagTask(t, names, local, rules);
+      return t.listName === undefined
+        ? [task]
+        : fanOutTasks(task as Parameters<typeof fanOutTasks>[0], t.listName, t.profile.suffix);
+    });
   };
   if (parts.length === 0) return [dagTemplate(main.name, tasksOf(main))];
   const runParts = parts.map((p) => ({

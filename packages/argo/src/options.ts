@@ -89,6 +89,11 @@ export interface ArgoOptions {
   memoize?: { maxAge: string; configMap?: string } | false;
   /** Artifact repository of the workflow (Argo's logs, if archived). */
   artifactRepositoryRef?: { configMap: string; key: string };
+  /**
+   * Map nodes: at most this many pods (batches of partitions) per map node (default 100);
+   * see docs/partitions.md.
+   */
+  fanOut?: { maxBatches?: number };
 }
 
 /** Every key of ArgoOptions, to report typos in a project config. */
@@ -122,6 +127,7 @@ export const OPTION_KEYS: readonly (keyof ArgoOptions)[] = [
   "group",
   "memoize",
   "artifactRepositoryRef",
+  "fanOut",
 ];
 
 export const DEFAULT_COMMAND = ["pipewright"];

@@ -1,5 +1,6 @@
 import { type Plan, sha256, type Task } from "@pipewright/core";
 import { displayText } from "./escape.ts";
+import { fansOut } from "./fan-out.ts";
 import { taskNames } from "./names.ts";
 import type { Profile, Profiles } from "./profiles.ts";
 import { mergeSettings, podSpecPatch, type Settings } from "./settings.ts";
@@ -26,6 +27,8 @@ export interface ArgoTask {
   memoKey: string | undefined;
   /** Pod settings and memoize: tasks of one profile and size share a container template. */
   profile: Profile;
+  /** A map node fanned out across pods: the name of its listing task. */
+  listName?: string;
 }
 
 /** Pairs core's tasks with Argo names, merged settings, display names and memoize keys. */
@@ -38,8 +41,10 @@ export function argoTasks(
   startupSeconds: number,
 ): ArgoTask[] {
   const memoize = profiles.all.some((p) => p.memoize);
+  const fanned = new Set(groups.filter((g) => fansOut(plan, g.nodes)).map((g) => g.id));
+  // Listing tasks are named with the others, so no two names clash.
   const names = taskNames(
-    groups.map((g) => g.id),
+    [...groups.map((g) => g.id), ...[...fanned].map((id) => `${id}${LIST_SUFFIX}`)],
     MAX_TASK_NAME,
   );
   const lineage = memoize ? lineageHashes(plan) : undefined;
@@ -61,9 +66,13 @@ export function argoTasks(
           ? sha256(g.nodes.map((n) => lineage.get(n)!).join("\n"))
           : undefined,
       profile,
+      ...(fanned.has(g.id) && { listName: names.get(`${g.id}${LIST_SUFFIX}`)! }),
     };
   });
 }
+
+/** Appended to a map node's id to name its listing task ("clean_events" -> "clean-events-list"). */
+const LIST_SUFFIX = "\u0000list";
 
 /**
  * A Merkle hash per node over its static cache key and its producers' lineage hashes, so

@@ -7,6 +7,7 @@ import {
   podConfigIssues,
 } from "@pipewright/core";
 import * as check from "./checks.ts";
+import { MAX_BATCHES_LIMIT } from "./fan-out.ts";
 import { type ArgoOptions, OPTION_KEYS } from "./options.ts";
 
 const KINDS = ["workflow", "template", "cron"];
@@ -126,6 +127,9 @@ export function validateOptions(options: ArgoOptions): void {
   int("retries", options.retries, 0);
   int("timeoutSeconds", options.timeoutSeconds, 1);
   int("startupSeconds", options.startupSeconds, 0);
+  int("fanOut.maxBatches", options.fanOut?.maxBatches, 1);
+  if ((options.fanOut?.maxBatches ?? 0) > MAX_BATCHES_LIMIT)
+    add("fanOut.maxBatches", `must be at most ${MAX_BATCHES_LIMIT} (each batch is a pod)`);
   str("stateDir", options.stateDir, check.noTemplateTag, (v) =>
     v.startsWith("/") ? undefined : "is not an absolute path",
   );

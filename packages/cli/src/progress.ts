@@ -7,6 +7,8 @@ export interface ProgressEvent {
   durationMs?: number;
   attempt?: number;
   error?: unknown;
+  /** Map nodes: how many partitions ran and were cached. */
+  partitions?: { ran: number; cached: number; total: number };
 }
 
 /**
@@ -50,7 +52,9 @@ export class Progress {
       const time =
         e.durationMs !== undefined && kind !== "skipped" ? c.dim(` ${duration(e.durationMs)}`) : "";
       const label = kind === "done" ? "ran" : kind;
-      this.line(`${mark} ${node} ${c.dim(label)}${time}`);
+      const p = e.partitions;
+      const parts = p ? c.dim(` · ${p.ran} of ${p.total} partitions ran, ${p.cached} cached`) : "";
+      this.line(`${mark} ${node} ${c.dim(label)}${time}${parts}`);
     } else if (kind === "retry") {
       this.line(`${c.yellow("↻")} ${node} ${c.dim(`retrying (attempt ${e.attempt ?? "?"})`)}`);
     }

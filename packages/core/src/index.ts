@@ -1,15 +1,30 @@
 export { Dataset, type DatasetOptions, dataset, metrics } from "./authoring/dataset.ts";
 export type { FilterOptions } from "./authoring/filters.ts";
+export type {
+  ItemsOf,
+  MapContext,
+  MapNodeSpec,
+  MapSource,
+  PartitionValuesOf,
+} from "./authoring/map-node.ts";
 export type { NameMapping, NamespaceOptions } from "./authoring/namespace.ts";
 export {
   Node,
   type NodeInputs,
   type NodeOutputs,
   type NodeSpec,
-  node,
   type ValuesOf,
 } from "./authoring/node.ts";
+export { node } from "./authoring/node-with-map.ts";
 export { Param, type ParamOptions, param } from "./authoring/param.ts";
+export {
+  isPartitioned,
+  isPartitions,
+  Partitioned,
+  type Partitions,
+  partitioned,
+  partitions,
+} from "./authoring/partitioned.ts";
 export { type DatasetRef, Pipeline, type PipelineItem, pipeline } from "./authoring/pipeline.ts";
 // For the CLI and the runner's worker threads; not part of the authoring API.
 export { bundleProject, type ProjectBundle } from "./compile/bundle.ts";
@@ -54,10 +69,12 @@ export { maxQuantity, parseQuantity } from "./plan/quantity.ts";
 export {
   type CodeFingerprint,
   IR_VERSION,
+  IR_VERSION_BASE,
   KEY_FORMAT,
   type Plan,
   type PlanDataset,
   PlanDatasetSchema,
+  type PlanMap,
   type PlanNode,
   PlanNodeSchema,
   type PlanParam,

@@ -33,6 +33,8 @@ export class CatalogError extends PipewrightError {
 export interface DataLocation {
   dataset: string;
   node?: string | undefined;
+  /** The partition, for a partitioned dataset. */
+  partition?: string | undefined;
   /** Project-relative path or URI of the stored data (never with credentials). */
   uri?: string | undefined;
   /** 0-based index of the row (array element), when the data is a list of rows. */
@@ -50,6 +52,7 @@ export interface DataLocation {
 export class DataError extends PipewrightError implements DataLocation {
   readonly dataset: string;
   readonly node: string | undefined;
+  readonly partition: string | undefined;
   readonly uri: string | undefined;
   readonly row: number | undefined;
   readonly field: string | undefined;
@@ -63,6 +66,7 @@ export class DataError extends PipewrightError implements DataLocation {
     super(code, `${describeLocation(where)}: ${problem}`, options);
     this.dataset = where.dataset;
     this.node = where.node;
+    this.partition = where.partition;
     this.uri = where.uri;
     this.row = where.row;
     this.field = where.field;
@@ -75,6 +79,7 @@ export function describeLocation(w: DataLocation): string {
   const parts: string[] = [];
   if (w.node !== undefined) parts.push(`node "${w.node}"`);
   let ds = `dataset "${w.dataset}"`;
+  if (w.partition !== undefined) ds += ` partition "${w.partition}"`;
   const file =
     w.uri !== undefined ? `${w.uri}${w.line !== undefined ? ` line ${w.line}` : ""}` : undefined;
   if (file !== undefined) ds += ` (${file})`;

@@ -18,4 +18,10 @@ export {
   registerFormat,
 } from "./formats/registry.ts";
 export { hashBytes, hashFile, hashStream } from "./hash.ts";
+export { partitionNameProblem } from "./partitions/names.ts";
+export {
+  collectionHash,
+  PartitionedStore,
+  partitionSuffix,
+} from "./partitions/partitioned-store.ts";
 export { openStorage, type Storage, type StorageOptions } from "./storage/storage.ts";

@@ -1,7 +1,8 @@
 export { defaultCacheDir } from "./cache/backend.ts";
 export { explainPlan } from "./cache/explain.ts";
 export { closeWorkers, startWorkers } from "./exec/kept-pool.ts";
-export { diffRuns, type RunDiff } from "./records/diff.ts";
+export { type FanOut, fanOut, parseBatch } from "./fan-out.ts";
+export { diffRuns, type PartitionsDiff, type RunDiff } from "./records/diff.ts";
 export { gitCommit } from "./records/git.ts";
 export { RunStore } from "./records/store.ts";
 export { preflight, runNodes, runPipeline } from "./run.ts";
@@ -11,10 +12,14 @@ export type {
   CacheCauseKind,
   CacheStorageOptions,
   ExplainOptions,
+  MapBatch,
   NodeErrorRecord,
   NodeHookContext,
   NodeRecord,
   NodeStatus,
+  PartitionCause,
+  PartitionRecord,
+  PartitionStatus,
   RunCounts,
   RunEvent,
   RunHooks,

@@ -20,7 +20,7 @@ import { indexPlan } from "./plan-index.ts";
 import { gitCommit } from "./records/git.ts";
 import { countNodes, givenRunId, newRunId, writeRunRecord } from "./records/record.ts";
 import { RunStore } from "./records/store.ts";
-import type { RunNodesOptions, RunOptions, RunRecord, RunStatus } from "./types.ts";
+import type { MapBatch, RunNodesOptions, RunOptions, RunRecord, RunStatus } from "./types.ts";
 
 /**
  * Runs a compiled plan: each node in topological order (or `parallel` at once), a cache
@@ -69,6 +69,7 @@ export async function runNodes(o: RunNodesOptions): Promise<RunRecord> {
       `node ${unknown.map((n) => `"${n}"`).join(", ")} is not in pipeline "${o.plan.pipeline}".${didYouMean(unknown[0]!, known)}`,
     );
   }
+  if (o.batch !== undefined) checkBatch(o);
   const wanted = new Set(o.nodes);
   return execute(
     {
@@ -79,6 +80,27 @@ export async function runNodes(o: RunNodesOptions): Promise<RunRecord> {
     o.plan.order.filter((id) => wanted.has(id)),
     "run-node",
   );
+}
+
+/** A batch is for one map node, and its numbers must make sense. */
+function checkBatch(o: RunNodesOptions): void {
+  const b = o.batch!;
+  const node = o.plan.nodes.find((n) => n.id === o.nodes[0]);
+  const problem =
+    o.nodes.length !== 1
+      ? "takes exactly one node"
+      : !node?.map
+        ? `is for map nodes; "${o.nodes[0]}" is not one`
+        : !(
+              Number.isInteger(b.of) &&
+              b.of >= 1 &&
+              Number.isInteger(b.index) &&
+              b.index >= 0 &&
+              b.index < b.of
+            )
+          ? `${b.index}/${b.of} is not a batch (0 ≤ index < count)`
+          : undefined;
+  if (problem) throw new PipewrightError(ErrorCode.USAGE, `--batch ${problem}.`);
 }
 
 /**
@@ -93,6 +115,7 @@ export function preflight(plan: Plan, grouping?: GroupingOptions): void {
 }
 
 const anything = z.unknown();
+const batchOf = (o: RunOptions) => (o as { batch?: MapBatch }).batch;
 
 async function execute(
   o: RunOptions & { verifiedPlanHash?: string },
@@ -116,7 +139,15 @@ async function execute(
   const runId =
     o.runId === undefined
       ? newRunId(started)
-      : givenRunId(o.runId, kind === "run-node" ? order : undefined);
+      : givenRunId(
+          o.runId,
+          kind !== "run-node"
+            ? undefined
+            : batchOf(o)
+              ? // Every batch task of one workflow gets its own record.
+                [`${order[0]}.batch-${batchOf(o)!.index}-of-${batchOf(o)!.of}`]
+              : order,
+        );
   const index = indexPlan(o.plan);
   const memory = o.memory ?? new Map<string, unknown>();
   const store = o.store ?? new DataStore({ root: o.root });
@@ -139,6 +170,9 @@ async function execute(
   const params = o.params ?? Object.fromEntries(o.plan.params.map((p) => [p.id, p.value]));
   const parallel = Math.max(1, Math.floor(o.parallel ?? 1));
   const keepGoing = o.keepGoing ?? false;
+  ex.parallel = parallel;
+  ex.batch = batchOf(o);
+  ex.keepGoing = keepGoing;
 
   // A node with a timeout that run-node must enforce runs where it can be stopped.
   const isolate =

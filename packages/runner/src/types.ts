@@ -37,6 +37,22 @@ export interface NodeStatus {
   causes: CacheCause[];
   /** The full cache key, when every input's content hash is known now. */
   cacheKey: string | null;
+  /**
+   * Map nodes: how many partitions there are and would run; null counts when they cannot
+   * be known before an upstream node runs.
+   */
+  partitions?: PartitionStatus;
+}
+
+/** What `status` says of a map node's partitions. */
+export interface PartitionStatus {
+  total: number | null;
+  run: number | null;
+  /** Partitions that would run, by cause, with up to 20 names each. */
+  new: { count: number; names: string[] };
+  changed: { count: number; names: string[] };
+  /** Partitions of the last run whose input is gone: their outputs will be deleted. */
+  removed: { count: number; names: string[] };
 }
 
 /** The error of a failed node, as stored in the run record. */
@@ -68,7 +84,40 @@ export interface NodeRecord {
   causes?: CacheCause[];
   /** Outputs copied back from the cache store because the stored ones were gone or changed. */
   restored?: string[];
+  /** Map nodes: one record per partition, sorted by name. */
+  partitions?: PartitionRecord[];
+  /** Map nodes: partitions of the outputs deleted because their input partition is gone. */
+  removedPartitions?: string[];
+  /** Something the user should know that did not fail the node (e.g. zero partitions). */
+  warnings?: string[];
 }
+
+/** One partition of a map node in a run record. */
+export interface PartitionRecord {
+  name: string;
+  status: "ran" | "cached" | "failed" | "skipped";
+  durationMs: number;
+  /** The partition's full key; null when it was never computed. */
+  cacheKey: string | null;
+  /** The content hash of the partition (or list item) it read. */
+  input: string | null;
+  /** Output dataset id -> content hash of the partition written (or cached). */
+  outputs: Record<string, string>;
+  metrics?: Record<string, unknown>;
+  error?: NodeErrorRecord;
+  attempts: number;
+  /** Why it ran: "new" (no earlier run of this partition), "changed", "missing-output", "no-cache". */
+  cause?: PartitionCause;
+}
+
+/** A map node's partitions in progress events. */
+export interface PartitionCounts {
+  ran: number;
+  cached: number;
+  total: number;
+}
+
+export type PartitionCause = "new" | "changed" | "missing-output" | "no-cache";
 
 export type RunStatus = "succeeded" | "failed" | "interrupted";
 
@@ -113,12 +162,15 @@ export interface RunSummary {
 export type RunEvent =
   | { type: "run-start"; runId: string; pipeline: string; nodes: string[] }
   | { type: "node-start"; node: string; attempt: number }
-  | { type: "node-cached"; node: string; restored: string[] }
+  | { type: "node-cached"; node: string; restored: string[]; partitions?: PartitionCounts }
   | { type: "node-output"; node: string; dataset: string; hash: string }
-  | { type: "node-done"; node: string; durationMs: number }
+  | { type: "node-done"; node: string; durationMs: number; partitions?: PartitionCounts }
   | { type: "node-retry"; node: string; attempt: number; error: Error }
   | { type: "node-failed"; node: string; error: Error }
   | { type: "node-skipped"; node: string; reason: string }
+  | { type: "node-warning"; node: string; message: string }
+  | { type: "partition-done"; node: string; partition: string; status: "ran" | "cached" }
+  | { type: "partition-failed"; node: string; partition: string; error: Error }
   | { type: "cache-stored"; node: string; key: string }
   | { type: "run-done"; record: RunRecord };
 
@@ -214,6 +266,19 @@ export interface RunNodesOptions extends RunOptions {
   nodes: string[];
   /** When given, refuse to run unless planHash(plan) equals it. */
   planHash?: string;
+  /** One map node only: run this slice of its partitions (an engine's fanned-out task). */
+  batch?: MapBatch;
+}
+
+/**
+ * Slice `index` of `of` of a map node's partitions in name order (the contiguous run of
+ * positions p with floor(p * of / count) = index), as `fanOut` lists them. `listing`
+ * (from fanOut) makes the task refuse when the partitions changed since they were listed.
+ */
+export interface MapBatch {
+  index: number;
+  of: number;
+  listing?: string;
 }
 
 export interface ExplainOptions {

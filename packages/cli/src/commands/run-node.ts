@@ -26,7 +26,7 @@ export const runNode: Command = {
   name: "run-node",
   summary: "Run exactly the given node(s) of a pipeline: what each Argo or Airflow task executes.",
   usage:
-    "pipewright run-node --node NAME [--node NAME ...] [--pipeline NAME] [--run-id ID] [--plan-hash HASH]",
+    "pipewright run-node --node NAME [--node NAME ...] [--pipeline NAME] [--run-id ID] [--plan-hash HASH] [--batch I/N | --fan-out N [--out FILE]]",
   options: {
     node: {
       type: "string",
@@ -45,6 +45,22 @@ export const runNode: Command = {
       type: "string",
       value: "HASH",
       description: "Refuse to run unless this project compiles to the plan with this hash.",
+    },
+    batch: {
+      type: "string",
+      value: "I/N",
+      description: "A map node: run only batch I of N of its partitions (as listed by --fan-out).",
+    },
+    "fan-out": {
+      type: "string",
+      value: "N",
+      description:
+        "A map node: list its partitions in at most N batches (JSON on stdout or --out) and delete outputs of partitions that are gone; runs nothing.",
+    },
+    out: {
+      type: "string",
+      value: "FILE",
+      description: "With --fan-out: write the batch list to FILE instead of stdout.",
     },
     ...PARAMS_OPTION,
     ...ENV_OPTION,
@@ -71,7 +87,32 @@ export const runNode: Command = {
         );
       }
     }
-    const { runNodes } = await import("@pipewright/runner");
+    const { runNodes, fanOut, parseBatch } = await import("@pipewright/runner");
+    const fan = str(values["fan-out"]);
+    if (fan !== undefined) {
+      const result = await fanOut({
+        root: project.root,
+        plan: compiled.plan,
+        pipeline: compiled.pipeline,
+        store: compiled.store,
+        nodes,
+        maxBatches: Number(fan),
+        ...(str(values["plan-hash"]) && { planHash: str(values["plan-hash"])! }),
+      });
+      io.err(
+        `${nodes[0]}: ${result.partitions} partitions in ${result.batches.length} batches${result.removed.length > 0 ? `; removed outputs of ${result.removed.length} gone partitions` : ""}\n`,
+      );
+      const text = JSON.stringify(result.batches);
+      const out = str(values.out);
+      if (out) {
+        const { writeFileSync } = await import("node:fs");
+        const { resolve } = await import("node:path");
+        writeFileSync(resolve(io.cwd, out), text);
+      } else io.out(`${text}\n`);
+      return 0;
+    }
+    const batchText = str(values.batch);
+    const batch = batchText === undefined ? undefined : parseBatch(batchText);
     const planHash = str(values["plan-hash"]);
     const runId = str(values["run-id"]);
     const record = await interruptible(io, (signal) =>
@@ -85,6 +126,7 @@ export const runNode: Command = {
         pipelineName: compiled.name,
         params: compiled.params,
         ...(planHash && { planHash }),
+        ...(batch && { batch }),
         ...(runId && { runId }),
         // Used only for nodes with a timeout: a worker thread can be stopped mid-node.
         worker: { module: project.loadedFrom, pipeline: compiled.name },

@@ -102,8 +102,14 @@ export const run: Command = {
       `${record.status === "succeeded" ? c.green("✓") : c.red("✗")} ${record.status}: ${counts.ran} ran, ${counts.cached} cached, ${counts.failed} failed, ${counts.skipped} skipped in ${duration(elapsed)} · run ${record.id}\n`,
     );
     for (const n of record.nodes) {
+      for (const w of n.warnings ?? []) io.err(`${c.yellow("warning")} ${w}\n`);
       if (n.status !== "failed" || !n.error) continue;
       io.err(`${c.red("error")} ${c.dim(`[${n.error.code}]`)} ${n.error.message}\n`);
+      // A map node: each failed partition by name (the first ten).
+      const failed = (n.partitions ?? []).filter((p) => p.status === "failed");
+      for (const p of failed.slice(0, 10))
+        io.err(`  ${c.red("✗")} ${p.name}: ${p.error?.message}\n`);
+      if (failed.length > 10) io.err(`  ... and ${failed.length - 10} more partitions\n`);
       // --verbose: where the node itself threw (the cause), not just our wrapper.
       const stack = n.error.cause?.stack ?? n.error.stack;
       if (values.verbose && stack) io.err(`${stack}\n`);

@@ -83,7 +83,24 @@ function renderRunDiff(d: import("@pipewright/runner").RunDiff, io: Io): string 
       ]),
     ]),
   );
+  for (const p of d.partitions) {
+    const names = (xs: string[]) => `${xs.slice(0, 5).join(", ")}${xs.length > 5 ? ", ..." : ""}`;
+    parts.push(
+      `\n${c.bold("partitions")} ${p.node}: ${p.added.length} added, ${p.removed.length} removed, ${p.changed.length} changed, ${p.same} same\n`,
+    );
+    if (p.added.length > 0) parts.push(`  + ${names(p.added)}\n`);
+    if (p.removed.length > 0) parts.push(`  - ${names(p.removed)}\n`);
+    if (p.changed.length > 0) parts.push(`  ~ ${names(p.changed)}\n`);
+  }
   return parts.join("");
+}
+
+/** "2 ran, 8 cached" for a map node's partitions; "" for other nodes. */
+function partitionCounts(partitions: { status: string }[] | undefined): string {
+  if (!partitions) return "";
+  const by = new Map<string, number>();
+  for (const p of partitions) by.set(p.status, (by.get(p.status) ?? 0) + 1);
+  return partitions.length === 0 ? "0" : [...by].map(([s, n]) => `${n} ${s}`).join(", ");
 }
 
 /** Accepts an id, "latest", or "latest~N" (the run N before the latest). */
@@ -141,11 +158,12 @@ export const runs: Command = {
       );
       io.out(
         table([
-          ["NODE", "STATUS", "TIME", "METRICS"],
+          ["NODE", "STATUS", "TIME", "PARTITIONS", "METRICS"],
           ...record.nodes.map((n) => [
             n.name,
             n.status,
             duration(n.durationMs),
+            partitionCounts(n.partitions),
             n.metrics ? show(n.metrics) : "",
           ]),
         ]),

@@ -55,12 +55,21 @@ export const status: Command = {
     const toRun = nodes.filter((n) => n.state === "run").length;
     io.out(`${c.bold(compiled.name)}: ${toRun} of ${plural(nodes.length, "node")} would run\n`);
     for (const n of nodes) {
+      const p = n.partitions;
+      // Map nodes: how many of their partitions, and the ones whose outputs go away.
+      const gone = p && p.removed.count > 0 ? `, ${p.removed.count} removed (outputs deleted)` : "";
       if (n.state === "cached") {
-        io.out(`  ${c.blue("●")} ${n.name} ${c.dim("cached")}\n`);
+        const parts = p ? c.dim(` (${p.total} partitions${gone})`) : "";
+        io.out(`  ${c.blue("●")} ${n.name} ${c.dim("cached")}${parts}\n`);
         continue;
       }
       const causes = n.causes.map((cause) => `${cause.kind}: ${cause.detail}`).join("; ");
-      io.out(`  ${c.yellow("○")} ${n.name} ${c.dim("would run")} — ${causes}\n`);
+      const what = !p
+        ? "would run"
+        : p.run === null
+          ? "would run its partitions"
+          : `would run ${p.run} of ${p.total} partitions${gone}`;
+      io.out(`  ${c.yellow("○")} ${n.name} ${c.dim(what)} — ${causes}\n`);
     }
     return 0;
   },

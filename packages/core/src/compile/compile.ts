@@ -1,12 +1,15 @@
 import { relative, sep } from "node:path";
 import type { DefinitionSite } from "../authoring/location.ts";
+import { mappingOf } from "../authoring/map-node.ts";
 import type { Node } from "../authoring/node.ts";
+import { isPartitioned } from "../authoring/partitioned.ts";
 import type { Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import { CompileError, type Issue } from "../errors/errors.ts";
 import {
   type CodeFingerprint,
   IR_VERSION,
+  IR_VERSION_BASE,
   KEY_FORMAT,
   type Plan,
   type PlanDataset,
@@ -17,6 +20,7 @@ import {
 import { canonicalJson, hashJson, sha256 } from "../util/canonical.ts";
 import { nameProblem } from "../util/names.ts";
 import { extraFileIssues, hashExtraFiles } from "./extra-files.ts";
+import { mapIssues } from "./map-checks.ts";
 import { type CodeClosure, ModuleGraph } from "./module-graph.ts";
 import { type ResolvedParam, resolveParams } from "./params.ts";
 import { schemaInfo } from "./schemas.ts";
@@ -71,6 +75,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     });
   issues.push(...structuralIssues(p, root, options.catalog, options.filteredFrom));
   issues.push(...extraFileIssues(p.items, root));
+  issues.push(...mapIssues(p, root));
   const params = resolveParams(p, options.params ?? {}, issues);
   CompileError.throwIfAny(issues);
 
@@ -87,7 +92,8 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     const binding = options.catalog?.resolve(id) ?? MEMORY;
     // Where and how a dataset is stored is part of the key of every node that reads or
     // writes it: a moved output reruns its producer rather than hitting and writing nothing.
-    const fragment = `{"dataset":${JSON.stringify(id)},"format":${JSON.stringify(binding.type)},"location":${JSON.stringify(binding.uri ?? null)},"options":${canonicalJson(binding.options ?? null)},"schema":"${info.hash}"}`;
+    const parts = isPartitioned(ds);
+    const fragment = `{"dataset":${JSON.stringify(id)},"format":${JSON.stringify(binding.type)},"location":${JSON.stringify(binding.uri ?? null)},"options":${canonicalJson(binding.options ?? null)},${parts ? '"partitioned":true,' : ""}"schema":"${info.hash}"}`;
     fragments.set(id, fragment);
     const readers = consumers.get(id) ?? [];
     planDatasets.push({
@@ -99,6 +105,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       producer: producers.get(id)?.[0]?.id ?? null,
       consumers:
         readers.length === 1 ? [readers[0]!.id] : [...new Set(readers.map((n) => n.id))].sort(),
+      ...(parts && { partitioned: true as const }),
     });
   }
   const planParams: PlanParam[] = [];
@@ -126,8 +133,10 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     byClosure: new WeakMap(),
   };
   const nodes = order.map((id) => planNode(byId.get(id)![0]!, ctx));
+  // Plans without map nodes or partitions keep the older version (see IR_VERSION).
+  const needsMaps = nodes.some((n) => n.map) || planDatasets.some((d) => d.partitioned);
   return {
-    irVersion: IR_VERSION,
+    irVersion: needsMaps ? IR_VERSION : IR_VERSION_BASE,
     keyFormat: KEY_FORMAT,
     pipeline: name,
     nodes,
@@ -243,6 +252,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   const outputs: Record<string, string> = {};
   let inputsJson = "";
   let paramsJson = "";
+  const mapping = mappingOf(n);
   for (const key of Object.keys(n.inputs).sort()) {
     const h = n.inputs[key]!;
     const k = JSON.stringify(key);
@@ -251,8 +261,15 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
       inputsJson += `${inputsJson ? "," : ""}${k}:${fragments.get(h.name)!}`;
     } else {
       paramRefs[key] = h.name;
-      // A runtime param's value is known only when the node runs: the runner adds it.
-      const valueHash = h.runtime ? "runtime" : params.get(h.name)!.valueHash;
+      // A runtime param's value is known only when the node runs: the runner adds it. A
+      // list param mapped over counts per item in each partition's key (the runner adds
+      // it), so adding an item does not rerun the others.
+      const valueHash =
+        mapping?.over === key
+          ? `mapped:${h.name}`
+          : h.runtime
+            ? "runtime"
+            : params.get(h.name)!.valueHash;
       paramsJson += `${paramsJson ? "," : ""}${k}:${JSON.stringify(valueHash)}`;
     }
   }
@@ -262,8 +279,19 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     outputs[key] = h.name;
     outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:${fragments.get(h.name)!}`;
   }
+  const over = mapping && n.inputs[mapping.over];
+  const map = over
+    ? {
+        over: mapping.over,
+        source:
+          over.type === "dataset" && isPartitioned(over)
+            ? ("partitions" as const)
+            : ("items" as const),
+      }
+    : undefined;
+  const mapJson = map ? `"map":${canonicalJson(map)},` : "";
   const cacheKey = sha256(
-    `{"code":"${codeHash}","id":${JSON.stringify(n.id)},"inputs":{${inputsJson}},"keyFormat":${KEY_FORMAT},` +
+    `{"code":"${codeHash}","id":${JSON.stringify(n.id)},"inputs":{${inputsJson}},"keyFormat":${KEY_FORMAT},${mapJson}` +
       `"outputs":{${outputsJson}},"packages":${packagesJson},"params":{${paramsJson}}}`,
   );
   return {
@@ -281,5 +309,6 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     location,
     codeHash,
     cacheKey,
+    ...(map && { map }),
   };
 }

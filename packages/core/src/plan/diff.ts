@@ -111,6 +111,20 @@ function nodeChanges(a: PlanNode, b: PlanNode, pa: Plan, pb: Plan): PlanChange[]
         });
     }
   }
+  // A node that became (or stopped being) a map node, or maps over another input.
+  const mapText = (n: PlanNode) => (n.map ? `map over ${n.map.over} (${n.map.source})` : "no map");
+  if (mapText(a) !== mapText(b))
+    causes.push({ kind: "code", detail: `${mapText(a)} -> ${mapText(b)}` });
+  for (const key of new Set([...Object.values(a.outputs), ...Object.values(b.outputs)])) {
+    const da = schemaOf(pa, key);
+    const db = schemaOf(pb, key);
+    if (da && db && (da.partitioned ?? false) !== (db.partitioned ?? false))
+      causes.push({
+        kind: "format",
+        dataset: key,
+        detail: `${key}: ${da.partitioned ? "partitioned" : "one value"} -> ${db.partitioned ? "partitioned" : "one value"}`,
+      });
+  }
   const settings = (n: PlanNode) =>
     JSON.stringify([n.resources, n.retries, n.timeoutSeconds, n.tags, n.cache]);
   if (settings(a) !== settings(b))

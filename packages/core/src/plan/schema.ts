@@ -1,7 +1,14 @@
 import { z } from "zod";
 
-/** The version of the plan format. Bumped on any incompatible change to PlanSchema. */
-export const IR_VERSION = 2;
+/**
+ * The newest version of the plan format. Bumped on any incompatible change to PlanSchema.
+ * 3 added map nodes and partitioned datasets; a plan without them is still written as 2
+ * (byte-identical to before), so only plans that need the new fields are refused by older
+ * readers — which would otherwise run a map node once, on the whole collection.
+ */
+export const IR_VERSION = 3;
+/** The version of plans without map nodes or partitioned datasets. */
+export const IR_VERSION_BASE = 2;
 /** The version of the cache-key encoding. Bumped whenever what goes into a key changes. */
 export const KEY_FORMAT = 2;
 
@@ -33,6 +40,11 @@ export const PlanDatasetSchema = z.object({
   producer: Id.nullable(),
   /** Node ids that read it, sorted. */
   consumers: z.array(Id),
+  /**
+   * Set for a partitioned dataset: a set of named partitions, one file each under the
+   * storage `uri` (a folder or prefix); `schemaHash` is the schema of one partition.
+   */
+  partitioned: z.literal(true).optional(),
 });
 export type PlanDataset = z.infer<typeof PlanDatasetSchema>;
 
@@ -77,6 +89,17 @@ export const CodeFingerprintSchema = z.object({
 });
 export type CodeFingerprint = z.infer<typeof CodeFingerprintSchema>;
 
+export const MapSchema = z.object({
+  /** The input key mapped over. */
+  over: z.string().min(1),
+  /**
+   * "partitions": one call per partition of a partitioned dataset; "items": one call per
+   * item of a list-valued dataset or param.
+   */
+  source: z.enum(["partitions", "items"]),
+});
+export type PlanMap = z.infer<typeof MapSchema>;
+
 export const PlanNodeSchema = z.object({
   /** Qualified name: namespace + "." + name. What --nodes and run-node take. */
   id: Id,
@@ -101,6 +124,11 @@ export const PlanNodeSchema = z.object({
   codeHash: Hash,
   /** Static part of the cache key; the runner adds input content hashes. */
   cacheKey: Hash,
+  /**
+   * Set for a map node: it runs once per partition (or list item) of input `over`, and
+   * each output is partitioned. The items are known only at run time.
+   */
+  map: MapSchema.optional(),
 });
 export type PlanNode = z.infer<typeof PlanNodeSchema>;
 
@@ -110,7 +138,7 @@ export type PlanNode = z.infer<typeof PlanNodeSchema>;
  */
 export const PlanSchema = z
   .object({
-    irVersion: z.literal(IR_VERSION),
+    irVersion: z.union([z.literal(IR_VERSION_BASE), z.literal(IR_VERSION)]),
     keyFormat: z.literal(KEY_FORMAT),
     pipeline: Id,
     /** Nodes in topological order (ties broken by id). */
@@ -168,6 +196,32 @@ export const PlanSchema = z
             code: "custom",
             path: ["nodes", i, key],
             message: `unknown param "${p}"`,
+          });
+      }
+    }
+    const partitioned = new Set(plan.datasets.filter((d) => d.partitioned).map((d) => d.id));
+    if (
+      plan.irVersion === IR_VERSION_BASE &&
+      (partitioned.size > 0 || plan.nodes.some((n) => n.map))
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["irVersion"],
+        message: `a plan with map nodes or partitioned datasets has irVersion ${IR_VERSION}`,
+      });
+    for (const [i, node] of plan.nodes.entries()) {
+      if (node.map && !(node.map.over in node.inputs) && !(node.map.over in node.params))
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodes", i, "map", "over"],
+          message: `map node "${node.id}" maps over "${node.map.over}", which is not one of its inputs`,
+        });
+      for (const [key, ds] of Object.entries(node.outputs)) {
+        if (node.map && !partitioned.has(ds))
+          ctx.addIssue({
+            code: "custom",
+            path: ["nodes", i, "outputs", key],
+            message: `map node "${node.id}" writes "${ds}", which is not partitioned`,
           });
       }
     }

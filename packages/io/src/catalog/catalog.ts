@@ -206,6 +206,7 @@ export class Catalog implements CatalogResolver {
     const options: Record<string, unknown> = {};
     if (entry.load_args !== undefined) options.load_args = entry.load_args;
     if (entry.save_args !== undefined) options.save_args = entry.save_args;
+    if (entry.filename_suffix !== undefined) options.filename_suffix = entry.filename_suffix;
     return {
       type: entry.type,
       uri,

@@ -35,6 +35,13 @@ export const CatalogEntrySchema = z
     save_args: Args.optional().describe(
       "Options for writing, passed to the format (see docs/formats.md).",
     ),
+    filename_suffix: z
+      .string()
+      .regex(/^(\.[A-Za-z0-9_-]+)*$/, 'a file extension such as ".csv" or ".csv.gz"')
+      .optional()
+      .describe(
+        "Partitioned datasets only: the extension of each partition file (default: the format's, e.g. .jsonl).",
+      ),
     credentials: z
       .string()
       .min(1)

@@ -14,6 +14,8 @@ import { validate } from "./validate.ts";
 export interface DataContext {
   /** The node reading or writing, named in errors. */
   node?: string | undefined;
+  /** The partition of a partitioned dataset, named in errors. */
+  partition?: string | undefined;
 }
 
 export interface DataStoreOptions {
@@ -282,5 +284,5 @@ function uriOf(d: PlanDataset): string {
 }
 
 function where(d: PlanDataset, ctx: DataContext): DataLocation {
-  return { dataset: d.id, node: ctx.node, uri: d.storage.uri };
+  return { dataset: d.id, node: ctx.node, uri: d.storage.uri, partition: ctx.partition };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,6 +8,10 @@ import { StorageError } from "../errors.ts";
 import { hashFile } from "../hash.ts";
 import { notFound, type Storage } from "./storage.ts";
 import { LocationProblem, parseLocation, resolveInside } from "./uri.ts";
+
+/** Files up to this size are read synchronously (see read()). */
+const SMALL = 64 * 1024;
+const scratch = Buffer.allocUnsafe(SMALL);
 
 /** Temp files are hidden siblings of their target; list() skips them. */
 const TEMP = /^\.pw-tmp-/;
@@ -33,7 +38,18 @@ export class LocalStorage implements Storage {
 
   async read(uri: string): Promise<Uint8Array> {
     try {
-      return await readFile(this.pathOf(uri));
+      const path = this.pathOf(uri);
+      // A small file (a partition of a 10,000-partition dataset, say) is read in one
+      // synchronous call: open, fstat, read and close through the thread pool cost several
+      // times the read itself. A bigger one is read asynchronously, not blocking the loop.
+      const fd = openSync(path, "r");
+      try {
+        const n = readSync(fd, scratch, 0, SMALL, 0);
+        if (n < SMALL) return Buffer.from(scratch.subarray(0, n));
+      } finally {
+        closeSync(fd);
+      }
+      return await readFile(path);
     } catch (e) {
       throw this.failure(e, uri, "read");
     }

@@ -6,6 +6,7 @@ import { indexPlan, isMemory, type PlanIndex } from "../plan-index.ts";
 import type { CacheCause, ExplainOptions, NodeStatus } from "../types.ts";
 import { defaultCacheDir, openCacheBackend } from "./backend.ts";
 import { compareParts, missCauses } from "./causes.ts";
+import { type ExplainState, explainMapNode, partitionHashes } from "./explain-map.ts";
 import { fullKey, type KeyParts, keyParts } from "./key.ts";
 import { type CacheEntry, CacheStore } from "./store.ts";
 
@@ -35,9 +36,10 @@ export async function explainPlan(o: ExplainOptions): Promise<NodeStatus[]> {
   const known = new Map<string, string>();
   /** Dataset id -> the node that will rewrite it in this run. */
   const rewritten = new Map<string, string>();
+  const state: ExplainState = { index, cache, data, known, knownParts: new Map(), rewritten };
   const result: NodeStatus[] = [];
   for (const node of o.plan.nodes) {
-    const status = await explainNode(node, index, cache, data, known, rewritten);
+    const status = await explainNode(node, index, cache, data, known, rewritten, state);
     if (status.state === "run")
       for (const id of Object.values(node.outputs)) rewritten.set(id, node.id);
     result.push(status);
@@ -52,6 +54,7 @@ async function explainNode(
   data: DataAccess,
   known: Map<string, string>,
   rewritten: Map<string, string>,
+  state: ExplainState,
 ): Promise<NodeStatus> {
   const pending: CacheCause[] = [];
   for (const id of Object.values(node.inputs)) {
@@ -67,6 +70,16 @@ async function explainNode(
       continue;
     }
     const ds = index.datasets.get(id)!;
+    if (ds.partitioned) {
+      if (await partitionHashes(id, state)) continue;
+      pending.push({
+        kind: "input",
+        dataset: id,
+        upstream: ds.producer,
+        detail: `"${id}" is in memory and not produced in this run`,
+      });
+      continue;
+    }
     const hash = await data.storedHash(ds);
     if (hash !== undefined) known.set(id, hash);
     else {
@@ -76,6 +89,7 @@ async function explainNode(
       pending.push({ kind: "input", dataset: id, upstream: ds.producer, detail: `"${id}" ${why}` });
     }
   }
+  if (node.map) return explainMapNode(node, state, pending);
   const run = (causes: CacheCause[], key: string | null): NodeStatus => ({
     name: node.id,
     state: "run",

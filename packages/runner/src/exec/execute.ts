@@ -11,7 +11,7 @@ import { type Attempt, base, now } from "./node-record.ts";
 import { validateOutputs } from "./validate.ts";
 
 /** Wraps what a node's function threw: names the node, keeps the original as `cause`. */
-function nodeFailed(node: PlanNode, error: unknown): Error {
+export function nodeFailed(node: PlanNode, error: unknown): Error {
   const e = asError(error);
   if (e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED) return e;
   return new PipewrightError(
@@ -21,12 +21,13 @@ function nodeFailed(node: PlanNode, error: unknown): Error {
   );
 }
 
-async function invoke(
+export async function invoke(
   ex: Execution,
   node: PlanNode,
   inputs: Record<string, unknown>,
 ): Promise<unknown> {
-  const pool = ex.workers();
+  // A lazy collection of partitions cannot cross to a worker thread: such a node runs here.
+  const pool = hasCollection(node, ex) ? undefined : ex.workers();
   const g = { node: node.id, signal: ex.signal, timeoutSeconds: node.timeoutSeconds };
   if (pool) {
     const task = pool.run(node.id, inputs);
@@ -74,9 +75,11 @@ export async function execute(
       ex.emit({ type: "node-retry", node: node.id, attempt: state.attempts, error: e });
     }
   }
-  const values = validateOutputs(node, returned, ex.schemaOf, (id) =>
-    isMemory(ex.index.datasets.get(id)!),
-  );
+  const values = validateOutputs(node, returned, ex.schemaOf, (id) => {
+    const ds = ex.index.datasets.get(id)!;
+    // Partitions are validated one by one as they are encoded.
+    return isMemory(ds) && !ds.partitioned;
+  });
   // Past this point the outputs are written; an interrupt before it leaves them untouched.
   if (ex.signal?.aborted) throw interrupted(node.id);
   const record = base(node, "ran", started, state);
@@ -91,6 +94,16 @@ export async function execute(
   let cacheable = useCache;
   for (const [id, value] of values) {
     const ds = ex.index.datasets.get(id)!;
+    if (ds.partitioned) {
+      // A whole collection written by a normal node: each partition is written atomically
+      // and stale ones removed. Not cached yet (it runs every time); map nodes reading it
+      // still hit per partition.
+      const hash = await ex.parts.saveCollection(ds, value, node.id);
+      record.outputs[id] = hash;
+      ex.hashes.set(id, hash);
+      cacheable = false;
+      continue;
+    }
     const written = await ex.data.save(ds, value, node.id);
     record.outputs[id] = written.hash;
     ex.hashes.set(id, written.hash);
@@ -122,6 +135,12 @@ export async function execute(
   });
   ex.emit({ type: "node-done", node: node.id, durationMs: record.durationMs });
   return record;
+}
+
+function hasCollection(node: PlanNode, ex: Execution): boolean {
+  for (const key in node.inputs)
+    if (ex.index.datasets.get(node.inputs[key]!)!.partitioned) return true;
+  return false;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { PlanIndex } from "../plan-index.ts";
 import type { NodeRecord, RunEvent, RunHooks, RunOptions } from "../types.ts";
 import type { DataAccess } from "./data.ts";
 import { keptPool } from "./kept-pool.ts";
+import { PartitionData } from "./partition-data.ts";
 import { WorkerPool } from "./pool.ts";
 
 const anything = z.unknown();
@@ -29,6 +30,13 @@ export class Execution {
    * store (set by the runner; a callback so the input loader need not import it).
    */
   recompute: (node: PlanNode, reason: string) => Promise<void> = async () => {};
+  /** run-node of one slice of a map node's partitions (engines' fan-out). */
+  batch: import("../types.ts").MapBatch | undefined;
+  /** Nodes (and map-node partitions) run at once. */
+  parallel = 1;
+  /** Keep running independent work after a failure (and other partitions of a map node). */
+  keepGoing = false;
+  private partitionData: PartitionData | undefined;
   private pool: WorkerPool | undefined;
   private keepPool = false;
   private readonly fnCache = new Map<string, Node>();
@@ -52,6 +60,12 @@ export class Execution {
 
   get signal(): AbortSignal | undefined {
     return this.o.signal;
+  }
+
+  /** Partitioned datasets: what this run knows of them, and their reads and writes. */
+  get parts(): PartitionData {
+    this.partitionData ??= new PartitionData(this);
+    return this.partitionData;
   }
 
   emit(e: RunEvent): void {

@@ -22,6 +22,11 @@ export async function readInputs(ex: Execution, node: PlanNode): Promise<NodeRea
   for (const key in node.inputs) {
     const id = node.inputs[key]!;
     const ds = ex.index.datasets.get(id)!;
+    if (ds.partitioned) {
+      // The whole collection: its hash covers every partition's name and content.
+      reads.hashes.set(id, await ex.parts.collectionHash(ds, node.id));
+      continue;
+    }
     if (isMemory(ds)) {
       let hash = ex.hashes.get(id);
       if (hash === undefined) {
@@ -91,6 +96,10 @@ export async function gatherInputs(
   for (const key in node.inputs) {
     const ds = ex.index.datasets.get(node.inputs[key]!)!;
     const bytes = reads.bytes.get(ds.id);
+    if (ds.partitioned) {
+      inputs[key] = await ex.parts.collection(ds, node.id);
+      continue;
+    }
     inputs[key] =
       bytes === undefined
         ? await materialize(ex, ds, node.id)

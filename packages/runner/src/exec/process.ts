@@ -6,6 +6,7 @@ import { execute } from "./execute.ts";
 import type { Execution } from "./execution.ts";
 import { acceptHit, checkEntry } from "./hit.ts";
 import { readInputs } from "./inputs.ts";
+import { processMapNode } from "./map.ts";
 import { type Attempt, base, failure, now } from "./node-record.ts";
 
 /**
@@ -13,6 +14,7 @@ import { type Attempt, base, failure, now } from "./node-record.ts";
  * the node's record (status "failed", or "skipped" when the run was interrupted).
  */
 export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRecord> {
+  if (node.map) return processMapNode(ex, node);
   const started = now();
   const state: Attempt = { key: null, inputs: {}, attempts: 0 };
   let record: NodeRecord;

@@ -10,6 +10,23 @@ export interface RunDiff {
   metrics: { name: string; node: string; a: unknown; b: unknown; delta?: number }[];
   /** Every node of either run: status and duration in each. */
   nodes: { name: string; a: NodeSide | null; b: NodeSide | null; durationDeltaMs?: number }[];
+  /** Map nodes of either run: their partitions compared. */
+  partitions: PartitionsDiff[];
+}
+
+/** A map node's partitions in two runs. */
+export interface PartitionsDiff {
+  node: string;
+  /** Partitions in B only / in A only. */
+  added: string[];
+  removed: string[];
+  /** In both, with another input or output hash (the data differs). */
+  changed: string[];
+  /** In both with the same data. */
+  same: number;
+  /** Partitions by status in each run: { ran, cached, failed, skipped }. */
+  a: Record<string, number> | null;
+  b: Record<string, number> | null;
 }
 
 interface RunSide {
@@ -77,7 +94,53 @@ export function diffRuns(a: RunRecord, b: RunRecord): RunDiff {
     if (x && y) row.durationDeltaMs = y.durationMs - x.durationMs;
     return row;
   });
-  return { a: side(a), b: side(b), params, metrics, nodes };
+  return {
+    a: side(a),
+    b: side(b),
+    params,
+    metrics,
+    nodes,
+    partitions: partitionsDiff(na, nb, names),
+  };
+}
+
+function partitionsDiff(
+  na: Map<string, RunRecord["nodes"][number]>,
+  nb: Map<string, RunRecord["nodes"][number]>,
+  names: string[],
+): PartitionsDiff[] {
+  const out: PartitionsDiff[] = [];
+  const counts = (n: RunRecord["nodes"][number] | undefined) => {
+    if (!n?.partitions) return null;
+    const c: Record<string, number> = { ran: 0, cached: 0, failed: 0, skipped: 0 };
+    for (const p of n.partitions) c[p.status] = (c[p.status] ?? 0) + 1;
+    return c;
+  };
+  for (const name of names) {
+    const x = na.get(name);
+    const y = nb.get(name);
+    if (!x?.partitions && !y?.partitions) continue;
+    const pa = new Map((x?.partitions ?? []).map((p) => [p.name, p]));
+    const pb = new Map((y?.partitions ?? []).map((p) => [p.name, p]));
+    const d: PartitionsDiff = {
+      node: name,
+      added: [...pb.keys()].filter((k) => !pa.has(k)),
+      removed: [...pa.keys()].filter((k) => !pb.has(k)),
+      changed: [],
+      same: 0,
+      a: counts(x),
+      b: counts(y),
+    };
+    for (const [k, p] of pb) {
+      const q = pa.get(k);
+      if (!q) continue;
+      const data = (r: typeof p) => `${r.input}\0${JSON.stringify(r.outputs)}`;
+      if (data(p) === data(q)) d.same++;
+      else d.changed.push(k);
+    }
+    out.push(d);
+  }
+  return out;
 }
 
 function side(r: RunRecord): RunSide {

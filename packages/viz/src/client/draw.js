@@ -83,8 +83,18 @@ function vertex(data, box, options) {
     v.run && v.kind === "node"
       ? `<text class="dur" x="${r(box.w / 2 - 12)}" y="4.3" text-anchor="end">${esc(formatDuration(v.run.durationMs))}</text>`
       : "";
+  // A map node is drawn as a stack of boxes, with the partition count of the shown run.
+  const map = v.node?.map;
+  const stack = map
+    ? `<rect class="stack" x="${r(left + 4)}" y="${r(-box.h / 2 + 4)}" width="${r(box.w)}" height="${box.h}" rx="${rx}"/>`
+    : "";
+  const count = map
+    ? `<text class="parts" x="${r(box.w / 2 + 2)}" y="${r(box.h / 2 + 14)}" text-anchor="end">×${esc(v.run?.partitions ?? "n")}</text>`
+    : "";
   return (
-    `<g class="v v-${v.kind}${status}" data-key="${box.key}" data-kind="${v.kind}" data-id="${esc(v.id)}" transform="translate(${r(box.x)},${r(box.y)})">` +
+    `<g class="v v-${v.kind}${status}${map ? " v-map" : ""}" data-key="${box.key}" data-kind="${v.kind}" data-id="${esc(v.id)}" transform="translate(${r(box.x)},${r(box.y)})">` +
+    stack +
+    count +
     `<rect class="body" x="${r(left)}" y="${r(-box.h / 2)}" width="${r(box.w)}" height="${box.h}" rx="${rx}"/>` +
     (v.kind === "node"
       ? `<rect class="accent" x="${r(left)}" y="${r(-box.h / 2)}" width="5" height="${box.h}" rx="2.5"/>`

@@ -81,6 +81,7 @@ export function buildModel(
       retries: n.retries,
       timeoutSeconds: n.timeoutSeconds,
       cache: n.cache,
+      ...(n.map && { map: { over: n.map.over, source: n.map.source } }),
     };
   }
   for (const d of plan.datasets) {
@@ -93,6 +94,7 @@ export function buildModel(
         ...(uri !== undefined && { uri }),
         ...(credentials !== undefined && { credentials }),
       },
+      ...(d.partitioned && { partitioned: true }),
       producer: d.producer === null ? -1 : nodeIndex.get(d.producer)!,
       consumers: d.consumers.map((c) => nodeIndex.get(c)!),
     };

@@ -15,6 +15,8 @@ export interface RunOverlay {
     durationMs: number;
     metrics?: Record<string, unknown>;
     error?: { message: string } | string;
+    /** Map nodes: one entry per partition (only the count is shown). */
+    partitions?: unknown[];
   }[];
 }
 
@@ -47,6 +49,7 @@ export function attachRun(
       status: entry.status,
       durationMs: entry.durationMs,
       ...(entry.metrics !== undefined && { metrics: entry.metrics }),
+      ...(Array.isArray(entry.partitions) && { partitions: entry.partitions.length }),
       ...(error !== undefined && { error }),
     };
   }

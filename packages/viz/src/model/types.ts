@@ -42,12 +42,16 @@ export interface NodeDetails {
   retries: number;
   timeoutSeconds: number | null;
   cache: boolean;
+  /** Map nodes: the input mapped over; drawn as a stack of boxes. */
+  map?: { over: string; source: string };
 }
 
 export interface DatasetDetails {
   description?: string;
   schema: string;
   storage: { type: string; uri?: string; credentials?: string };
+  /** A partitioned dataset (a folder of partitions). */
+  partitioned?: boolean;
   /** Vertex index of the producing node, -1 for a free input. */
   producer: number;
   consumers: number[];
@@ -62,6 +66,8 @@ export interface ParamDetails {
 export interface RunNode {
   status: NodeStatus;
   durationMs: number;
+  /** Map nodes: how many partitions the run had. */
+  partitions?: number;
   metrics?: Record<string, unknown>;
   error?: string;
 }

@@ -26,8 +26,10 @@ export function renderDot(plan: Plan): string {
   ];
   const emit = (group: OutlineGroup, indent: string) => {
     for (const v of group.vertices) {
+      // Map nodes and partitioned datasets get a second outline: a stack of them.
+      const stack = v.stacked ? ", peripheries=2" : "";
       lines.push(
-        `${indent}${v.key} [label=${dotString(v.label)}, tooltip=${dotString(v.id)}, ${STYLE[v.kind]}];`,
+        `${indent}${v.key} [label=${dotString(v.label)}, tooltip=${dotString(v.id)}, ${STYLE[v.kind]}${stack}];`,
       );
     }
     for (const g of group.groups) {

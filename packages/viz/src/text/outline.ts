@@ -6,6 +6,8 @@ export interface OutlineVertex {
   /** Safe id for the diagram language: n0, n1 ... for nodes, d0, d1 ... for datasets. */
   key: string;
   kind: "node" | "dataset" | "metrics";
+  /** A map node, or a partitioned dataset: drawn as a stack. */
+  stacked?: boolean;
   /** The plan id (qualified name). */
   id: string;
   /** The name inside its namespace, shown as the label. */
@@ -46,7 +48,13 @@ export function outline(plan: Plan, tree: NamespaceTree = namespaceTree(plan)): 
   for (const [i, n] of plan.nodes.entries()) {
     const key = `n${i}`;
     nodeKey.set(n.id, key);
-    place(tree.nodeGroup.get(n.id)!, { key, kind: "node", id: n.id, label: n.name });
+    place(tree.nodeGroup.get(n.id)!, {
+      key,
+      kind: "node",
+      id: n.id,
+      label: n.name,
+      ...(n.map && { stacked: true }),
+    });
   }
   const datasetKey = new Map<string, string>();
   for (const [i, d] of plan.datasets.entries()) {
@@ -58,6 +66,7 @@ export function outline(plan: Plan, tree: NamespaceTree = namespaceTree(plan)): 
       kind: d.kind === "metrics" ? "metrics" : "dataset",
       id: d.id,
       label: shortName(d.id, g, tree),
+      ...(d.partitioned && { stacked: true }),
     });
   }
   const edges: [string, string][] = [];

@@ -145,6 +145,55 @@ class BaseOperator:
         for other in others:
             RECORD["edges"].append([other.task_id, self.task_id])
 
+    @property
+    def output(self):
+        """The task's XCom return value, as an argument of later tasks (XComArg)."""
+        return XComArg(self)
+
+    @classmethod
+    def partial(cls, **kwargs):
+        """Dynamic task mapping (Airflow >= 2.3): the arguments every mapped instance shares."""
+        return _Partial(cls, kwargs)
+
+
+class XComArg:
+    def __init__(self, operator, fn=None):
+        self.operator, self.fn = operator, fn
+
+    def map(self, fn):
+        """XComArg.map (Airflow >= 2.4): each item is passed through fn when the instance runs."""
+        if self.fn is not None:
+            raise StubError("the stub models one map() per XComArg")
+        if not callable(fn):
+            raise StubError("map() takes a callable")
+        return XComArg(self.operator, fn)
+
+
+class _Partial:
+    def __init__(self, cls, kwargs):
+        if "task_id" not in kwargs:
+            raise StubError("partial() needs task_id")
+        self.cls, self.kwargs = cls, kwargs
+
+    def expand(self, **mapped):
+        """One task instance per item of each XComArg's value (max_map_length applies at run time)."""
+        if not mapped:
+            raise StubError("expand() needs at least one mapped argument")
+        for field, value in mapped.items():
+            if field in self.kwargs:
+                raise StubError(f"{field} is both in partial() and expand()")
+            if field not in self.cls.template_fields and field not in self.cls.extra_args:
+                raise TypeError(f"{self.cls.__name__} got unexpected mapped argument {field!r}")
+            if not isinstance(value, (XComArg, list, dict)):
+                raise StubError(f"expand({field}=...) needs a list, dict or XComArg")
+        # The operator is checked as Airflow checks the partial arguments; mapped ones are
+        # filled when an instance runs.
+        task = self.cls(**self.kwargs, **{field: None for field in mapped})
+        for field in mapped:
+            task.kwargs.pop(field)
+        task.mapped = mapped
+        return task
+
 
 def check_template_file(value, suffixes, field):
     """Airflow reads a template field (or list item) ending in template_ext as a file."""
@@ -254,4 +303,6 @@ def plain(value):
         return {str(k): plain(v) for k, v in value.items()}
     if hasattr(value, "to_dict"):
         return plain(value.to_dict())
+    if callable(value):
+        return f"<function {getattr(value, '__name__', '?')}>"
     return value

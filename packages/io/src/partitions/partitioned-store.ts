@@ -1,0 +1,201 @@
+import type { PlanDataset } from "@pipewright/core";
+import type { z } from "zod";
+import type { DataContext, DataStore } from "../datastore/datastore.ts";
+import { DataError, ErrorCode, StorageError } from "../errors.ts";
+import { hashBytes } from "../hash.ts";
+import { partitionNameProblem } from "./names.ts";
+
+/** The file extension of a partition, by format: `2024-01-01.jsonl`. */
+const SUFFIX: Record<string, string> = {
+  json: ".json",
+  jsonl: ".jsonl",
+  csv: ".csv",
+  parquet: ".parquet",
+  text: ".txt",
+  bytes: ".bin",
+};
+
+/** `filename_suffix` in a binding's options wins; else the format's usual extension. */
+export function partitionSuffix(ds: PlanDataset): string {
+  const given = ds.storage.options?.filename_suffix;
+  return typeof given === "string" ? given : (SUFFIX[ds.storage.type] ?? "");
+}
+
+/**
+ * A partitioned dataset in storage: a folder (or S3 prefix) holding one file per
+ * partition, `<folder>/<name><suffix>`, each in the dataset's format. Partitions are read
+ * and written one at a time, each write atomic (the storage's contract), so a reader sees
+ * every partition whole, old or new. Names are checked on the way in and out
+ * (partitionNameProblem): a file whose name is not a safe partition name is an error, not
+ * silently skipped, and files without the suffix (a README, `_SUCCESS`) are ignored.
+ *
+ * @example
+ * const parts = new PartitionedStore(new DataStore({ root }));
+ * for (const name of await parts.names(ds)) console.log(name, await parts.load(ds, name, schema));
+ */
+export class PartitionedStore {
+  constructor(readonly data: DataStore) {}
+
+  /** The folder or prefix, always ending with "/". */
+  base(ds: PlanDataset): string {
+    const uri = ds.storage.uri;
+    if (uri === undefined)
+      throw new DataError(
+        ErrorCode.BAD_URI,
+        { dataset: ds.id },
+        `a partitioned ${ds.storage.type} dataset needs a folder path or uri in the catalog (e.g. path: data/01_raw/${ds.id}/)`,
+      );
+    return uri.endsWith("/") ? uri : `${uri}/`;
+  }
+
+  /** Where partition `name` lives. Throws for an unsafe name. */
+  uri(ds: PlanDataset, name: string, ctx: DataContext = {}): string {
+    const problem = partitionNameProblem(name);
+    if (problem)
+      throw new DataError(
+        ErrorCode.INVALID_NAME,
+        { dataset: ds.id, node: ctx.node, uri: ds.storage.uri },
+        `partition name ${JSON.stringify(name.slice(0, 120))} ${problem}.`,
+      );
+    return `${this.base(ds)}${name}${partitionSuffix(ds)}`;
+  }
+
+  /** The dataset as one partition: the same binding, located at that partition's file. */
+  view(ds: PlanDataset, name: string, ctx: DataContext = {}): PlanDataset {
+    return { ...ds, storage: { ...ds.storage, uri: this.uri(ds, name, ctx) } };
+  }
+
+  /** The partition names present, sorted. An absent folder has none. */
+  async names(ds: PlanDataset, ctx: DataContext = {}): Promise<string[]> {
+    const base = this.base(ds);
+    const suffix = partitionSuffix(ds);
+    const files = await this.guard(ds, ctx, () => this.data.storage(ds).list(base));
+    const names: string[] = [];
+    for (const file of files) {
+      const rest = file.startsWith(base) ? file.slice(base.length) : undefined;
+      // Deeper files belong to nested folders, which are not partitions of this one.
+      if (rest === undefined || rest.includes("/") || !rest.endsWith(suffix)) continue;
+      const name = suffix === "" ? rest : rest.slice(0, -suffix.length);
+      if (name.startsWith(".") || name.startsWith("_")) continue; // hidden, _SUCCESS markers
+      const problem = partitionNameProblem(name);
+      if (problem)
+        throw new DataError(
+          ErrorCode.INVALID_NAME,
+          { dataset: ds.id, node: ctx.node, uri: file },
+          `file "${rest}" is not a valid partition: its name ${JSON.stringify(name)} ${problem}. Rename the file, or move it out of ${base}.`,
+        );
+      names.push(name);
+    }
+    return names.sort();
+  }
+
+  /** The stored bytes of one partition. */
+  readBytes(ds: PlanDataset, name: string, ctx: DataContext = {}): Promise<Uint8Array> {
+    return this.data.readBytes(this.view(ds, name, ctx), { ...ctx, partition: name });
+  }
+
+  /** Writes one partition's bytes atomically (adds or replaces it). */
+  writeBytes(
+    ds: PlanDataset,
+    name: string,
+    bytes: Uint8Array,
+    ctx: DataContext = {},
+  ): Promise<{ hash: string; bytes: number }> {
+    return this.data.writeBytes(this.view(ds, name, ctx), bytes, { ...ctx, partition: name });
+  }
+
+  /** The content hash of one partition, or undefined when absent. */
+  hash(ds: PlanDataset, name: string): Promise<string | undefined> {
+    return this.data.contentHash(this.view(ds, name));
+  }
+
+  /** Removes one partition (absent is fine). */
+  remove(ds: PlanDataset, name: string): Promise<void> {
+    return this.data.remove(this.view(ds, name));
+  }
+
+  /** Decodes one partition's bytes and validates them by the per-partition schema. */
+  decode(
+    ds: PlanDataset,
+    name: string,
+    bytes: Uint8Array,
+    schema: z.ZodType,
+    ctx: DataContext = {},
+  ): Promise<unknown> {
+    return this.data.decode(this.view(ds, name, ctx), bytes, schema, { ...ctx, partition: name });
+  }
+
+  /** Validates and encodes one partition's value. */
+  encode(
+    ds: PlanDataset,
+    name: string,
+    value: unknown,
+    schema: z.ZodType,
+    ctx: DataContext = {},
+  ): Promise<Uint8Array> {
+    return this.data.encode(this.view(ds, name, ctx), value, schema, { ...ctx, partition: name });
+  }
+
+  /** Reads, decodes and validates one partition. */
+  async load(
+    ds: PlanDataset,
+    name: string,
+    schema: z.ZodType,
+    ctx: DataContext = {},
+  ): Promise<unknown> {
+    return this.decode(ds, name, await this.readBytes(ds, name, ctx), schema, ctx);
+  }
+
+  /** Validates, encodes and writes one partition atomically; returns its hash and size. */
+  async save(
+    ds: PlanDataset,
+    name: string,
+    value: unknown,
+    schema: z.ZodType,
+    ctx: DataContext = {},
+  ): Promise<{ hash: string; bytes: number }> {
+    const bytes = await this.encode(ds, name, value, schema, ctx);
+    return this.writeBytes(ds, name, bytes, ctx);
+  }
+
+  /** Name -> content hash of every partition present (read and hashed one by one). */
+  async hashes(ds: PlanDataset, ctx: DataContext = {}): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const name of await this.names(ds, ctx)) {
+      const h = await this.hash(ds, name);
+      if (h !== undefined) out.set(name, h);
+    }
+    return out;
+  }
+
+  private async guard<T>(ds: PlanDataset, ctx: DataContext, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof StorageError)) throw e;
+      throw new DataError(
+        e.code,
+        { dataset: ds.id, node: ctx.node, uri: ds.storage.uri },
+        e.message,
+        {
+          cause: e,
+        },
+      );
+    }
+  }
+}
+
+/**
+ * One hash for a whole collection: over the sorted names and each partition's hash. Two
+ * collections hash alike exactly when they hold the same names with the same bytes, so a
+ * partition added, removed or changed changes it (what a fan-in node's key reads).
+ *
+ * @example
+ * await collectionHash(new Map([["2024-01-01", "ab12..."]]))
+ */
+export function collectionHash(partitions: ReadonlyMap<string, string>): Promise<string> {
+  const names = [...partitions.keys()].sort();
+  let text = `partitions\0${names.length}`;
+  for (const n of names) text += `\0${n}\0${partitions.get(n)}`;
+  return hashBytes(new TextEncoder().encode(text));
+}

@@ -1,0 +1,219 @@
+import {
+  ErrorCode,
+  isPartitions,
+  type Partitions,
+  PipewrightError,
+  type PlanDataset,
+} from "@pipewright/core";
+import { collectionHash, hashBytes, PartitionedStore, partitionNameProblem } from "@pipewright/io";
+import { isMemory } from "../plan-index.ts";
+import type { Written } from "./data.ts";
+import type { Execution } from "./execution.ts";
+
+/** What a run knows of a partitioned dataset: each partition's hash, and in-memory values. */
+export interface PartitionSet {
+  /** Partition name -> content hash, sorted by name when built by the runner. */
+  hashes: Map<string, string>;
+  /** In-memory datasets: the values computed in this run (cached ones load from blobs). */
+  values: Map<string, unknown>;
+}
+
+/** The partitioned-dataset side of a run's data access; kept on the Execution. */
+export class PartitionData {
+  readonly store: PartitionedStore;
+  /** Dataset id -> what is known of it in this run. */
+  readonly sets = new Map<string, PartitionSet>();
+  /** Content hash -> bytes of small cached partitions kept in a partition index (not blobs). */
+  readonly inline = new Map<string, Uint8Array>();
+
+  constructor(private readonly ex: Execution) {
+    this.store = new PartitionedStore(ex.data.store);
+  }
+
+  /**
+   * The partitions of a dataset: as written in this run, or listed and hashed from storage
+   * (a free input, or in run-node an output of another task).
+   */
+  async known(ds: PlanDataset, node: string): Promise<PartitionSet> {
+    let set = this.sets.get(ds.id);
+    if (set) return set;
+    if (isMemory(ds)) {
+      const from = ds.producer
+        ? `its producer "${ds.producer}" does not run in this task or run`
+        : "it is a free input and in-memory partitions cannot be given";
+      throw new PipewrightError(
+        ErrorCode.MEMORY_CROSSES_TASK,
+        `node "${node}" reads in-memory partitioned dataset "${ds.id}", but ${from}. Give "${ds.id}" a catalog entry (a folder) so it is stored.`,
+      );
+    }
+    const hashes = new Map<string, string>();
+    for (const name of await this.store.names(ds, { node })) {
+      const h = await this.store.hash(ds, name);
+      if (h !== undefined) hashes.set(name, h);
+    }
+    set = { hashes, values: new Map() };
+    this.sets.set(ds.id, set);
+    return set;
+  }
+
+  /** The hash a reader of the whole collection puts in its key. */
+  async collectionHash(ds: PlanDataset, node: string): Promise<string> {
+    return collectionHash((await this.known(ds, node)).hashes);
+  }
+
+  /**
+   * One partition's value, decoded from bytes whose hash is the one in the reader's key:
+   * if the partition changed since it was hashed (another process rewrote it), the read
+   * fails instead of computing from other data than the key names.
+   */
+  async load(ds: PlanDataset, name: string, hash: string, node: string): Promise<unknown> {
+    const set = this.sets.get(ds.id);
+    if (isMemory(ds)) {
+      if (set?.values.has(name)) return set.values.get(name);
+      const blob = (await this.inlineBytes(hash)) ?? (await this.ex.cache?.getBlob(hash));
+      if (!blob)
+        throw new PipewrightError(
+          ErrorCode.CACHE_CORRUPT,
+          `node "${node}": the cached value of partition "${name}" of in-memory dataset "${ds.id}" is missing from the cache store. Run again with --no-cache, or give "${ds.id}" a catalog entry.`,
+        );
+      const value = await this.decode(ds, name, blob, node);
+      set?.values.set(name, value);
+      return value;
+    }
+    const bytes = await this.store.readBytes(ds, name, { node });
+    if ((await hashBytes(bytes)) !== hash) throw changed(ds, name, node);
+    return this.decode(ds, name, bytes, node);
+  }
+
+  /** Bytes kept in a partition index, checked against their hash (undefined if absent or bad). */
+  async inlineBytes(hash: string): Promise<Uint8Array | undefined> {
+    const bytes = this.inline.get(hash);
+    if (bytes === undefined) return undefined;
+    if ((await hashBytes(bytes)) === hash) return bytes;
+    this.inline.delete(hash);
+    return undefined;
+  }
+
+  decode(ds: PlanDataset, name: string, bytes: Uint8Array, node: string): Promise<unknown> {
+    const schema = this.ex.schemaOf(ds.id);
+    // In memory there is no file per partition: the dataset's own (canonical) format.
+    if (isMemory(ds))
+      return this.ex.data.store.decode(ds, bytes, schema, { node, partition: name });
+    return this.store.decode(ds, name, bytes, schema, { node });
+  }
+
+  /** Validates, encodes and writes (or keeps, in memory) one partition of an output. */
+  async save(ds: PlanDataset, name: string, value: unknown, node: string): Promise<Written> {
+    const schema = this.ex.schemaOf(ds.id);
+    if (isMemory(ds)) {
+      const problem = partitionNameProblem(name);
+      if (problem)
+        throw new PipewrightError(
+          ErrorCode.INVALID_NAME,
+          `node "${node}": partition name ${JSON.stringify(name.slice(0, 120))} of "${ds.id}" ${problem}.`,
+        );
+      const bytes = await this.ex.data.store.encode(ds, value, schema, { node, partition: name });
+      this.setOf(ds.id).values.set(name, value);
+      return { hash: await hashBytes(bytes), bytes };
+    }
+    const bytes = await this.store.encode(ds, name, value, schema, { node });
+    if (isMemory(ds)) {
+      this.setOf(ds.id).values.set(name, value);
+      return { hash: await hashBytes(bytes), bytes };
+    }
+    return { hash: (await this.store.writeBytes(ds, name, bytes, { node })).hash, bytes };
+  }
+
+  /** Whether a stored partition holds `hash` now. */
+  async holds(ds: PlanDataset, name: string, hash: string): Promise<boolean> {
+    return (await this.store.hash(ds, name)) === hash;
+  }
+
+  /** Puts a partition's bytes back from the cache (a restore). */
+  async restore(ds: PlanDataset, name: string, bytes: Uint8Array, node: string): Promise<void> {
+    await this.store.writeBytes(ds, name, bytes, { node });
+  }
+
+  /**
+   * Makes a written collection exactly `hashes`: partitions not in it (removed from the
+   * input, or failed this run) are deleted, so no reader sees a stale partition.
+   */
+  async settle(ds: PlanDataset, hashes: Map<string, string>, node: string): Promise<string[]> {
+    const removed: string[] = [];
+    if (!isMemory(ds)) {
+      for (const name of await this.store.names(ds, { node })) {
+        if (hashes.has(name)) continue;
+        await this.store.remove(ds, name);
+        removed.push(name);
+      }
+    }
+    const set = this.setOf(ds.id);
+    const sorted = new Map([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    for (const name of set.values.keys()) if (!sorted.has(name)) set.values.delete(name);
+    set.hashes = sorted;
+    return removed;
+  }
+
+  /** A normal node's output: a Partitions collection (or a record) written partition by partition. */
+  async saveCollection(ds: PlanDataset, value: unknown, node: string): Promise<string> {
+    const record: Record<string, unknown> = isPartitions(value)
+      ? await value.toRecord()
+      : (value as Record<string, unknown>);
+    if (record === null || typeof record !== "object" || Array.isArray(record))
+      throw new PipewrightError(
+        ErrorCode.OUTPUT_KEYS,
+        `node "${node}" must return partitions({ name: value, ... }) for partitioned dataset "${ds.id}".`,
+      );
+    const hashes = new Map<string, string>();
+    for (const [name, v] of Object.entries(record))
+      hashes.set(name, (await this.save(ds, name, v, node)).hash);
+    await this.settle(ds, hashes, node);
+    return collectionHash(this.setOf(ds.id).hashes);
+  }
+
+  /** A lazy collection for a node that reads the whole dataset (fan-in). */
+  async collection(ds: PlanDataset, node: string): Promise<Partitions<unknown>> {
+    const set = await this.known(ds, node);
+    const hashes = new Map(set.hashes);
+    const names = [...hashes.keys()];
+    const get = async (name: string) => {
+      const h = hashes.get(name);
+      if (h === undefined)
+        throw new PipewrightError(
+          ErrorCode.SOURCE_NOT_FOUND,
+          `node "${node}": dataset "${ds.id}" has no partition "${name}" (it has ${names.length}).`,
+        );
+      return this.load(ds, name, h, node);
+    };
+    return {
+      names,
+      size: names.length,
+      has: (name) => hashes.has(name),
+      get,
+      async toRecord() {
+        const out: Record<string, unknown> = {};
+        for (const n of names) out[n] = await get(n);
+        return out;
+      },
+      async *[Symbol.asyncIterator]() {
+        for (const n of names) yield [n, await get(n)] as [string, unknown];
+      },
+    };
+  }
+
+  private setOf(id: string): PartitionSet {
+    let set = this.sets.get(id);
+    if (!set) {
+      set = { hashes: new Map(), values: new Map() };
+      this.sets.set(id, set);
+    }
+    return set;
+  }
+}
+
+function changed(ds: PlanDataset, name: string, node: string): PipewrightError {
+  return new PipewrightError(
+    ErrorCode.NODE_FAILED,
+    `node "${node}": partition "${name}" of "${ds.id}" changed while the run was reading it (another process rewrote it). Run again.`,
+  );
+}
