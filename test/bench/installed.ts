@@ -63,6 +63,29 @@ function install(work: string): string {
   return project;
 }
 
+/** A project of `count` independent CPU-bound nodes, `iterations` of a busy loop each. */
+function cpuProject(dir: string, count: number, iterations: number): void {
+  mkdirSync(join(dir, "src"), { recursive: true });
+  cpSync(join(dir, "..", "spaceflights", "package.json"), join(dir, "package.json"));
+  cpSync(join(dir, "..", "spaceflights", "node_modules"), join(dir, "node_modules"), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
+  writeFileSync(
+    join(dir, "pipewright.config.ts"),
+    'import { defineConfig } from "pipewright";\nexport default defineConfig({ pipelines: { __default__: () => import("./src/cpu.ts").then((m) => m.all) } });\n',
+  );
+  writeFileSync(
+    join(dir, "src", "cpu.ts"),
+    `import { z } from "zod";
+import { dataset, node, pipeline } from "@pipewright/core";
+const spin = (n: number) => { let x = 0; for (let i = 0; i < n; i++) x = (x * 31 + i) % 1000003; return x; };
+export const all = pipeline(Array.from({ length: ${count} }, (_, i) =>
+  node({ name: \`busy_\${i}\`, outputs: { o: dataset(\`o_\${i}\`, z.number()) }, run: () => ({ o: spin(${iterations}) }) })));
+`,
+  );
+}
+
 export async function bench(): Promise<BenchSection> {
   const work = mkdtempSync(join(tmpdir(), "pipewright-bench-"));
   try {
@@ -79,6 +102,17 @@ export async function bench(): Promise<BenchSection> {
     const lsTsx = median(process.execPath, [bin, "ls"], project, 5);
     delete process.env.PIPEWRIGHT_LOADER;
     const ratio = (ms: number) => `${fmtMs(ms)} (${(ms / floor).toFixed(1)}× node -e 0)`;
+    // --parallel from the CLI, cold workers (a CLI user never has warm ones).
+    const cpu = join(work, "cpu");
+    cpuProject(cpu, 8, 150_000_000);
+    const cli = (dir: string, args: string[]) =>
+      median(process.execPath, [bin.replace(project, dir), ...args], dir, 3);
+    const seq = cli(cpu, ["run", "--no-cache"]);
+    const par = cli(cpu, ["run", "--no-cache", "--parallel", "2"]);
+    const trivial = join(work, "trivial");
+    cpuProject(trivial, 2, 1);
+    const oneWorker =
+      cli(trivial, ["run", "--no-cache", "--parallel", "2"]) - cli(trivial, ["run", "--no-cache"]);
     return {
       title: "CLI cold start, installed (spaceflights)",
       rows: [
@@ -96,6 +130,17 @@ export async function bench(): Promise<BenchSection> {
           target: "≤ 2× node -e 0",
         },
         { name: "`pipewright ls` again (bundle reused)", value: ratio(tsx) },
+        { name: "8 CPU-bound nodes, `run --no-cache`", value: fmtMs(seq) },
+        { name: "the same, `--parallel 2` (cold worker threads)", value: fmtMs(par) },
+        {
+          name: "speed-up, parallel 2 vs sequential, from the CLI",
+          value: `${(seq / par).toFixed(2)}×`,
+          target: "≥ 1.7×",
+        },
+        {
+          name: "fixed cost of starting the workers (2 trivial nodes, parallel 2 − sequential)",
+          value: fmtMs(Math.max(0, oneWorker)),
+        },
         {
           name: "`pipewright ls` loading the sources through tsx (PIPEWRIGHT_LOADER=tsx)",
           value: ratio(lsTsx),

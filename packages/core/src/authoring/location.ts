@@ -26,9 +26,21 @@ const BUNDLE_FILE = /[\\/]build[\\/]project-[0-9a-f]{20}\.mjs$/;
 /** Frames of Node's, tsx's and vitest's module loaders (ESM and CommonJS). */
 const MODULE_LOADER =
   /node:internal\/modules\/|\bModuleJob\.|\bModule\._compile\b|ModuleRunner\.|ModuleEvaluator\./;
+// Most stacks reach a boundary (a module loader, pipewright's own code) within a few
+// frames; formatting a stack costs per frame, so a short one is taken first and a deep
+// one only when the short one ran out before any boundary.
+const SHALLOW = 12;
 // Deep enough for factories of factories and the loaders above them.
-const STACK_DEPTH = 40;
+const DEEP = 64;
 const byStack = new Map<string, DefinitionSite | null>();
+
+function stackOf(depth: number): string {
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = depth;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = saved;
+  return stack;
+}
 
 /**
  * The definition site of the caller of node(). Under tsx and vitest the frames are
@@ -36,30 +48,47 @@ const byStack = new Map<string, DefinitionSite | null>();
  * by one factory call share one, and the compiler keys its per-site work on it.
  */
 export function callerSite(): DefinitionSite | null {
-  const saved = Error.stackTraceLimit;
-  Error.stackTraceLimit = STACK_DEPTH;
-  const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = saved;
-  // The first line is "Error" and the second is this function: equal stacks, one site.
-  let site = byStack.get(stack);
-  if (site !== undefined) return site;
-  site = null;
+  const shallow = stackOf(SHALLOW);
+  const known = byStack.get(shallow);
+  if (known !== undefined) return known;
+  const site = siteOf(shallow, SHALLOW);
+  if (site !== undefined) {
+    byStack.set(shallow, site);
+    return site;
+  }
+  // Cut short: the callers beyond it decide, so the deep stack is the key.
+  const deep = stackOf(DEEP);
+  let deepSite = byStack.get(deep);
+  if (deepSite === undefined) {
+    deepSite = siteOf(deep, DEEP) ?? null;
+    byStack.set(deep, deepSite);
+  }
+  return deepSite;
+}
+
+/**
+ * The site a stack describes; undefined when the stack was cut at `depth` frames before
+ * any boundary, so that callers beyond it may be missing.
+ */
+function siteOf(stack: string, depth: number): DefinitionSite | null | undefined {
+  let site: DefinitionSite | null = null;
   const files: string[] = [];
-  for (const line of stack.split("\n").slice(1)) {
+  const lines = stack.split("\n").slice(1);
+  for (const line of lines) {
     // Above a module loader are the modules that imported this one, not callers that
     // built the node: importing a module does not change what its nodes run.
-    if (MODULE_LOADER.test(line)) break;
+    if (MODULE_LOADER.test(line)) return site;
     const m = FRAME.exec(line);
     if (!m) continue;
     const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
     // A frame left in a project bundle (not mapped back to a source file) is esbuild's
     // module-init helper: a module loader, like Node's own.
-    if (BUNDLE_FILE.test(file)) break;
+    if (BUNDLE_FILE.test(file)) return site;
     if (!isProjectFile(file)) {
       // Above pipewright's own code (the CLI calling a pipeline factory, a test harness
       // calling the CLI's loader) is whoever invoked pipewright, not a caller that built
       // the node: a plan must not depend on how the project was loaded.
-      if (site !== null && isFrameworkFile(file)) break;
+      if (site !== null && isFrameworkFile(file)) return site;
       continue;
     }
     if (site === null) {
@@ -67,8 +96,7 @@ export function callerSite(): DefinitionSite | null {
     }
     if (!files.includes(file)) files.push(file);
   }
-  byStack.set(stack, site);
-  return site;
+  return lines.length >= depth ? undefined : site;
 }
 
 const projectFiles = new Map<string, boolean>();

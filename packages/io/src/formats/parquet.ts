@@ -98,7 +98,8 @@ export const parquetFormat: Format = {
     const file =
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
         ? bytes.buffer
-        : bytes.slice().buffer;
+        : // Uint8Array's slice copies (a Buffer's returns a view of the same memory).
+          Uint8Array.prototype.slice.call(bytes).buffer;
     let rows: Record<string, unknown>[];
     try {
       rows = await parquetReadObjects({ file: file as ArrayBuffer });

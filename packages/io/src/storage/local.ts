@@ -45,7 +45,9 @@ export class LocalStorage implements Storage {
       const fd = openSync(path, "r");
       try {
         const n = readSync(fd, scratch, 0, SMALL, 0);
-        if (n < SMALL) return Buffer.from(scratch.subarray(0, n));
+        // A copy with a buffer of its own: a pooled Buffer's ArrayBuffer holds other data,
+        // and readers that take `.buffer` (parquet) would see it.
+        if (n < SMALL) return new Uint8Array(scratch.subarray(0, n));
       } finally {
         closeSync(fd);
       }
