@@ -91,18 +91,21 @@ function travelProblem(type: ParameterType, value: unknown): string | undefined 
 }
 
 /**
- * The plan's params as pipeline input parameters, typed from their schemas, with input
- * names that are safe identifiers; and those that cannot travel through KFP unchanged,
- * which stay fixed (run-node reads them from the image's params, as the plan was compiled).
+ * The plan's runtime params (`param(name, schema, { runtime: true })`) as pipeline input
+ * parameters, typed from their schemas, with input names that are safe identifiers; and
+ * those that cannot travel through KFP unchanged, which stay fixed (run-node reads them from
+ * the image's params, as the plan was compiled). Other params are part of the plan hash: a
+ * value changed at submit time would make run-node refuse, so they are not inputs at all.
  */
 export function kfpParams(plan: Plan): { params: KfpParam[]; fixed: FixedParam[] } {
   const params: KfpParam[] = [];
   const fixed: FixedParam[] = [];
+  const runtime = plan.params.filter((p) => p.runtime);
   const names = paramNames(
-    plan.params.map((p) => p.id),
+    runtime.map((p) => p.id),
     [RUN_ID_INPUT],
   );
-  for (const p of plan.params) {
+  for (const p of runtime) {
     const type = parameterType(plan.schemas[p.schemaHash] ?? {}, p.value);
     const reason =
       idProblem(p) ??

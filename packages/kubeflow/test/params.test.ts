@@ -7,7 +7,7 @@ import { emit } from "./support/emit.ts";
 import { ROOT, s3Catalog } from "./support/fixtures.ts";
 
 function planWith(schema: z.ZodType, value: unknown) {
-  const p = param("p", schema);
+  const p = param("p", schema, { runtime: true });
   const out = dataset("out", z.number());
   return compile(
     pipeline([node({ name: "n", inputs: { p }, outputs: { out }, run: () => ({ out: 1 }) })]),

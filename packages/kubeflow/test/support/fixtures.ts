@@ -24,12 +24,12 @@ export function smallPlan(catalog: { resolve: (id: string) => unknown } = s3Cata
   const stats = dataset("stats", z.object({ mean: z.number() }));
   const model = dataset("model", z.object({ weights: z.array(z.number()) }));
   const report = dataset("report", z.string());
-  const alpha = param("model.alpha", z.number());
-  const epochs = param("model.epochs", z.number().int());
-  const columns = param("columns", z.array(z.string()));
-  const options = param("options", z.object({ scale: z.boolean() }));
-  const title = param("title", z.string());
-  const verbose = param("verbose", z.boolean());
+  const alpha = param("model.alpha", z.number(), { runtime: true });
+  const epochs = param("model.epochs", z.number().int(), { runtime: true });
+  const columns = param("columns", z.array(z.string()), { runtime: true });
+  const options = param("options", z.object({ scale: z.boolean() }), { runtime: true });
+  const title = param("title", z.string(), { runtime: true });
+  const verbose = param("verbose", z.boolean(), { runtime: true });
   return compile(
     pipeline([
       node({
