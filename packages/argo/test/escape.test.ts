@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { HOSTILE } from "../../../test/support/hostile.ts";
 import { containerText, displayText, LBRACE_ENV, needsLbrace } from "../src/escape.ts";
-import { HOSTILE } from "./support/hostile.ts";
 import { k8sExpand } from "./support/k8s.ts";
 
 const CONTAINER_ENV = { [LBRACE_ENV]: "{", HOME: "/root", AWS_SECRET_ACCESS_KEY: "s3cr3t" };

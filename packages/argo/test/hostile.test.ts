@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { HOSTILE, renameNodes } from "../../../test/support/hostile.ts";
 import { compileArgo } from "../src/index.ts";
 import { smallPlan } from "./support/fixtures.ts";
-import { HOSTILE, renameNodes } from "./support/hostile.ts";
 import { k8sExpand, plainEnv } from "./support/k8s.ts";
 import { emit, IMAGE } from "./support/manifest.ts";
 import { orderProblems } from "./support/order.ts";

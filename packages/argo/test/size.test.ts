@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { renameNodes } from "../../../test/support/hostile.ts";
 import { checkTemplateCount, MAX_OBJECT_BYTES } from "../src/emit.ts";
 import { compileArgo } from "../src/index.ts";
-import { renameNodes } from "./support/hostile.ts";
 import { IMAGE } from "./support/manifest.ts";
 import { randomPlan } from "./support/random.ts";
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { HOSTILE, renameNodes } from "../../../test/support/hostile.ts";
 import { compileKubeflow } from "../src/index.ts";
 import { emit } from "./support/emit.ts";
 import { IMAGE, smallPlan } from "./support/fixtures.ts";
-import { HOSTILE, KFP_HOSTILE, renameNodes } from "./support/hostile.ts";
+import { KFP_HOSTILE } from "./support/hostile.ts";
 import { foreignTags } from "./support/kfp.ts";
 import { expandedEnv } from "./support/kubernetes.ts";
 import { random, randomPlan } from "./support/random.ts";

@@ -1,7 +1,7 @@
 import type { Plan } from "@pipewright/core";
 
 /**
- * Strings that have broken YAML emitters and Argo manifests before: quotes, newlines,
+ * Strings that have broken YAML emitters, Argo manifests and KFP pipeline files before: quotes, newlines,
  * YAML indicators, YAML 1.1 booleans and numbers, Argo template tags and expressions,
  * Kubernetes $(VAR) references, unicode (with a right-to-left override) and 300 characters.
  */
