@@ -1,4 +1,12 @@
-import { ErrorCode, groupTasks, PipewrightError, type Plan, planHash } from "@pipewright/core";
+import {
+  ErrorCode,
+  groupTasks,
+  nodeSettings,
+  PipewrightError,
+  type Plan,
+  planHash,
+  type TaskSettings as Settings,
+} from "@pipewright/core";
 import { labelValue } from "./checks.ts";
 import { type ContainerSpec, containerTemplate, containerTemplateName } from "./container.ts";
 import { dagTemplates } from "./dag.ts";
@@ -20,7 +28,6 @@ import { MAX_ITEMS, partition } from "./partition.ts";
 import { pullSecrets } from "./pod-spec.ts";
 import { taskProfiles } from "./profiles.ts";
 import { runtimeParams, workflowArguments } from "./runtime.ts";
-import { nodeSettings, type Settings } from "./settings.ts";
 import { argoTasks } from "./tasks.ts";
 import { validateOptions } from "./validate-options.ts";
 import { credentialWarnings, localDatasetWarnings } from "./warnings.ts";

@@ -1,9 +1,10 @@
+import type { TaskSettings as Settings } from "@pipewright/core";
 import { withPodEnv } from "./env.ts";
 import { containerText } from "./escape.ts";
 import { podEnv, podFields } from "./pod-spec.ts";
 import type { Profile } from "./profiles.ts";
 import { type RuntimeParam, runtimeContainerParts } from "./runtime.ts";
-import { containerResources, type Settings } from "./settings.ts";
+import { containerResources } from "./settings.ts";
 
 /** Everything the shared container templates need, resolved from the options. */
 export interface ContainerSpec {

@@ -1,8 +1,8 @@
+import type { TaskSettings as Settings } from "@pipewright/core";
 import { containerTemplateName, nodeParams } from "./container.ts";
 import { containerText } from "./escape.ts";
 import { fanOutTasks } from "./fan-out.ts";
 import type { DagPart } from "./partition.ts";
-import type { Settings } from "./settings.ts";
 import type { ArgoTask } from "./tasks.ts";
 
 /** What decides which arguments a task passes beyond its node ids. */

@@ -1,9 +1,15 @@
-import { type Plan, sha256, type Task } from "@pipewright/core";
+import {
+  mergeSettings,
+  type Plan,
+  type TaskSettings as Settings,
+  sha256,
+  type Task,
+} from "@pipewright/core";
 import { displayText } from "./escape.ts";
 import { fansOut } from "./fan-out.ts";
 import { taskNames } from "./names.ts";
 import type { Profile, Profiles } from "./profiles.ts";
-import { mergeSettings, podSpecPatch, type Settings } from "./settings.ts";
+import { podSpecPatch } from "./settings.ts";
 
 /** Longest task name we emit: Argo allows 128, but names repeat in every `depends` and node status. */
 export const MAX_TASK_NAME = 63;

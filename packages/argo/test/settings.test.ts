@@ -1,5 +1,6 @@
+import { mergeSettings } from "@pipewright/core";
 import { describe, expect, it } from "vitest";
-import { mergeSettings, podSpecPatch } from "../src/settings.ts";
+import { podSpecPatch } from "../src/settings.ts";
 
 describe("settings", () => {
   it("merges by the largest value, not the longest text", () => {

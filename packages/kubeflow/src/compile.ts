@@ -2,9 +2,11 @@ import {
   CompileError,
   ErrorCode,
   groupTasks,
+  nodeSettings,
   PipewrightError,
   type Plan,
   planHash,
+  type TaskSettings as Settings,
 } from "@pipewright/core";
 import pkg from "../package.json" with { type: "json" };
 import { LARGE_SPEC_BYTES, toYaml } from "./emit.ts";
@@ -22,7 +24,6 @@ import { kfpParams } from "./params.ts";
 import { executorConfig } from "./platform.ts";
 import { type ResolvedPod, resolvePod } from "./pod-resolve.ts";
 import { checkNodeIds, checkVolumes } from "./preflight.ts";
-import { nodeSettings, type Settings } from "./settings.ts";
 import { component, componentName, dagTask, executor, executorLabel, rootInputs } from "./spec.ts";
 import { kfpTasks } from "./tasks.ts";
 import { validateOptions } from "./validate-options.ts";

@@ -1,8 +1,13 @@
-import { type Plan, sha256, type Task } from "@pipewright/core";
+import {
+  mergeSettings,
+  type Plan,
+  type TaskSettings as Settings,
+  sha256,
+  type Task,
+} from "@pipewright/core";
 import { displayText } from "./escape.ts";
 import { taskNames } from "./names.ts";
 import type { KfpParam } from "./params.ts";
-import { mergeSettings, type Settings } from "./settings.ts";
 
 /** One DAG task, with its own component and executor: the nodes one pod runs. */
 export interface KfpTask {
