@@ -5,10 +5,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GroupingOptions, Plan } from "@pipewright/core";
+import { HOSTILE, renameNodes } from "../../../test/support/hostile.ts";
 import { compileProject, loadProject } from "../../cli/src/project.ts";
 import { compileKubeflow, type KubeflowOptions } from "../src/index.ts";
 import { IMAGE, smallPlan } from "../test/support/fixtures.ts";
-import { HOSTILE, KFP_HOSTILE, renameNodes } from "../test/support/hostile.ts";
+import { KFP_HOSTILE } from "../test/support/hostile.ts";
 import { randomPlan } from "../test/support/random.ts";
 
 const out = process.argv[2];
