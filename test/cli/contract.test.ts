@@ -1,10 +1,11 @@
 // The CLI contract of issue 11, items 5 and 6: catalog typos cannot lose data, engine
 // compiles warn about data that will not travel between pods, and every command reports
 // errors the same way (codes, JSON, exit codes, did-you-mean, plain progress in logs).
-import { existsSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { cli, makeProject } from "../support/cli.ts";
+import { BIN, cli, makeProject } from "../support/cli.ts";
 import { tinyProject } from "./project.ts";
 
 /** The tiny project without its deliberately broken second pipeline. */
@@ -212,5 +213,32 @@ export const one = pipeline([node({ name: "make_a", inputs: {}, outputs: { a }, 
     expect(cli(["ls"], { cwd: dir }).stdout).toContain("one  1 node, 1 dataset");
     expect(cli(["run"], { cwd: dir }).stderr).toContain("pipewright run one: 1 node\n");
     expect(cli(["status"], { cwd: dir }).stdout).toContain("0 of 1 node would run");
+  });
+});
+
+describe("output into a pipe the reader closes early", () => {
+  test("`pipewright ls --json | head -c 100` ends quietly with the command's exit code", () => {
+    // 2,000 nodes: --json output far over a pipe's buffer, so the writer meets a closed pipe.
+    const dir = makeProject({
+      "pipewright.config.ts": `import { defineConfig } from "pipewright";
+export default defineConfig({ pipelines: { __default__: () => import("./src/p.ts").then((m) => m.all) } });
+`,
+      "src/p.ts": `import { z } from "zod";
+import { dataset, node, pipeline } from "@pipewright/core";
+export const all = pipeline(Array.from({ length: 2000 }, (_, i) =>
+  node({ name: \`node_with_a_long_name_\${i}\`, outputs: { o: dataset(\`output_dataset_\${i}\`, z.number()) }, run: () => ({ o: i }) })));
+`,
+    });
+    const r = spawnSync(
+      "sh",
+      [
+        "-c",
+        `("${process.execPath}" "${BIN}" ls --json 2>err.txt; echo $? > code.txt) | head -c 100`,
+      ],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(r.stdout).toHaveLength(100);
+    expect(readFileSync(join(dir, "err.txt"), "utf8")).toBe("");
+    expect(readFileSync(join(dir, "code.txt"), "utf8").trim()).toBe("0");
   });
 });

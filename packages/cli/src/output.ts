@@ -26,8 +26,18 @@ export interface Io {
 }
 
 export function processIo(cwd: string): Io {
+  // `pipewright ls | head`: once the reader has gone, further output is dropped and the
+  // command finishes as it would have (a run is not cut short half-way), instead of dying
+  // on an unhandled EPIPE.
+  let readerGone = false;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    readerGone = true;
+  });
   return {
-    out: (t) => process.stdout.write(t),
+    out: (t) => {
+      if (!readerGone) process.stdout.write(t);
+    },
     err: (t) => process.stderr.write(t),
     colours: pc.createColors(colourEnabled(process.stderr)),
     interactive: Boolean(process.stderr.isTTY) && !process.env.CI,

@@ -1,11 +1,10 @@
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { coerceCell, EMPTY } from "./coerce.ts";
 import { preview } from "./data-path.ts";
 import { ErrorCode, type Format, type FormatContext, formatError, requireRows } from "./format.ts";
 import { utf8 } from "./json.ts";
 import { jsonValue } from "./json-value.ts";
+import { lazyModule } from "./lazy-module.ts";
 import { type FieldShape, rowShape } from "./shape.ts";
 
 const Char = z.string().min(1);
@@ -42,13 +41,17 @@ const CsvSaveArgs = z
  * `z.array(z.object({...}))`: "3.5" becomes 3.5 for a number field, "true" true for a
  * boolean, an unquoted empty cell null (or absent), a quoted "" an empty string.
  */
+const parser = lazyModule(() => import("csv-parse/sync"));
+const printer = lazyModule(() => import("csv-stringify/sync"));
+
 export const csvFormat: Format = {
   type: "csv",
   description: "a table, z.array(z.object(...)); cells typed by the schema",
   loadArgs: CsvLoadArgs,
   saveArgs: CsvSaveArgs,
-  encode(value, ctx) {
+  async encode(value, ctx) {
     requireRows(value, ctx, "csv");
+    const { stringify } = await printer();
     const shape = rowShape(ctx.schema);
     const columns = shape ? shape.map((f) => f.name) : columnsOf(value, ctx);
     const byName = new Map(shape?.map((f) => [f.name, f]));
@@ -74,8 +77,9 @@ export const csvFormat: Format = {
     });
     return new TextEncoder().encode(text);
   },
-  decode(bytes, ctx) {
+  async decode(bytes, ctx) {
     const text = utf8(bytes, ctx);
+    const { parse } = await parser();
     let parsed: { record: Record<string, string | typeof EMPTY>; info: { lines: number } }[];
     let header: string[] = [];
     try {

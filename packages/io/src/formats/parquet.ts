@@ -1,9 +1,8 @@
-import { parquetReadObjects } from "hyparquet";
-import { parquetWriteBuffer } from "hyparquet-writer";
 import { z } from "zod";
 import { preview } from "./data-path.ts";
 import { ErrorCode, type Format, type FormatContext, formatError, requireRows } from "./format.ts";
 import { jsonValue } from "./json-value.ts";
+import { lazyModule } from "./lazy-module.ts";
 import { type FieldShape, rowShape } from "./shape.ts";
 
 const ParquetSaveArgs = z
@@ -39,13 +38,17 @@ function columnType(f: FieldShape): ParquetType {
  * numbers are DOUBLE (INT32/INT64 for z.int32()/z.int()), dates TIMESTAMP, nested or mixed
  * fields JSON. Written by hyparquet-writer, read by hyparquet.
  */
+const reader = lazyModule(() => import("hyparquet"));
+const writer = lazyModule(() => import("hyparquet-writer"));
+
 export const parquetFormat: Format = {
   type: "parquet",
   description: "a table in Apache Parquet, z.array(z.object(...)); columns typed by the schema",
   loadArgs: z.object({}).strict(),
   saveArgs: ParquetSaveArgs,
-  encode(value, ctx) {
+  async encode(value, ctx) {
     requireRows(value, ctx, "parquet");
+    const { parquetWriteBuffer } = await writer();
     const shape = rowShape(ctx.schema);
     if (!shape) {
       throw formatError(
@@ -93,6 +96,7 @@ export const parquetFormat: Format = {
     }
   },
   async decode(bytes, ctx) {
+    const { parquetReadObjects } = await reader();
     const shape = rowShape(ctx.schema);
     // hyparquet wants an ArrayBuffer of exactly the file (a Buffer may be a view into a pool).
     const file =
