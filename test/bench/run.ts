@@ -5,7 +5,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { BenchSection } from "./types.ts";
+import type { BenchSection, ScoreRow } from "./types.ts";
 
 const here = import.meta.dirname;
 const only = process.argv.slice(2);
@@ -13,6 +13,25 @@ const modules = readdirSync(here)
   .filter((f) => f.endsWith(".ts") && !["run.ts", "types.ts"].includes(f))
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
   .sort();
+
+/** The issues' own tables, each row with its verdict, before the sections they come from. */
+function scoreboard(rows: ScoreRow[]): string {
+  const lines: string[] = [];
+  for (const issue of [...new Set(rows.map((r) => r.issue))].sort()) {
+    lines.push(
+      `## Issue ${issue}: its table of figures`,
+      "",
+      "| figure | peer | pipewright | target | verdict |",
+      "| --- | --- | --- | --- | --- |",
+    );
+    for (const r of rows.filter((x) => x.issue === issue).sort((a, b) => a.order - b.order)) {
+      const verdict = r.met ? "met" : `**missed**: ${r.bound ?? "see the section below"}`;
+      lines.push(`| ${r.figure} | ${r.peer ?? ""} | ${r.result} | ${r.target} | ${verdict} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
 
 function table(s: BenchSection): string {
   const lines = [
@@ -28,6 +47,7 @@ function table(s: BenchSection): string {
 }
 
 const sections: string[] = [];
+const scores: ScoreRow[] = [];
 let failed = false;
 for (const file of modules) {
   process.stderr.write(`bench ${file} ...\n`);
@@ -37,6 +57,7 @@ for (const file of modules) {
     };
     const result = await mod.bench();
     for (const s of Array.isArray(result) ? result : [result]) {
+      scores.push(...(s.scoreboard ?? []));
       const text = table(s);
       process.stdout.write(`${text}\n\n`);
       sections.push(text);
@@ -56,9 +77,10 @@ const header = [
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
   "",
 ].join("\n");
+process.stdout.write(scoreboard(scores));
 if (only.length === 0)
   writeFileSync(
     join(here, "..", "..", "docs", "benchmarks.md"),
-    `${header}\n${sections.join("\n\n")}\n`,
+    `${header}\n${scoreboard(scores)}\n${sections.join("\n\n")}\n`,
   );
 process.exitCode = failed ? 1 : 0;

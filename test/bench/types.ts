@@ -3,6 +3,27 @@ export interface BenchSection {
   title: string;
   rows: { name: string; value: string; target?: string; peer?: string }[];
   notes?: string[];
+  /** Rows of an issue's own figure table, gathered at the top of docs/benchmarks.md. */
+  scoreboard?: ScoreRow[];
+}
+
+/**
+ * One row of an issue's table of figures ("Done when the table above is in
+ * docs/benchmarks.md with every target met, or a row says exactly what bounds it"). `met`
+ * is computed from the measured figures by the bench, never written by hand.
+ */
+export interface ScoreRow {
+  /** "#12", "#14". */
+  issue: string;
+  /** Position in the issue's table. */
+  order: number;
+  figure: string;
+  peer?: string;
+  result: string;
+  target: string;
+  met: boolean;
+  /** When missed: what bounds it, and where the evidence is. */
+  bound?: string;
 }
 
 /** Median wall time of `fn` in milliseconds over `runs` runs (after one warm-up unless runs is 1). */
