@@ -4,11 +4,13 @@
 // A package whose dist/ is newer than its sources is skipped unless --force. A package's
 // `prepack` runs this for itself, so `pnpm pack` in any package folder works on its own.
 //
-// Why tsc and not a bundler: the packages keep one file per module in dist/, exactly as
-// in src/ (relative `.ts` imports rewritten to `.js` by `rewriteRelativeImportExtensions`).
-// Code that finds files next to itself (the runner's worker entry, viz's page assets and
-// layout worker, core's own folder when it reads stack frames) keeps working unchanged,
-// and stack traces name real files.
+// tsc writes one .js and one .d.ts per module (relative `.ts` imports rewritten to `.js` by
+// `rewriteRelativeImportExtensions`): the .d.ts files are what users' editors and the next
+// package compile against. The packages every command loads at start-up (core, io, runner
+// and the CLI: see BUNDLED) then have their JavaScript bundled by esbuild into a few files
+// per package, because Node's ESM loader costs time per module: `pipewright status` went
+// from 244 modules to 121 (95 of them zod's). Other packages (the adapters, viz, which
+// find page assets next to their modules) keep one file per module.
 import { spawnSync } from "node:child_process";
 import {
   cpSync,
@@ -20,6 +22,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import {
   root,
@@ -48,6 +51,52 @@ function copyAssets(src: string, dist: string): number {
     count++;
   }
   return count;
+}
+
+/**
+ * Entry points (relative to dist/) whose JavaScript is bundled after tsc. Other packages
+ * stay external imports (one instance of each package per thread), and code shared by two
+ * entries goes into chunks beside them, so it too loads once.
+ */
+const BUNDLED: Record<string, string[]> = {
+  "@pipewright/core": ["index.js"],
+  "@pipewright/io": ["index.js"],
+  "@pipewright/runner": ["index.js", "worker/main.js"],
+  pipewright: ["index.js", "main.js"],
+};
+
+/**
+ * Replaces the package's per-module .js files with a bundle of its entry points. Chunks go
+ * in dist/ itself, so code that finds files relative to its module (`import.meta.url`)
+ * sees the same folder depth as the entries. Plain-JS assets (.mjs) and .d.ts stay.
+ */
+function bundleDist(pkg: WorkspacePackage, dist: string, entries: string[]): void {
+  const out = `${dist}.bundle`;
+  rmSync(out, { recursive: true, force: true });
+  const esbuild = createRequire(join(root, "packages", "core", "package.json"))(
+    "esbuild",
+  ) as typeof import("esbuild");
+  esbuild.buildSync({
+    entryPoints: entries.map((e) => join(dist, e)),
+    outbase: dist,
+    outdir: out,
+    entryNames: "[dir]/[name]",
+    chunkNames: "chunk-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+  });
+  for (const entry of readdirSync(dist, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(".js"))
+      rmSync(join(entry.parentPath, entry.name));
+  }
+  cpSync(out, dist, { recursive: true });
+  rmSync(out, { recursive: true, force: true });
+  process.stderr.write(`bundled ${pkg.name}: ${entries.join(", ")}\n`);
 }
 
 /** The newest modification time of the files a package's build reads. */
@@ -79,6 +128,8 @@ export function buildPackage(pkg: WorkspacePackage): void {
   });
   if (r.status !== 0) throw new Error(`${pkg.name}: tsc failed (exit ${r.status})`);
   const assets = copyAssets(join(pkg.dir, "src"), dist);
+  const bundled = BUNDLED[pkg.name];
+  if (bundled) bundleDist(pkg, dist, bundled);
   if (!existsSync(join(dist, "index.js"))) throw new Error(`${pkg.name}: no dist/index.js`);
   process.stderr.write(
     `built ${pkg.name} → ${relative(root, dist)} (${assets} assets copied) in ${Date.now() - started} ms\n`,

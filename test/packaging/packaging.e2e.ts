@@ -80,6 +80,9 @@ describe("pipewright outside the repository", () => {
     ]);
     const listing = sh("tar -tzf pipewright-core-0.1.0.tgz", tarballs).stdout;
     expect(listing).toContain("package/dist/index.js");
+    // Bundled for start-up (scripts/build.ts): one .js for core, types still one per module.
+    expect(listing.split("\n").filter((f) => f.endsWith(".js"))).toEqual(["package/dist/index.js"]);
+    expect(listing).toContain("package/dist/authoring/node.d.ts");
     expect(listing).toContain("package/dist/index.d.ts");
     expect(listing).toContain("package/LICENSE");
     expect(listing).not.toContain("package/src/");
@@ -160,6 +163,8 @@ describe("pipewright outside the repository", () => {
     expect(statuses(pw("run --json"))).toEqual(["cached", "cached"]);
     expect(statuses(pw("run --json --params summary.threshold=5"))).toEqual(["ran", "ran"]);
     expect(statuses(pw("run --json --params summary.threshold=5"))).toEqual(["cached", "cached"]);
+    // Worker threads start from the runner's bundled dist (its worker entry found beside it).
+    expect(statuses(pw("run --json --no-cache --parallel 2"))).toEqual(["ran", "ran"]);
 
     const planText = pw("compile --target local").stdout;
     const plan = PlanSchema.parse(JSON.parse(planText));

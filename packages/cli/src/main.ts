@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { closest, ErrorCode, type Issue, PipewrightError } from "@pipewright/core";
 import { parseCommand, renderHelp } from "./args.ts";
@@ -14,6 +14,7 @@ import { runs } from "./commands/runs.ts";
 import { status } from "./commands/status.ts";
 import { viz } from "./commands/viz.ts";
 import { USAGE_CODES, UsageError } from "./errors.ts";
+import { ownManifest } from "./manifest.ts";
 import { type Io, json, processIo } from "./output.ts";
 
 const isDirectory = (path: string) =>
@@ -33,11 +34,7 @@ export const COMMANDS: readonly Command[] = [
   init,
 ];
 
-export const VERSION = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  }
-).version;
+export const VERSION = ownManifest().version;
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

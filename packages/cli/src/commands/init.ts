@@ -1,19 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "../command.ts";
 import { UsageError } from "../errors.ts";
+import { ownManifest } from "../manifest.ts";
 import { writeFileAtomic } from "../output.ts";
 import { scaffold } from "../scaffold.ts";
-
-interface Manifest {
-  name: string;
-  version: string;
-  dependencies: Record<string, string>;
-}
-
-/** This CLI's package.json: its version, and which pipewright packages a project installs. */
-const own = (): Manifest =>
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as Manifest;
 
 /** `@pipewright/core` -> the file names `pnpm pack` / `npm pack` give its tarballs. */
 function tarballPattern(name: string): RegExp {
@@ -81,7 +72,7 @@ export const init: Command = {
         `${dir} is not empty. Choose a new folder, or pass --force to add the project files next to what is there.`,
       );
     }
-    const manifest = own();
+    const manifest = ownManifest();
     const names = [
       manifest.name,
       ...Object.keys(manifest.dependencies).filter((d) => d.startsWith("@pipewright/")),

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ErrorCode, PipewrightError } from "@pipewright/core";
@@ -8,7 +9,12 @@ import {
   type WorkerInit,
 } from "../worker/protocol.ts";
 
-const ENTRY = new URL("../worker/entry.mjs", import.meta.url);
+// The worker's entry beside the runner's code: one level up from this module in src/, or
+// in dist/ beside the bundle this module is built into (scripts/build.ts).
+const ENTRY = [
+  new URL("../worker/entry.mjs", import.meta.url),
+  new URL("./worker/entry.mjs", import.meta.url),
+].find((url) => existsSync(url))!;
 
 interface Slot {
   worker: Worker;
