@@ -3,10 +3,12 @@
 // tasks downstream waiting for the ParallelFor (the fan-in). Checked structurally on random
 // DAGs with map nodes, in every grouping mode and on both engines; goldens for one shape.
 import { join } from "node:path";
+import { compile, node, param, partitioned, pipeline } from "@pipewright/core";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { compileKubeflow } from "../src/index.ts";
 import { emit } from "./support/emit.ts";
-import { IMAGE } from "./support/fixtures.ts";
+import { IMAGE, ROOT, s3Catalog } from "./support/fixtures.ts";
 import { launch, parse, resolve, structureProblems } from "./support/kfp.ts";
 import { randomMapPlan } from "./support/map-plan.ts";
 
@@ -37,6 +39,28 @@ describe("fan-out of map nodes", () => {
     expect(args).toContain("run-1");
     // m3 maps over m2's output and reads n1's: its listing waits for both, never m2-list.
     expect(tasks["m3-list"]!.dependentTasks).toEqual(["m2", "n1"]);
+  });
+
+  it("a runtime list param mapped over reaches the listing and every batch", () => {
+    const regions = param("regions", z.array(z.string()), { runtime: true });
+    const models = partitioned("models", z.number());
+    const plan = compile(
+      pipeline([
+        node.map({
+          name: "train",
+          over: { region: regions },
+          outputs: { models },
+          run: () => ({ models: 1 }),
+        }),
+      ]),
+      { catalog: s3Catalog, params: { regions: ["eu", "us"] }, root: ROOT },
+    );
+    const { spec, tasks, argv } = emit(plan);
+    expect(Object.keys(spec.root.inputDefinitions.parameters)).toEqual(["regions"]);
+    expect(argv("train-list")).toContain('regions=["eu","us"]');
+    expect(tasks.train!.inputs.parameters.regions).toEqual({ componentInputParameter: "regions" });
+    const inner = spec.components[tasks.train!.componentRef.name].dag.tasks.train;
+    expect(inner.inputs.parameters.regions).toEqual({ componentInputParameter: "regions" });
   });
 
   it("without a parallelism setting, iterations are not limited", () => {
