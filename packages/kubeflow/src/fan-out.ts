@@ -1,4 +1,4 @@
-import type { Plan } from "@pipewright/core";
+import type { PlanNode } from "@pipewright/core";
 import type { TaskEnv } from "./env.ts";
 import { BATCH_PARAM, BATCHES_PARAM, RUN_ID_INPUT } from "./params.ts";
 import {
@@ -31,10 +31,9 @@ export const DEFAULT_MAX_BATCHES = 100;
 /** About three workflow nodes per iteration on Kubeflow: 1000 iterations are ~3000 nodes. */
 export const MAX_BATCHES_LIMIT = 1000;
 
-/** Whether task `nodes` is one map node (only then it fans out; a fused group runs whole). */
-export function fansOut(plan: Plan, nodes: readonly string[]): boolean {
-  if (nodes.length !== 1) return false;
-  return plan.nodes.find((n) => n.id === nodes[0])?.map !== undefined;
+/** Whether a task of these nodes is one map node (only then it fans out; a fused group runs whole). */
+export function fansOut(nodes: readonly PlanNode[]): boolean {
+  return nodes.length === 1 && nodes[0]!.map !== undefined;
 }
 
 /** Ids named along with the task ids (names.ts), so the extra names never clash with a task's. */

@@ -43,13 +43,15 @@ export function kfpTasks(
   params: readonly KfpParam[],
   kfpCache: boolean,
 ): KfpTask[] {
-  const fanned = new Set(groups.filter((g) => fansOut(plan, g.nodes)).map((g) => g.id));
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const fanned = new Set(
+    groups.filter((g) => fansOut(g.nodes.map((id) => byId.get(id)!))).map((g) => g.id),
+  );
   // The listing task and the loop component are named with the tasks, so no name can clash.
   const names = taskNames([
     ...groups.map((g) => g.id),
     ...[...fanned].flatMap((id) => [listId(id), loopId(id)]),
   ]);
-  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
   const paramById = new Map(params.map((p) => [p.id, p]));
   const lineage = kfpCache ? lineageHashes(plan) : undefined;
   return groups.map((g) => {
