@@ -3,8 +3,9 @@
 # references the KFP backend resolves, using the shared validator
 # (../shared/tools/kfp-validate.mjs, which loads protobufjs and yaml from the cwd: the
 # workspace root, after `pnpm install`). Files: every example in every grouping mode, the
-# test plan in every mode on both engines, a 5,000-node synthetic plan, hostile values, and
-# the checked-in goldens. Run from the repository root.
+# daily-events example with its map nodes fanned out (both engines), random DAGs with map
+# nodes, the test plan in every mode on both engines, a 5,000-node synthetic plan, hostile
+# values, and the checked-in goldens. Run from the repository root.
 set -euo pipefail
 validator="${KFP_VALIDATOR:-../shared/tools/kfp-validate.mjs}"
 if [ ! -f "$validator" ]; then

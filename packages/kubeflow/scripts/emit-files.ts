@@ -1,6 +1,7 @@
 // Writes every pipeline file scripts/validate-kfp.sh checks with KFP's own protos: each
-// example in every grouping mode (as its config sets the target, refusals listed), the test
-// plan in every mode on both engines, a 5,000-node synthetic plan, and hostile values.
+// example in every grouping mode (as its config sets the target, refusals listed), the
+// daily-events example's map nodes fanned out on both engines, the test plan in every mode
+// on both engines, random DAGs with map nodes, a 5,000-node synthetic plan, and hostile values.
 // Usage: tsx packages/kubeflow/scripts/emit-files.ts OUT_DIR
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { compileProject, loadProject } from "../../cli/src/project.ts";
 import { compileKubeflow, type KubeflowOptions } from "../src/index.ts";
 import { IMAGE, smallPlan } from "../test/support/fixtures.ts";
 import { KFP_HOSTILE } from "../test/support/hostile.ts";
+import { randomMapPlan } from "../test/support/map-plan.ts";
 import { randomPlan } from "../test/support/random.ts";
 
 const out = process.argv[2];
@@ -41,6 +43,33 @@ for (const example of ["spaceflights", "iris-like", "team-reuse/team-a", "team-r
   const target = project.config.targets?.kubeflow as KubeflowOptions;
   for (const [mode, group] of MODES)
     write(`${example.replace("/", "-")}-${mode}`, plan, { ...target, pipeline: name, group });
+}
+
+// daily-events has no kubeflow target: its data stays on a claim mounted over data/.
+{
+  const project = await loadProject(join(root, "examples", "daily-events"));
+  const { plan, name } = await compileProject(project, {});
+  const claim = {
+    name: "data",
+    mountPath: "/app/data",
+    persistentVolumeClaim: { claimName: "events" },
+  };
+  const options = { image: IMAGE, pipeline: name, fanOut: { maxBatches: 20, parallelism: 4 } };
+  write("daily-events-kubeflow", plan, { ...options, pod: { volumes: [claim] } });
+  write("daily-events-memory", plan, {
+    ...options,
+    group: { by: "memory" },
+    pod: { volumes: [claim] },
+  });
+  // Vertex AI has no claims: the example's plan with its data moved to S3.
+  for (const d of plan.datasets)
+    if (d.storage.uri !== undefined) d.storage.uri = `s3://events/${d.id}/`;
+  write("daily-events-vertex", plan, { ...options, engine: "vertex" });
+}
+for (let seed = 1; seed <= 5; seed++) {
+  const plan = randomMapPlan({ nodes: 10 * seed, seed, window: 3 });
+  write(`map-random-${seed}`, plan, { image: IMAGE, fanOut: { parallelism: seed }, retries: 1 });
+  write(`map-random-${seed}-vertex`, plan, { image: IMAGE, engine: "vertex" });
 }
 
 const small = smallPlan();

@@ -12,6 +12,7 @@ import pkg from "../package.json" with { type: "json" };
 import { LARGE_SPEC_BYTES, toYaml } from "./emit.ts";
 import { taskEnv } from "./env.ts";
 import { displayText } from "./escape.ts";
+import { DEFAULT_MAX_BATCHES, type FanOutParts, fanOutParts } from "./fan-out.ts";
 import { checkLocalDatasets } from "./local.ts";
 import { pipelineName } from "./names.ts";
 import {
@@ -108,14 +109,25 @@ export function compileKubeflow(plan: Plan, options: KubeflowOptions): string {
   const executors: Record<string, unknown> = {};
   const dag: Record<string, unknown> = {};
   const platform: Record<string, unknown> = {};
+  const fanOut = {
+    maxBatches: options.fanOut?.maxBatches ?? DEFAULT_MAX_BATCHES,
+    parallelism: options.fanOut?.parallelism,
+  };
   for (const t of tasks) {
     const pod = pods.get(t.name)!;
     const env = taskEnv(options, pod.env);
-    components[componentName(t)] = component(t);
-    executors[executorLabel(t)] = executor(t, shared, env);
-    dag[t.name] = dagTask(t);
+    const parts: FanOutParts = t.fanOut
+      ? fanOutParts({ ...t, fanOut: t.fanOut }, shared, env, fanOut)
+      : {
+          components: { [componentName(t)]: component(t) },
+          executors: { [executorLabel(t)]: executor(t, shared, env) },
+          tasks: { [t.name]: dagTask(t) },
+        };
+    Object.assign(components, parts.components);
+    Object.assign(executors, parts.executors);
+    Object.assign(dag, parts.tasks);
     const config = vertex ? undefined : executorConfig(pod, env, t.settings.timeoutSeconds);
-    if (config) platform[executorLabel(t)] = config;
+    if (config) for (const label of Object.keys(parts.executors)) platform[label] = config;
   }
   const inputs = rootInputs(params);
   const displayName = options.name ?? plan.pipeline;

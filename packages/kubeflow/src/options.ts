@@ -58,6 +58,13 @@ export interface KubeflowOptions {
   group?: GroupingOptions;
   /** Pod settings of every task, with per-tag and per-namespace overrides. */
   pod?: PodConfig;
+  /**
+   * Map nodes fan out: a listing task, then a ParallelFor with one iteration per batch of
+   * partitions. `maxBatches` (default 100, at most 1000) bounds the iterations of one map
+   * node; `parallelism` bounds how many run at once (KFP's iteratorPolicy.parallelismLimit;
+   * default: no limit).
+   */
+  fanOut?: { maxBatches?: number; parallelism?: number };
 }
 
 /** Every key of KubeflowOptions, to report typos in a project config. */
@@ -79,6 +86,7 @@ export const OPTION_KEYS: readonly (keyof KubeflowOptions)[] = [
   "pipelineRoot",
   "group",
   "pod",
+  "fanOut",
 ];
 
 export const DEFAULT_COMMAND = ["pipewright"];

@@ -14,6 +14,10 @@ export type ParameterType =
 
 /** The input parameter that carries KFP's run id to `run-node --run-id`. */
 export const RUN_ID_INPUT = "pipewright_run_id";
+/** A map node's listing task writes its batches to this output; its ParallelFor iterates over them. */
+export const BATCHES_PARAM = "pipewright_batches";
+/** The ParallelFor's item: one batch, passed to `run-node --batch`. */
+export const BATCH_PARAM = "pipewright_batch";
 /** Resolved by the KFP driver (and Vertex AI) when it is the whole constant value of a task input. */
 export const RUN_ID_PLACEHOLDER = "{{$.pipeline_job_uuid}}";
 
@@ -103,7 +107,7 @@ export function kfpParams(plan: Plan): { params: KfpParam[]; fixed: FixedParam[]
   const runtime = plan.params.filter((p) => p.runtime);
   const names = paramNames(
     runtime.map((p) => p.id),
-    [RUN_ID_INPUT],
+    [RUN_ID_INPUT, BATCHES_PARAM, BATCH_PARAM],
   );
   for (const p of runtime) {
     const type = parameterType(plan.schemas[p.schemaHash] ?? {}, p.value);

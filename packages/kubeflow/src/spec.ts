@@ -1,5 +1,5 @@
 import type { TaskEnv } from "./env.ts";
-import type { KfpParam } from "./params.ts";
+import type { KfpParam, ParameterType } from "./params.ts";
 import { RUN_ID_INPUT, RUN_ID_PLACEHOLDER } from "./params.ts";
 import { containerResources } from "./settings.ts";
 import type { KfpTask } from "./tasks.ts";
@@ -22,24 +22,45 @@ const RETRY_BACKOFF = { backoffDuration: "10s", backoffFactor: 2, backoffMaxDura
 export const componentName = (t: KfpTask) => `comp-${t.name}`;
 export const executorLabel = (t: KfpTask) => `exec-${t.name}`;
 /** A launcher placeholder for one of the component's own input parameters (names are identifiers). */
-const input = (name: string) => `{{$.inputs.parameters['${name}']}}`;
+export const input = (name: string) => `{{$.inputs.parameters['${name}']}}`;
 
 /**
  * The component of a task: its input parameters (the run id, and the params its nodes read)
  * and its executor. Data never is an input: it goes through the catalog's storage.
  */
-export function component(t: KfpTask): Record<string, unknown> {
+export function component(
+  t: KfpTask,
+  extra: Record<string, ParameterType> = {},
+): Record<string, unknown> {
+  return {
+    executorLabel: executorLabel(t),
+    inputDefinitions: { parameters: inputTypes(t, extra) },
+  };
+}
+
+/** The input parameters a task's component declares: the run id, its params, and `extra`. */
+export function inputTypes(
+  t: KfpTask,
+  extra: Record<string, ParameterType> = {},
+): Record<string, unknown> {
   const parameters: Record<string, unknown> = { [RUN_ID_INPUT]: { parameterType: "STRING" } };
   for (const p of t.params) parameters[p.name] = { parameterType: p.type };
-  return { executorLabel: executorLabel(t), inputDefinitions: { parameters } };
+  for (const [name, type] of Object.entries(extra)) parameters[name] = { parameterType: type };
+  return parameters;
 }
 
 /**
  * The container of a task: `<command> run-node --cwd DIR --pipeline P --node <id> ...
- * --plan-hash H --run-id <KFP run id> <extraArgs> --params <id>=<value> ...`. Params come
- * last so the value KFP was given is the one run-node compiles with.
+ * --plan-hash H --run-id <KFP run id> <extraArgs> --params <id>=<value> ... <more>`. Params
+ * come after extraArgs so the value KFP was given is the one run-node compiles with; `more`
+ * (a fan-out's --fan-out or --batch) takes no --params.
  */
-export function executor(t: KfpTask, spec: ExecutorSpec, env: TaskEnv): Record<string, unknown> {
+export function executor(
+  t: KfpTask,
+  spec: ExecutorSpec,
+  env: TaskEnv,
+  more: readonly string[] = [],
+): Record<string, unknown> {
   const args = [
     "run-node",
     "--cwd",
@@ -53,6 +74,7 @@ export function executor(t: KfpTask, spec: ExecutorSpec, env: TaskEnv): Record<s
     input(RUN_ID_INPUT),
     ...spec.extraArgs,
     ...t.params.flatMap((p) => ["--params", `${p.id}=${input(p.name)}`]),
+    ...more,
   ];
   const resources = containerResources(t.settings.resources, spec.vertex, spec.accelerator);
   return {
@@ -66,17 +88,10 @@ export function executor(t: KfpTask, spec: ExecutorSpec, env: TaskEnv): Record<s
   };
 }
 
-/** The DAG task: its component, what it waits for, its inputs, caching and retries. */
-export function dagTask(t: KfpTask): Record<string, unknown> {
-  const parameters: Record<string, unknown> = {
-    [RUN_ID_INPUT]: { runtimeValue: { constant: RUN_ID_PLACEHOLDER } },
-  };
-  for (const p of t.params) parameters[p.name] = { componentInputParameter: p.name };
+/** The DAG task: its component, what it waits for, its inputs (and `extra`), caching and retries. */
+export function dagTask(t: KfpTask, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    taskInfo: { name: t.display },
-    componentRef: { name: componentName(t) },
-    ...(t.dependentTasks.length > 0 && { dependentTasks: t.dependentTasks }),
-    inputs: { parameters },
+    ...dagEntry(t, extra),
     cachingOptions:
       t.cacheKey === undefined
         ? { enableCache: false }
@@ -85,6 +100,27 @@ export function dagTask(t: KfpTask): Record<string, unknown> {
       retryPolicy: { maxRetryCount: t.settings.retries, ...RETRY_BACKOFF },
     }),
   };
+}
+
+/** A DAG task's name, component, upstream tasks, and inputs: the run id, its params, `extra`. */
+function dagEntry(t: KfpTask, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    taskInfo: { name: t.display },
+    componentRef: { name: componentName(t) },
+    ...(t.dependentTasks.length > 0 && { dependentTasks: t.dependentTasks }),
+    inputs: {
+      parameters: {
+        [RUN_ID_INPUT]: { runtimeValue: { constant: RUN_ID_PLACEHOLDER } },
+        ...paramInputs(t),
+        ...extra,
+      },
+    },
+  };
+}
+
+/** A task's params, each read from the enclosing component's input of the same name. */
+export function paramInputs(t: KfpTask): Record<string, unknown> {
+  return Object.fromEntries(t.params.map((p) => [p.name, { componentInputParameter: p.name }]));
 }
 
 /** The root's input parameters: every param that travels, typed, with the compiled value as default. */

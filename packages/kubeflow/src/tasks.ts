@@ -6,6 +6,7 @@ import {
   type Task,
 } from "@pipewright/core";
 import { displayText } from "./escape.ts";
+import { fansOut, listId, loopId } from "./fan-out.ts";
 import { taskNames } from "./names.ts";
 import type { KfpParam } from "./params.ts";
 
@@ -26,6 +27,12 @@ export interface KfpTask {
   params: KfpParam[];
   /** Key for KFP's cache when enabled and every node caches: changes with the task or anything upstream. */
   cacheKey: string | undefined;
+  /**
+   * Set when the task is one map node that fans out: the names of its listing task and of
+   * its ParallelFor's component. The ParallelFor task itself is named `name`, so the tasks
+   * downstream wait for it (the fan-in) without knowing it fans out.
+   */
+  fanOut?: { list: string; loop: string };
 }
 
 /** Pairs core's tasks with KFP names, merged settings, the params they read and cache keys. */
@@ -36,8 +43,15 @@ export function kfpTasks(
   params: readonly KfpParam[],
   kfpCache: boolean,
 ): KfpTask[] {
-  const names = taskNames(groups.map((g) => g.id));
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const fanned = new Set(
+    groups.filter((g) => fansOut(g.nodes.map((id) => byId.get(id)!))).map((g) => g.id),
+  );
+  // The listing task and the loop component are named with the tasks, so no name can clash.
+  const names = taskNames([
+    ...groups.map((g) => g.id),
+    ...[...fanned].flatMap((id) => [listId(id), loopId(id)]),
+  ]);
   const paramById = new Map(params.map((p) => [p.id, p]));
   const lineage = kfpCache ? lineageHashes(plan) : undefined;
   return groups.map((g) => {
@@ -55,7 +69,12 @@ export function kfpTasks(
       settings: mergeSettings(g.nodes.map((n) => settings.get(n)!)),
       params: read.flatMap((id) => paramById.get(id) ?? []),
       cacheKey:
-        lineage && caches ? sha256(g.nodes.map((n) => lineage.get(n)!).join("\n")) : undefined,
+        lineage && caches && !fanned.has(g.id)
+          ? sha256(g.nodes.map((n) => lineage.get(n)!).join("\n"))
+          : undefined,
+      ...(fanned.has(g.id) && {
+        fanOut: { list: names.get(listId(g.id))!, loop: names.get(loopId(g.id))! },
+      }),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { CompileError, closest, ErrorCode, type Issue } from "@pipewright/core";
 import * as check from "./checks.ts";
+import { MAX_BATCHES_LIMIT } from "./fan-out.ts";
 import { type KubeflowOptions, OPTION_KEYS } from "./options.ts";
 import { validatePod } from "./validate-pod.ts";
 
@@ -135,6 +136,15 @@ export function validateOptions(options: KubeflowOptions): void {
   o.unknownKeys("group", group, ["by", "tags"]);
   if (group.by !== undefined && !GROUP_BY.includes(group.by))
     o.add("group.by", `must be one of ${GROUP_BY.join(", ")}, got ${JSON.stringify(group.by)}`);
+  const fanOut = options.fanOut ?? {};
+  o.unknownKeys("fanOut", fanOut, ["maxBatches", "parallelism"]);
+  o.int("fanOut.maxBatches", fanOut.maxBatches, 1);
+  if ((fanOut.maxBatches ?? 0) > MAX_BATCHES_LIMIT)
+    o.add(
+      "fanOut.maxBatches",
+      `must be at most ${MAX_BATCHES_LIMIT} (see docs/partitions.md: each batch is an iteration of its own pods)`,
+    );
+  o.int("fanOut.parallelism", fanOut.parallelism, 1);
   validatePod(options.pod, vertex, o);
   CompileError.throwIfAny(o.issues);
 }

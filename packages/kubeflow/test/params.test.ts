@@ -68,4 +68,26 @@ describe("params", () => {
       expect(text).toContain('#   "p": ');
     }
   });
+
+  it("only runtime params are pipeline inputs: the others are in the plan hash, which run-node checks", () => {
+    // Random mixes of runtime and plan params read by one node, plus a map node's list param.
+    for (let seed = 0; seed < 16; seed++) {
+      const declared = [0, 1, 2, 3].map((i) =>
+        param(`p${i}`, z.number(), { runtime: ((seed >> i) & 1) === 1 }),
+      );
+      const inputs = Object.fromEntries(declared.map((p, i) => [`p${i}`, p]));
+      const out = dataset("out", z.number());
+      const plan = compile(
+        pipeline([node({ name: "n", inputs, outputs: { out }, run: () => ({ out: 1 }) })]),
+        { catalog: s3Catalog, params: { p0: 0, p1: 1, p2: 2, p3: 3 }, root: ROOT },
+      );
+      const runtime = declared.filter((_, i) => ((seed >> i) & 1) === 1).map((p) => p.name);
+      const { spec, argv } = emit(plan);
+      expect(Object.keys(spec.root.inputDefinitions?.parameters ?? {}).sort()).toEqual(runtime);
+      const passed = argv("n").flatMap((a, i, all) =>
+        all[i - 1] === "--params" ? [a.split("=")[0]] : [],
+      );
+      expect(passed.sort()).toEqual(runtime);
+    }
+  });
 });

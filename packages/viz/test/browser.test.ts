@@ -1,9 +1,17 @@
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HOSTILE as SHARED_HOSTILE } from "../../../test/support/hostile.ts";
 import { renderDot, renderHtml, renderMermaid, serveViz } from "../src/index.ts";
 import type { RunOverlay } from "../src/model/run.ts";
-import { HOSTILE, hostilePlan, largePlan, spaceflightsPlan } from "./fixtures.ts";
+import {
+  HOSTILE,
+  hostileMapPlan,
+  hostilePlan,
+  largePlan,
+  mapPlan,
+  spaceflightsPlan,
+} from "./fixtures.ts";
 import { type Browser, launchBrowser } from "./support/browser.ts";
 import { openFromDisk, screenshot } from "./support/page.ts";
 
@@ -331,31 +339,49 @@ describe("Mermaid output, read by Mermaid itself", () => {
       ),
     );
     await page.addScriptTag({ path: mermaidJs });
-    const result = await page.evaluate(
-      async ([a, b]) => {
-        const doc = (globalThis as any).document;
-        const m = (globalThis as any).mermaid;
-        m.initialize({ startOnLoad: false, securityLevel: "strict" });
-        const parsed = [await m.parse(a), await m.parse(b)].map(
-          (p: { diagramType: string }) => p.diagramType,
-        );
-        const { svg } = await m.render("hostile", b);
-        doc.getElementById("out").innerHTML = svg;
-        const texts = [...doc.querySelectorAll("#out .nodeLabel, #out .cluster-label")].map(
-          (e: any) => e.textContent,
-        );
-        return {
-          parsed,
-          texts,
-          injected: doc.querySelectorAll("#out img, #out b, #out script").length,
-        };
-      },
-      [renderMermaid(plan), renderMermaid(hostilePlan())],
+    // Every shared hostile string as the name of a map node, a node and a partitioned dataset.
+    const strange = [...SHARED_HOSTILE, "end", "subgraph", "click", "A-->B", "x[[y]]", "%%"].map(
+      (s, i) => hostileMapPlan(s, `${s}.${i}`),
     );
-    expect(result.parsed).toEqual(["flowchart-v2", "flowchart-v2"]);
-    expect(result.texts).toContain(HOSTILE.node);
-    expect(result.texts).toContain(HOSTILE.dataset);
-    expect(result.texts).toContain(HOSTILE.namespace);
+    const sources = [plan, hostilePlan(), mapPlan(), hostileMapPlan(), ...strange].map(
+      renderMermaid,
+    );
+    const result = await page.evaluate(async (texts) => {
+      const doc = (globalThis as any).document;
+      const m = (globalThis as any).mermaid;
+      m.initialize({ startOnLoad: false, securityLevel: "strict" });
+      const parsed: string[] = [];
+      for (const text of texts)
+        parsed.push(
+          await m.parse(text).then((p: { diagramType: string }) => p.diagramType, String),
+        );
+      // Render each one (rendering checks more than parsing), keeping the labels of each.
+      const labels: string[][] = [];
+      for (const [i, text] of texts.entries()) {
+        const { svg } = await m.render(`diagram${i}`, text);
+        doc.getElementById("out").innerHTML = svg;
+        labels.push(
+          [...doc.querySelectorAll("#out .nodeLabel, #out .cluster-label")].map(
+            (e: any) => e.textContent,
+          ),
+        );
+      }
+      return {
+        parsed,
+        labels,
+        injected: doc.querySelectorAll("#out img, #out b, #out script").length,
+      };
+    }, sources);
+    expect(result.parsed).toEqual(Array(sources.length).fill("flowchart-v2"));
+    for (const texts of [result.labels[1]!, result.labels[3]!]) {
+      expect(texts.some((t) => t.includes(HOSTILE.node))).toBe(true);
+      expect(texts.some((t) => t.includes(HOSTILE.dataset))).toBe(true);
+      expect(texts).toContain(HOSTILE.namespace);
+    }
+    // Map nodes and partitioned datasets keep their marks.
+    expect(result.labels[2]).toContain("clean (per partition)");
+    expect(result.labels[2]).toContain("clean (partitioned)");
+    expect(result.labels[3]).toContain(`${HOSTILE.node} (per partition)`);
     expect(result.injected).toBe(0);
     expect(
       await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),

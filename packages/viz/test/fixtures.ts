@@ -1,4 +1,13 @@
-import { compile, dataset, metrics, node, type Plan, param, pipeline } from "@pipewright/core";
+import {
+  compile,
+  dataset,
+  metrics,
+  node,
+  type Plan,
+  param,
+  partitioned,
+  pipeline,
+} from "@pipewright/core";
 import { z } from "zod";
 
 const Company = z.object({
@@ -194,6 +203,57 @@ export function hostilePlan(): Plan {
     "ns.clean": `${HOSTILE.namespace}.${HOSTILE.node}`,
     "ns.clean#dataset": `${HOSTILE.namespace}.${HOSTILE.dataset}`,
     ns: HOSTILE.namespace,
+  });
+}
+
+/**
+ * Map nodes in a namespace: one over a partitioned dataset, one over a list param, and a
+ * fan-in reading a partitioned dataset whole (what Mermaid draws as subroutine boxes and
+ * partitioned cylinders).
+ */
+export function mapPlan(): Plan {
+  const raw = partitioned("raw", z.array(z.number()));
+  const clean = partitioned("clean", z.array(z.number()));
+  const perRegion = partitioned("per_region", z.number());
+  const report = dataset("report", z.number());
+  const regions = param("regions", z.array(z.string()));
+  return compile(
+    pipeline([
+      node.map({
+        name: "clean",
+        over: { day: raw },
+        outputs: { clean },
+        run: ({ day }) => ({ clean: day }),
+      }),
+      node.map({
+        name: "by_region",
+        over: { region: regions },
+        inputs: { clean },
+        outputs: { perRegion },
+        run: () => ({ perRegion: 1 }),
+      }),
+      node({
+        name: "report",
+        inputs: { clean, perRegion },
+        outputs: { report },
+        run: ({ clean }) => ({ report: clean.size }),
+      }),
+    ]).namespace("ns", { inputs: ["raw"] }),
+    { name: "map", params: { ns: { regions: ["eu", "us"] } } },
+  );
+}
+
+/** mapPlan with hostile names on the map node, its partitioned output and the namespace. */
+export function hostileMapPlan(name: string = HOSTILE.node, data: string = HOSTILE.dataset): Plan {
+  const ns = HOSTILE.namespace;
+  return renameIds(mapPlan(), {
+    "ns.clean": `${ns}.${name}`,
+    "ns.clean#dataset": `${ns}.${data}`,
+    "ns.by_region": `${ns}.by_region`,
+    "ns.report": `${ns}.report`,
+    "ns.per_region#dataset": `${ns}.per_region`,
+    "ns.report#dataset": `${ns}.report`,
+    ns,
   });
 }
 

@@ -41,20 +41,77 @@ export function launch(executor: Doc, inputs: Record<string, unknown>): string[]
 
 /** The values a task's inputs resolve to on a run with the pipeline's default parameters. */
 export function taskInputs(spec: Doc, taskName: string, runId = "run-1"): Record<string, unknown> {
-  const task = spec.root.dag.tasks[taskName];
+  return resolve(spec.root.dag.tasks[taskName], rootDefaults(spec), {}, runId);
+}
+
+/** The pipeline's input parameters with their default values. */
+export function rootDefaults(spec: Doc): Record<string, unknown> {
   const root = spec.root.inputDefinitions?.parameters ?? {};
+  return Object.fromEntries(Object.entries<Doc>(root).map(([n, p]) => [n, p.defaultValue]));
+}
+
+/**
+ * A task's input values, as the KFP driver resolves them: from the enclosing component's
+ * inputs (`enclosing`), from upstream tasks' outputs (`outputs`: task -> name -> value),
+ * the run id, or constants.
+ */
+export function resolve(
+  task: Doc,
+  enclosing: Record<string, unknown>,
+  outputs: Record<string, Record<string, unknown>> = {},
+  runId = "run-1",
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, p] of Object.entries<Doc>(task.inputs?.parameters ?? {})) {
-    if (p.componentInputParameter !== undefined)
-      out[name] = root[p.componentInputParameter].defaultValue;
+    const from = p.taskOutputParameter;
+    if (p.componentInputParameter !== undefined) out[name] = enclosing[p.componentInputParameter];
+    else if (from) out[name] = outputs[from.producerTask]?.[from.outputParameterKey];
     else if (p.runtimeValue?.constant === "{{$.pipeline_job_uuid}}") out[name] = runId;
     else out[name] = p.runtimeValue?.constant;
   }
   return out;
 }
 
+/**
+ * Checks the shape of a map node's fan-out at root task `name` (a ParallelFor) and returns
+ * its listing task: the list is the listing's LIST output, iterated into the one batch
+ * task's --batch, and the listing runs `--fan-out` for the same node.
+ */
+function fanOutProblems(spec: Doc, name: string, problems: string[]): string | undefined {
+  const t = spec.root.dag.tasks[name];
+  const items = t.parameterIterator.items?.inputParameter;
+  const from = t.inputs?.parameters?.[items]?.taskOutputParameter;
+  const list = spec.root.dag.tasks[from?.producerTask];
+  if (!list) {
+    problems.push(`${name}: the loop's items come from no task`);
+    return undefined;
+  }
+  if (!(t.dependentTasks ?? []).includes(from.producerTask))
+    problems.push(`${name}: does not wait for its listing`);
+  const listComp = spec.components[list.componentRef.name];
+  const out = listComp.outputDefinitions?.parameters?.[from.outputParameterKey];
+  if (out?.parameterType !== "LIST") problems.push(`${name}: the listing's output is not a LIST`);
+  const listArgs: string[] = spec.deploymentSpec.executors[listComp.executorLabel].container.args;
+  const loop = spec.components[t.componentRef.name];
+  const [inner] = Object.values<Doc>(loop.dag?.tasks ?? {});
+  const batchComp = spec.components[inner?.componentRef?.name];
+  const batchArgs: string[] =
+    spec.deploymentSpec.executors[batchComp?.executorLabel]?.container.args ?? [];
+  const item = t.parameterIterator.itemInput;
+  if (inner?.inputs?.parameters?.pipewright_batch?.componentInputParameter !== item)
+    problems.push(`${name}: the batch task does not read the loop's item`);
+  if (!listArgs.includes("--fan-out") || !batchArgs.includes("--batch"))
+    problems.push(`${name}: the listing must run --fan-out and the batch --batch`);
+  const node = (args: string[]) => args[args.indexOf("--node") + 1];
+  if (node(listArgs) !== node(batchArgs)) problems.push(`${name}: lists another node`);
+  if (list.cachingOptions?.enableCache || inner?.cachingOptions?.enableCache)
+    problems.push(`${name}: KFP's cache must stay off for a fan-out`);
+  return from.producerTask;
+}
+
 /** The placeholders pipewright writes on purpose; any other "{{" would be read by KFP or Argo. */
-const OURS = /\{\{\$\.inputs\.parameters\['[a-z_][a-z0-9_]*'\]\}\}|\{\{\$\.pipeline_job_uuid\}\}/g;
+const OURS =
+  /\{\{\$\.inputs\.parameters\['[a-z_][a-z0-9_]*'\]\}\}|\{\{\$\.pipeline_job_uuid\}\}|\{\{\$\.outputs\.parameters\['[a-z_][a-z0-9_]*'\]\.output_file\}\}/g;
 
 /** Every string in a document, keys included. */
 export function strings(value: unknown, out: string[] = []): string[] {
@@ -98,20 +155,41 @@ export function structureProblems(text: string, plan: Plan): string[] {
   const taskOfNode = new Map<string, string>();
   const hash = planHash(plan);
   const order = new Map(plan.order.map((id, i) => [id, i]));
+  // A map node's listing task and ParallelFor count as one task (its "unit") for the edges.
+  const unit = new Map<string, string>();
+  for (const [name, t] of Object.entries(tasks)) {
+    unit.set(name, name);
+    const list = t.parameterIterator ? fanOutProblems(spec, name, problems) : undefined;
+    if (list) unit.set(list, name);
+  }
   for (const [name, t] of Object.entries(tasks)) {
     if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63)
       problems.push(`task name ${name}`);
-    const comp = components[t.componentRef?.name];
+    let comp = components[t.componentRef?.name];
     if (!comp) {
       problems.push(`${name}: no component ${t.componentRef?.name}`);
       continue;
+    }
+    let inputs = taskInputs(spec, name);
+    const listing = unit.get(name) !== name;
+    if (t.parameterIterator) {
+      // The batch task inside the ParallelFor runs the node, with one item of the list.
+      const inner = Object.entries<Doc>(comp.dag?.tasks ?? {});
+      if (inner.length !== 1) problems.push(`${name}: loop holds ${inner.length} tasks`);
+      const [innerName, innerTask] = inner[0] ?? [name, {}];
+      const item = { [t.parameterIterator.itemInput]: "0/1@0123456789abcdef" };
+      inputs = resolve(innerTask, { ...rootDefaults(spec), ...item });
+      comp = components[innerTask.componentRef?.name] ?? {};
+      if (innerName !== name) problems.push(`${name}: inner task ${innerName}`);
     }
     const exec = executors[comp.executorLabel];
     if (!exec) {
       problems.push(`${name}: no executor ${comp.executorLabel}`);
       continue;
     }
-    const declared = comp.inputDefinitions?.parameters ?? {};
+    const declared = { ...components[t.componentRef.name]!.inputDefinitions?.parameters };
+    // KFP adds the loop's item to the inputs a ParallelFor task gives.
+    if (t.parameterIterator) delete declared[t.parameterIterator.itemInput];
     const given = t.inputs?.parameters ?? {};
     if (Object.keys(declared).sort().join() !== Object.keys(given).sort().join())
       problems.push(
@@ -128,8 +206,9 @@ export function structureProblems(text: string, plan: Plan): string[] {
     }
     for (const d of t.dependentTasks ?? [])
       if (!tasks[d]) problems.push(`${name}: depends on missing ${d}`);
-    const argv = launch(exec, taskInputs(spec, name));
+    const argv = launch(exec, inputs);
     if (argv[argv.indexOf("--plan-hash") + 1] !== hash) problems.push(`${name}: plan hash`);
+    if (listing) continue;
     for (const n of nodesOf(exec)) {
       if (taskOfNode.has(n)) problems.push(`node ${n} runs twice`);
       taskOfNode.set(n, name);
@@ -148,7 +227,11 @@ export function structureProblems(text: string, plan: Plan): string[] {
     }
   const actual = new Set(
     Object.entries(tasks).flatMap(([name, t]) =>
-      (t.dependentTasks ?? []).map((d: string) => `${d} -> ${name}`),
+      (t.dependentTasks ?? []).flatMap((d: string) => {
+        if (unit.get(d) !== d && unit.get(d) !== name)
+          problems.push(`${name} waits for the listing ${d}, not for its loop`);
+        return unit.get(d) === unit.get(name) ? [] : [`${unit.get(d)} -> ${unit.get(name)}`];
+      }),
     ),
   );
   for (const e of expected) if (!actual.has(e)) problems.push(`missing edge ${e}`);

@@ -34,6 +34,7 @@ export function renderMermaid(plan: Plan): string {
 function vertex(v: OutlineVertex): string {
   const label = mermaidText(v.label);
   // A map node is a subroutine box (a double-bordered one), labelled as running per partition.
+  // Mermaid itself parses and renders both shapes, hostile labels included (browser.test.ts).
   if (v.kind === "node" && v.stacked) return `${v.key}[["${label} (per partition)"]]:::pwNode`;
   if (v.kind === "node") return `${v.key}("${label}"):::pwNode`;
   if (v.stacked) return `${v.key}[("${label} (partitioned)")]:::pwData`;
