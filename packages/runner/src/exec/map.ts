@@ -10,7 +10,7 @@ import { collectionHash, hashBytes, partitionNameProblem } from "@pipewright/io"
 import { keyParts } from "../cache/key.ts";
 import { INLINE_MAX, type PartitionEntry, PartitionIndex } from "../cache/partition-index.ts";
 import { isMemory, type PlanIndex } from "../plan-index.ts";
-import type { MapBatch, NodeRecord, PartitionRecord } from "../types.ts";
+import type { MapBatch, NodeHookContext, NodeRecord, PartitionRecord } from "../types.ts";
 import { asError, errorRecord } from "../util/errors.ts";
 import { invoke, nodeFailed } from "./execute.ts";
 import type { Execution } from "./execution.ts";
@@ -449,10 +449,19 @@ async function runPartition(
       [PARTITION_INPUT]: item.name,
     };
     const maxAttempts = 1 + (ex.o.retries ?? node.retries);
+    // Node hooks are called per partition that runs (a hit calls none), as for a node.
+    const ctx = (): NodeHookContext => ({
+      runId: ex.runId,
+      node,
+      inputs,
+      attempt: rec.attempts,
+      partition: item.name,
+    });
     let returned: unknown;
     for (;;) {
       if (ex.signal?.aborted) throw interrupted(node.id);
       rec.attempts++;
+      if (rec.attempts === 1) await ex.hooks?.beforeNode?.(ctx());
       try {
         returned = await guard(Promise.resolve(invoke(ex, node, inputs)), {
           node: node.id,
@@ -463,7 +472,9 @@ async function runPartition(
       } catch (error) {
         const e = nodeFailed(node, error);
         if (e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED) throw e;
-        if (rec.attempts >= maxAttempts || ex.signal?.aborted) throw e;
+        const willRetry = rec.attempts < maxAttempts && !ex.signal?.aborted;
+        await ex.hooks?.onNodeError?.({ ...ctx(), error: e, willRetry });
+        if (!willRetry) throw e;
       }
     }
     // Each value is validated by the per-partition schema as it is encoded.
@@ -494,6 +505,27 @@ async function runPartition(
     }
     if (rec.metrics) entry.metrics = rec.metrics;
     c.index?.use(item.name, rec.cacheKey!, entry);
+    if (ex.hooks?.afterNode) {
+      done();
+      await ex.hooks.afterNode({
+        ...ctx(),
+        outputs: Object.fromEntries(
+          Object.entries(node.outputs).map(([k, id]) => [k, values.get(id)]),
+        ),
+        // The partition's own record, in a node record's shape.
+        record: {
+          name: node.id,
+          status: "ran",
+          durationMs: rec.durationMs,
+          cacheKey: rec.cacheKey,
+          inputs: rec.input ? { [c.overDataset?.id ?? node.map!.over]: rec.input } : {},
+          outputs: rec.outputs,
+          attempts: rec.attempts,
+          partitions: [rec],
+          ...(rec.metrics && { metrics: rec.metrics }),
+        },
+      });
+    }
     return done();
   } catch (error) {
     const e = asError(error);
