@@ -181,6 +181,8 @@ export interface NodeHookContext {
   /** Input key -> value (datasets and params). */
   inputs: Record<string, unknown>;
   attempt: number;
+  /** A map node's hooks are called per partition that runs: which one. */
+  partition?: string;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { dataset, node, param, partitioned, pipeline } from "@pipewright/core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { NodeRecord, RunRecord } from "../src/index.ts";
+import type { NodeRecord, RunHooks, RunRecord } from "../src/index.ts";
 import { run, tempProject } from "./helpers.ts";
 
 const Event = z.object({ user: z.string(), amount: z.number() });
@@ -258,6 +258,49 @@ describe("map nodes: per-partition execution and caching", () => {
     const r = await run(pipeline([slow]), root, { entries, parallel: 4, cache: false });
     expect(r.record.status).toBe("succeeded");
     expect(peak).toBe(4);
+  });
+
+  it("node hooks are called per partition that runs (not for hits), naming it", async () => {
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [-2]);
+    const seen: string[] = [];
+    const hooks: RunHooks = {
+      beforeNode: ({ node, partition, inputs }) =>
+        void seen.push(`before ${node.id} ${partition ?? "-"} ${inputs.$partition ?? "-"}`),
+      afterNode: ({ node, partition, outputs, record }) =>
+        void seen.push(
+          `after ${node.id} ${partition ?? "-"} ${JSON.stringify(outputs)} ${record.status}`,
+        ),
+      onNodeError: ({ node, partition, willRetry }) =>
+        void seen.push(`error ${node.id} ${partition ?? "-"} ${willRetry}`),
+    };
+    await go(root, { hooks });
+    expect(seen.filter((s) => s.includes(" clean ")).sort()).toEqual([
+      'after clean 2024-01-01 {"cleaned":[{"user":"u0","amount":1}]} ran',
+      'after clean 2024-01-02 {"cleaned":[]} ran',
+      "before clean 2024-01-01 2024-01-01",
+      "before clean 2024-01-02 2024-01-02",
+    ]);
+    expect(seen).toContain("before report - -");
+    seen.length = 0;
+    await go(root, { hooks });
+    expect(seen).toEqual([]); // every partition and the fan-in hit
+    const picky = node.map({
+      name: "picky",
+      over: { events: raw },
+      outputs: { totals },
+      retries: 1,
+      run: ({ events }) => {
+        if (events.length > 0 && events[0]!.amount < 0) throw new Error("negative");
+        return { totals: { total: 0, n: events.length } };
+      },
+    });
+    await run(pipeline([picky]), root, { entries, hooks });
+    expect(seen.filter((s) => s.startsWith("error"))).toEqual([
+      "error picky 2024-01-02 true",
+      "error picky 2024-01-02 false",
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import { collectionHash, hashBytes, PartitionedStore } from "@pipewright/io";
 import { z } from "zod";
 import type { DataAccess } from "../exec/data.ts";
 import { broadcastNode, partitionKey, partitionKeyPrefix } from "../exec/map.ts";
+import { statDir } from "../exec/partition-data.ts";
 import { isMemory, type PlanIndex } from "../plan-index.ts";
 import type { CacheCause, NodeStatus, PartitionStatus } from "../types.ts";
 import { compareParts } from "./causes.ts";
@@ -35,10 +36,11 @@ export async function partitionHashes(
   if (got) return got;
   const ds = s.index.datasets.get(id)!;
   if (isMemory(ds)) return undefined;
-  const store = new PartitionedStore(s.data.store);
+  // Unchanged files hash from the stats the last run remembered (read only: not saved).
+  const store = new PartitionedStore(s.data.store, { statDir: statDir(s.data.store.root) });
   const hashes = new Map<string, string>();
   for (const name of await store.names(ds)) {
-    const h = await store.hash(ds, name);
+    const h = await store.currentHash(ds, name);
     if (h !== undefined) hashes.set(name, h);
   }
   s.knownParts.set(id, hashes);

@@ -21,9 +21,11 @@ export interface PartitionEntry {
  * `static` the node's static key then, so `status` can tell a new partition from a changed
  * one and a code or param change from a data change.
  *
- * Two runs writing the index at once: the last rename wins and the other's new entries
- * are lost, which costs a rerun of those partitions, never a wrong hit (every hit is
- * checked against the outputs' recorded hashes).
+ * Two runs writing the index at once: each re-reads the file just before its atomic
+ * write and keeps the entries the other added, so only a write landing between that read
+ * and the rename is lost — a rerun of those partitions, never a wrong hit (an entry is a
+ * key's outputs, true whoever wrote it, and every hit is checked against the outputs'
+ * recorded hashes).
  */
 export interface PartitionIndexFile {
   v: 1;
@@ -53,6 +55,8 @@ export class PartitionIndex {
     private readonly backend: CacheBackend,
     readonly node: string,
     readonly previous: PartitionIndexFile | undefined,
+    /** The file's bytes when opened: save() merges only when another run changed them. */
+    private readonly read: Uint8Array | undefined,
   ) {}
 
   static path(node: string): string {
@@ -62,15 +66,7 @@ export class PartitionIndex {
   /** The index of a map node (empty when it never ran, or the file is unreadable). */
   static async open(backend: CacheBackend, node: string): Promise<PartitionIndex> {
     const bytes = await backend.read(PartitionIndex.path(node));
-    let file: PartitionIndexFile | undefined;
-    try {
-      file = bytes ? (JSON.parse(decoder.decode(bytes)) as PartitionIndexFile) : undefined;
-    } catch {
-      file = undefined;
-    }
-    if (file && (file.v !== 1 || typeof file.entries !== "object" || file.entries === null))
-      file = undefined;
-    return new PartitionIndex(backend, node, file);
+    return new PartitionIndex(backend, node, parse(bytes), bytes);
   }
 
   get(key: string): PartitionEntry | undefined {
@@ -126,8 +122,17 @@ export class PartitionIndex {
    * SPARE times the current partitions. Atomic (the backend's contract).
    */
   async save(staticKey: string, parts?: KeyParts): Promise<void> {
+    const now = await this.backend.read(PartitionIndex.path(this.node));
+    const moved = !sameBytes(now, this.read);
+    const last = [...this.used].sort(([a], [b]) => (a < b ? -1 : 1));
+    // A fully cached run changes nothing: no write (10,000 entries are megabytes of JSON).
+    if (!moved && this.unchanged(staticKey, parts, last)) return;
     const entries: Record<string, PartitionEntry> = {};
     for (const [k, e] of this.added) entries[k] = e;
+    // Another run saved since this one opened the index: keep what it added.
+    const theirs = moved ? parse(now) : undefined;
+    for (const [k, e] of Object.entries(theirs?.entries ?? {}))
+      if (!(k in entries) && !(k in (this.previous?.entries ?? {}))) entries[k] = e;
     const limit = Math.max(16, SPARE * this.used.size);
     let n = Object.keys(entries).length;
     for (const key of this.used.values()) {
@@ -150,9 +155,37 @@ export class PartitionIndex {
       node: this.node,
       static: staticKey,
       entries,
-      last: Object.fromEntries([...this.used].sort(([a], [b]) => (a < b ? -1 : 1))),
+      last: Object.fromEntries(last),
       ...(parts && { parts }),
     };
     await this.backend.write(PartitionIndex.path(this.node), JSON.stringify(file));
   }
+
+  /** Whether saving would write what the file already holds (no new entry, same pointers). */
+  private unchanged(staticKey: string, parts: KeyParts | undefined, last: [string, string][]) {
+    const p = this.previous;
+    if (!p || this.added.size > 0 || this.found.size > 0 || p.static !== staticKey) return false;
+    if (JSON.stringify(p.parts) !== JSON.stringify(parts)) return false;
+    const before = Object.keys(p.last);
+    if (before.length !== last.length) return false;
+    for (const [name, key] of last) if (p.last[name] !== key) return false;
+    return true;
+  }
+}
+
+function parse(bytes: Uint8Array | undefined): PartitionIndexFile | undefined {
+  let file: PartitionIndexFile | undefined;
+  try {
+    file = bytes ? (JSON.parse(decoder.decode(bytes)) as PartitionIndexFile) : undefined;
+  } catch {
+    return undefined;
+  }
+  if (file && (file.v !== 1 || typeof file.entries !== "object" || file.entries === null))
+    return undefined;
+  return file;
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

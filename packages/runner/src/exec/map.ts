@@ -10,7 +10,7 @@ import { collectionHash, hashBytes, partitionNameProblem } from "@pipewright/io"
 import { keyParts } from "../cache/key.ts";
 import { INLINE_MAX, type PartitionEntry, PartitionIndex } from "../cache/partition-index.ts";
 import { isMemory, type PlanIndex } from "../plan-index.ts";
-import type { MapBatch, NodeRecord, PartitionRecord } from "../types.ts";
+import type { MapBatch, NodeHookContext, NodeRecord, PartitionRecord } from "../types.ts";
 import { asError, errorRecord } from "../util/errors.ts";
 import { invoke, nodeFailed } from "./execute.ts";
 import type { Execution } from "./execution.ts";
@@ -128,9 +128,16 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       const read = new Map<string, string>();
       for (const p of records) if (p?.input) read.set(p.name, p.input);
       if (read.size === items.length) {
-        ex.parts.sets.set(overDataset.id, { hashes: read, values: new Map() });
-        state.inputs[overDataset.id] = await collectionHash(read);
+        const collection = await collectionHash(read);
+        ex.parts.sets.set(overDataset.id, { hashes: read, values: new Map(), collection });
+        state.inputs[overDataset.id] = collection;
       } else delete state.inputs[overDataset.id];
+      if (!ex.batch)
+        ex.parts.store.keepStatsOf(
+          overDataset,
+          items.map((i) => i.name),
+        );
+      ex.parts.store.saveStats();
     }
     // The outputs hold exactly the partitions computed or hit now: nothing stale survives.
     const removed = new Set<string>();
@@ -150,9 +157,11 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       for (const p of partitions)
         if (p.outputs[id] !== undefined) hashes.set(p.name, p.outputs[id]!);
       // A slice knows only its own partitions: removing stale ones is the listing's job.
-      if (!ex.batch)
+      let h: string;
+      if (!ex.batch) {
         for (const name of await ex.parts.settle(ds, hashes, node.id)) removed.add(name);
-      const h = await collectionHash(hashes);
+        h = await ex.parts.collectionHash(ds, node.id);
+      } else h = await collectionHash(hashes);
       record.outputs[id] = h;
       ex.hashes.set(id, h);
     }
@@ -391,32 +400,43 @@ async function runPartition(
     rec.durationMs = Math.round((now() - t0) * 1000) / 1000;
     return rec;
   };
+  const hit = async (hash: string): Promise<boolean> => {
+    const key = partitionKey(c.prefix, item.name, hash, c.overSchema);
+    rec.input = hash;
+    rec.cacheKey = key;
+    if (!c.index) {
+      rec.cause = "no-cache";
+      return false;
+    }
+    const entry = await c.index.lookup(key);
+    if (entry && (await trusted(ex, node, item.name, entry))) {
+      rec.status = "cached";
+      for (const id of Object.values(node.outputs)) rec.outputs[id] = entry.outputs[id]!.hash;
+      if (entry.metrics) rec.metrics = entry.metrics;
+      for (const id of Object.values(node.outputs)) ex.parts.sets.get(id)?.values.delete(item.name);
+      c.index.use(item.name, key);
+      return true;
+    }
+    rec.cause = entry ? "missing-output" : c.index.lastKey(item.name) ? "changed" : "new";
+    return false;
+  };
   try {
     let bytes: Uint8Array | undefined;
     let hash = item.hash;
+    // A stored partition whose file's stat vouches for a remembered hash: a hit costs a
+    // stat, not a read (see StatIndex).
+    const known =
+      hash === undefined && c.index
+        ? ex.parts.store.statHash(c.overDataset!, item.name)
+        : undefined;
+    if ((hash ?? known) !== undefined && (await hit((hash ?? known)!))) return done();
     if (hash === undefined) {
-      // Read once, hash, and decode these very bytes if the partition runs.
-      bytes = await ex.parts.store.readBytes(c.overDataset!, item.name, { node: node.id });
-      hash = await hashBytes(bytes);
-      rec.input = hash;
+      // It runs: read once, hash, and decode these very bytes; their hash is the key's.
+      ({ bytes, hash } = await ex.parts.store.readHashed(c.overDataset!, item.name, {
+        node: node.id,
+      }));
+      if (hash !== known && (await hit(hash))) return done();
     }
-    const key = partitionKey(c.prefix, item.name, hash, c.overSchema);
-    rec.cacheKey = key;
-    if (c.index) {
-      const entry = await c.index.lookup(key);
-      if (entry && (await trusted(ex, node, item.name, entry))) {
-        rec.status = "cached";
-        for (const id of Object.values(node.outputs)) rec.outputs[id] = entry.outputs[id]!.hash;
-        if (entry.metrics) rec.metrics = entry.metrics;
-        for (const id of Object.values(node.outputs)) {
-          const set = ex.parts.sets.get(id);
-          set?.values.delete(item.name);
-        }
-        c.index.use(item.name, key);
-        return done();
-      }
-      rec.cause = entry ? "missing-output" : c.index.lastKey(item.name) ? "changed" : "new";
-    } else rec.cause = "no-cache";
 
     const value = item.has
       ? item.value
@@ -429,10 +449,19 @@ async function runPartition(
       [PARTITION_INPUT]: item.name,
     };
     const maxAttempts = 1 + (ex.o.retries ?? node.retries);
+    // Node hooks are called per partition that runs (a hit calls none), as for a node.
+    const ctx = (): NodeHookContext => ({
+      runId: ex.runId,
+      node,
+      inputs,
+      attempt: rec.attempts,
+      partition: item.name,
+    });
     let returned: unknown;
     for (;;) {
       if (ex.signal?.aborted) throw interrupted(node.id);
       rec.attempts++;
+      if (rec.attempts === 1) await ex.hooks?.beforeNode?.(ctx());
       try {
         returned = await guard(Promise.resolve(invoke(ex, node, inputs)), {
           node: node.id,
@@ -443,7 +472,9 @@ async function runPartition(
       } catch (error) {
         const e = nodeFailed(node, error);
         if (e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED) throw e;
-        if (rec.attempts >= maxAttempts || ex.signal?.aborted) throw e;
+        const willRetry = rec.attempts < maxAttempts && !ex.signal?.aborted;
+        await ex.hooks?.onNodeError?.({ ...ctx(), error: e, willRetry });
+        if (!willRetry) throw e;
       }
     }
     // Each value is validated by the per-partition schema as it is encoded.
@@ -473,7 +504,28 @@ async function runPartition(
       }
     }
     if (rec.metrics) entry.metrics = rec.metrics;
-    c.index?.use(item.name, key, entry);
+    c.index?.use(item.name, rec.cacheKey!, entry);
+    if (ex.hooks?.afterNode) {
+      done();
+      await ex.hooks.afterNode({
+        ...ctx(),
+        outputs: Object.fromEntries(
+          Object.entries(node.outputs).map(([k, id]) => [k, values.get(id)]),
+        ),
+        // The partition's own record, in a node record's shape.
+        record: {
+          name: node.id,
+          status: "ran",
+          durationMs: rec.durationMs,
+          cacheKey: rec.cacheKey,
+          inputs: rec.input ? { [c.overDataset?.id ?? node.map!.over]: rec.input } : {},
+          outputs: rec.outputs,
+          attempts: rec.attempts,
+          partitions: [rec],
+          ...(rec.metrics && { metrics: rec.metrics }),
+        },
+      });
+    }
     return done();
   } catch (error) {
     const e = asError(error);
@@ -510,7 +562,7 @@ async function trusted(
     const rec = entry.outputs[id];
     if (!rec) return false;
     const ds = ex.index.datasets.get(id)!;
-    if (rec.inline !== undefined) ex.parts.inline.set(rec.hash, Buffer.from(rec.inline, "base64"));
+    if (rec.inline !== undefined) ex.parts.inline.set(rec.hash, rec.inline);
     if (isMemory(ds)) {
       if (rec.inline === undefined && !(await ex.cache!.hasBlob(rec.hash))) return false;
       continue;

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import {
   ErrorCode,
   isPartitions,
@@ -7,6 +8,7 @@ import {
 } from "@pipewright/core";
 import { collectionHash, hashBytes, PartitionedStore, partitionNameProblem } from "@pipewright/io";
 import { isMemory } from "../plan-index.ts";
+import { stateDir } from "../state.ts";
 import type { Written } from "./data.ts";
 import type { Execution } from "./execution.ts";
 
@@ -16,18 +18,26 @@ export interface PartitionSet {
   hashes: Map<string, string>;
   /** In-memory datasets: the values computed in this run (cached ones load from blobs). */
   values: Map<string, unknown>;
+  /** collectionHash(hashes), once taken (a fan-in and the record both need it). */
+  collection?: string;
 }
+
+/** Where the stats of local partition files are remembered (see StatIndex in @pipewright/io). */
+export const statDir = (root: string): string => join(stateDir(root), "partition-stats");
 
 /** The partitioned-dataset side of a run's data access; kept on the Execution. */
 export class PartitionData {
   readonly store: PartitionedStore;
   /** Dataset id -> what is known of it in this run. */
   readonly sets = new Map<string, PartitionSet>();
-  /** Content hash -> bytes of small cached partitions kept in a partition index (not blobs). */
-  readonly inline = new Map<string, Uint8Array>();
+  /**
+   * Content hash -> small cached partitions kept in a partition index (not blobs), as the
+   * index's base64 text until one is loaded: a hit costs no decoding, a load one.
+   */
+  readonly inline = new Map<string, string | Uint8Array>();
 
   constructor(private readonly ex: Execution) {
-    this.store = new PartitionedStore(ex.data.store);
+    this.store = new PartitionedStore(ex.data.store, { statDir: statDir(ex.o.root) });
   }
 
   /**
@@ -46,11 +56,16 @@ export class PartitionData {
         `node "${node}" reads in-memory partitioned dataset "${ds.id}", but ${from}. Give "${ds.id}" a catalog entry (a folder) so it is stored.`,
       );
     }
+    // Unchanged files hash from their stats (see StatIndex): a fan-in's key costs a stat
+    // per partition, not a read.
     const hashes = new Map<string, string>();
-    for (const name of await this.store.names(ds, { node })) {
-      const h = await this.store.hash(ds, name);
+    const names = await this.store.names(ds, { node });
+    for (const name of names) {
+      const h = await this.store.currentHash(ds, name);
       if (h !== undefined) hashes.set(name, h);
     }
+    this.store.keepStatsOf(ds, names);
+    this.store.saveStats();
     set = { hashes, values: new Map() };
     this.sets.set(ds.id, set);
     return set;
@@ -58,7 +73,9 @@ export class PartitionData {
 
   /** The hash a reader of the whole collection puts in its key. */
   async collectionHash(ds: PlanDataset, node: string): Promise<string> {
-    return collectionHash((await this.known(ds, node)).hashes);
+    const set = await this.known(ds, node);
+    set.collection ??= await collectionHash(set.hashes);
+    return set.collection;
   }
 
   /**
@@ -80,15 +97,16 @@ export class PartitionData {
       set?.values.set(name, value);
       return value;
     }
-    const bytes = await this.store.readBytes(ds, name, { node });
-    if ((await hashBytes(bytes)) !== hash) throw changed(ds, name, node);
-    return this.decode(ds, name, bytes, node);
+    const read = await this.store.readHashed(ds, name, { node });
+    if (read.hash !== hash) throw changed(ds, name, node);
+    return this.decode(ds, name, read.bytes, node);
   }
 
   /** Bytes kept in a partition index, checked against their hash (undefined if absent or bad). */
   async inlineBytes(hash: string): Promise<Uint8Array | undefined> {
-    const bytes = this.inline.get(hash);
-    if (bytes === undefined) return undefined;
+    const kept = this.inline.get(hash);
+    if (kept === undefined) return undefined;
+    const bytes = typeof kept === "string" ? Buffer.from(kept, "base64") : kept;
     if ((await hashBytes(bytes)) === hash) return bytes;
     this.inline.delete(hash);
     return undefined;
@@ -151,6 +169,7 @@ export class PartitionData {
     const sorted = new Map([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     for (const name of set.values.keys()) if (!sorted.has(name)) set.values.delete(name);
     set.hashes = sorted;
+    delete set.collection;
     return removed;
   }
 
@@ -168,7 +187,7 @@ export class PartitionData {
     for (const [name, v] of Object.entries(record))
       hashes.set(name, (await this.save(ds, name, v, node)).hash);
     await this.settle(ds, hashes, node);
-    return collectionHash(this.setOf(ds.id).hashes);
+    return this.collectionHash(ds, node);
   }
 
   /** A lazy collection for a node that reads the whole dataset (fan-in). */
