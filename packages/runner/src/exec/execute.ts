@@ -31,7 +31,8 @@ export async function invoke(
   const g = { node: node.id, signal: ex.signal, timeoutSeconds: node.timeoutSeconds };
   if (pool) {
     const task = pool.run(node.id, inputs);
-    return guard(task.result, { ...g, onAbandon: task.abandon });
+    // The timeout counts the node's own code, not the thread's start-up before it.
+    return guard(task.result, { ...g, onAbandon: task.abandon, started: task.started });
   }
   const fn = ex.nodeOf(node.id).run;
   const returned = fn(inputs);
