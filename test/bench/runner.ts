@@ -19,7 +19,9 @@ const WIDTH = 100;
 
 /**
  * The layered DAG of Kedro's figure: layers of WIDTH trivial nodes, each reading two
- * datasets of the layer before (its own column and the next one, wrapping around).
+ * datasets of the layer before (its own column and the next one, wrapping around). The
+ * shape of compile.ts's `layered`, but runnable: its first layer reads free inputs and its
+ * nodes concatenate arrays that double with every layer.
  */
 export function layered(n: number): Pipeline {
   const nodes: Node[] = [];
