@@ -1,8 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { hashBytes } from "@pipewright/io";
 import { describe, expect, test } from "vitest";
+import { openCacheBackend } from "../src/cache/backend.ts";
+import type { KeyParts } from "../src/cache/key.ts";
 import { CacheLog, frame, Kind, type LogItem, scan } from "../src/cache/log.ts";
+import { CacheStore } from "../src/cache/store.ts";
 import { tempProject } from "./helpers.ts";
 
 /** A seeded generator, so a failing case can be replayed from its seed. */
@@ -139,5 +143,50 @@ describe("CacheLog", () => {
     expect(reader.pointers.get("n")).toBe("8".repeat(64));
     live.close();
     expect(new CacheLog(dir).entries.size).toBe(10);
+  });
+});
+
+describe("a local store in the older one-file-per-item layout", () => {
+  test("is still read: entries, pointers, key parts and blobs; new writes go to the log", async () => {
+    const dir = tempProject();
+    const files = openCacheBackend(dir, dir);
+    // What an earlier version wrote: the same backend, without the log.
+    const older = new CacheStore({
+      location: files.location,
+      read: (p) => files.read(p),
+      write: (p, d) => files.write(p, d),
+      exists: (p) => files.exists(p),
+      remove: (p) => files.remove(p),
+    });
+    const key = "a".repeat(64);
+    const parts = {
+      keyFormat: 2,
+      static: "s",
+      code: { files: {}, packages: {}, location: null },
+      params: {},
+      inputs: {},
+      outputs: {},
+    } as unknown as KeyParts;
+    const bytes = new TextEncoder().encode("[1,2]");
+    const hash = await hashBytes(bytes);
+    const entry = {
+      v: 1 as const,
+      key,
+      node: "n",
+      createdAt: "",
+      outputs: { d: { hash, size: 5 } },
+    };
+    await older.commit(entry, parts, [{ hash, bytes }]);
+    expect(readdirSync(dir).sort()).toEqual(["blobs", "code", "entries", "nodes"]);
+
+    const store = new CacheStore(openCacheBackend(dir, dir));
+    expect(store.indexed).toBe(true);
+    expect((await store.getEntry(key))?.outputs).toEqual(entry.outputs);
+    expect(await store.lastKey("n")).toBe(key);
+    expect((await store.lastRun("n"))?.parts.static).toBe("s");
+    expect(Buffer.from((await store.getBlob(hash))!)).toEqual(Buffer.from(bytes));
+    await store.setLastKey("n", "b".repeat(64));
+    store.close();
+    expect(await new CacheStore(openCacheBackend(dir, dir)).lastKey("n")).toBe("b".repeat(64));
   });
 });
