@@ -166,7 +166,8 @@ async function execute(
     o,
   );
   ex.recompute = (node, reason) => recompute(ex, node, reason);
-  if (cache) ex.previousKeys = new RunStore(o.root).latestKeys();
+  // An indexed store has every pointer in memory already; others save reads with this hint.
+  if (cache && !cache.indexed) ex.previousKeys = new RunStore(o.root).latestKeys();
   const params = o.params ?? Object.fromEntries(o.plan.params.map((p) => [p.id, p.value]));
   const parallel = Math.max(1, Math.floor(o.parallel ?? 1));
   const keepGoing = o.keepGoing ?? false;
@@ -195,6 +196,7 @@ async function execute(
     if (o.memory) await loadCachedOutputs(ex, order);
   } finally {
     await ex.close();
+    cache?.close();
   }
 
   const nodes = order.map((id) => ex.records.get(id)!);

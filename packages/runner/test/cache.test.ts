@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { dataset, node, param, pipeline } from "@pipewright/core";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
-import { run, statuses, tempProject } from "./helpers.ts";
+import { Kind } from "../src/cache/log.ts";
+import { editCacheLog, run, statuses, tempProject } from "./helpers.ts";
 
 const raw = dataset("raw", z.array(z.number()));
 const clean = dataset("clean", z.array(z.number()));
@@ -196,7 +197,9 @@ describe("cache", () => {
     const calls: Record<string, number> = {};
     const p = counted(calls);
     await run(p, root, { entries: files, paramValues: { threshold: 2 } });
-    for (const f of walk(join(root, ".pipewright/cache/entries"))) writeFileSync(f, "{ not json");
+    editCacheLog(root, (kind, _id, data) =>
+      kind === Kind.entry ? Buffer.from("{ not json") : data,
+    );
     const again = await run(p, root, { entries: files, paramValues: { threshold: 2 } });
     expect(statuses(again.record)).toEqual({ clean: "ran", total: "ran", report: "ran" });
   });
@@ -286,7 +289,11 @@ function walk(dir: string): string[] {
   return out;
 }
 
+/** Corrupts every blob, in files and in the log, so that only the hash check can tell. */
 function corruptBlobs(root: string) {
   for (const f of walk(join(root, ".pipewright/cache/blobs")))
     writeFileSync(f, `${readFileSync(f, "utf8")}!`);
+  editCacheLog(root, (kind, _id, data) =>
+    kind === Kind.blob ? Buffer.concat([data, Buffer.from("!")]) : data,
+  );
 }

@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, hashBytes } from "@pipewright/io";
 import { beforeAll, describe, expect, test } from "vitest";
+import { Kind, scan } from "../src/cache/log.ts";
 import { type RunRecord, runPipeline } from "../src/index.ts";
 import { faultPipeline, faultPlan } from "./fixtures/kill-run.ts";
 import { tempProject } from "./helpers.ts";
@@ -78,27 +80,52 @@ async function rerun(root: string): Promise<RunRecord> {
   });
 }
 
-/** Every file of the cache store is intact: blobs match their hash, entries parse and name existing blobs. */
+/**
+ * Every file of the cache store is intact: blobs match their hash; the snapshot and each
+ * log parse up to a torn tail at most; every entry has its key parts and code, and names
+ * blobs that were stored before it (in an earlier item or as a file).
+ */
 async function checkCache(root: string): Promise<void> {
   const dir = join(root, ".pipewright/cache");
   const files = walk(dir).filter((f) => !TEMP.test(f));
+  const blobFiles = new Set<string>();
+  const logs: string[] = [];
   for (const f of files) {
     const rel = relative(dir, f);
-    const bytes = readFileSync(f);
-    if (rel.startsWith("blobs/")) expect(await hashBytes(bytes), rel).toBe(rel.split("/").pop());
-    else if (rel.startsWith("entries/")) {
-      const entry = JSON.parse(bytes.toString("utf8"));
-      expect(`${entry.key}.json`, rel).toBe(rel.split("/").pop());
-      for (const o of Object.values(entry.outputs) as { hash: string }[])
-        expect(
-          files.some((x) => x.endsWith(`/blobs/${o.hash.slice(0, 2)}/${o.hash}`)),
-          `${rel} names a missing blob`,
-        ).toBe(true);
-      JSON.parse(entry.parts);
-    } else if (rel.startsWith("nodes/"))
-      expect(bytes.toString("utf8"), rel).toMatch(/^[0-9a-f]{64}$/);
-    else if (rel.startsWith("code/")) JSON.parse(bytes.toString("utf8"));
+    if (rel.startsWith("blobs/")) {
+      const hash = rel.split("/").pop()!;
+      expect(await hashBytes(readFileSync(f)), rel).toBe(hash);
+      blobFiles.add(hash);
+    } else if (rel === "snapshot.log" || /^log\/[^/]+\.log$/.test(rel)) logs.push(rel);
     else throw new Error(`unexpected file in the cache store: ${rel}`);
+  }
+  // The snapshot first, then logs oldest first: what a reader applies, in its order.
+  logs.sort((a, b) => (a === "snapshot.log" ? -1 : b === "snapshot.log" ? 1 : a < b ? -1 : 1));
+  const code = new Set<string>();
+  const parts = new Map<string, string>();
+  const blobs = new Set(blobFiles);
+  for (const rel of logs) {
+    const bytes = readFileSync(join(dir, rel));
+    const end = scan(bytes, (kind, id, data) => {
+      const text = data.toString("utf8");
+      if (kind === Kind.blob) blobs.add(id);
+      else if (kind === Kind.code) {
+        JSON.parse(text);
+        code.add(id);
+      } else if (kind === Kind.parts) parts.set(id, text);
+      else if (kind === Kind.pointer) expect(text, rel).toMatch(/^[0-9a-f]{64}$/);
+      else if (kind === Kind.entry) {
+        const entry = JSON.parse(text);
+        expect(entry.key, rel).toBe(id);
+        const p = parts.get(id);
+        expect(p, `${rel}: entry ${id} without its key parts`).toBeDefined();
+        expect(code.has(JSON.parse(p!).code), `${rel}: entry ${id} without its code`).toBe(true);
+        for (const o of Object.values(entry.outputs) as { hash: string }[])
+          expect(blobs.has(o.hash), `${rel} names a blob not stored before it`).toBe(true);
+      }
+    });
+    // Only a log (never the snapshot, written whole) may end in a torn frame.
+    if (rel === "snapshot.log") expect(end).toBe(bytes.length);
   }
   for (const f of walk(join(root, ".pipewright/runs")).filter((x) => !TEMP.test(x)))
     JSON.parse(readFileSync(f, "utf8"));
@@ -206,4 +233,56 @@ describe("concurrent runs", () => {
     expect(outputs(root)).toEqual(reference);
     await checkCache(root);
   });
+});
+
+describe("a log cut short or garbled at its end (killed, or power lost, mid-append)", () => {
+  /** Offsets where each frame of a log starts, and its end. */
+  function frameStarts(bytes: Buffer): number[] {
+    const starts: number[] = [];
+    for (let o = 0; o + 8 <= bytes.length; o += 8 + bytes.readUInt32LE(o)) starts.push(o);
+    return [...starts, bytes.length];
+  }
+
+  test("at every frame's edges and middle, with outputs kept or emptied, a re-run equals a from-scratch run", async () => {
+    const source = newProject();
+    expect((await child(source, {})).code).toBe(0);
+    const logDir = join(source, ".pipewright/cache/log");
+    const [name, ...others] = readdirSync(logDir);
+    expect(others).toEqual([]);
+    const bytes = readFileSync(join(logDir, name!));
+    const starts = frameStarts(bytes);
+    expect(starts.at(-1)).toBe(bytes.length);
+    // A frame per node that ran (5) and the seal.
+    expect(starts).toHaveLength(7);
+    const cuts = new Set<number>();
+    for (let k = 0; k + 1 < starts.length; k++) {
+      const [a, b] = [starts[k]!, starts[k + 1]!];
+      for (const c of [a, a + 1, a + 7, a + 8, a + 9, Math.floor((a + b) / 2), b - 1]) cuts.add(c);
+    }
+    const cases = [...cuts].flatMap((cut) =>
+      [false, true].flatMap((emptied) => [
+        { cut, emptied, tail: Buffer.alloc(0) },
+        // What a power loss can leave: bytes that were never a frame.
+        { cut, emptied, tail: randomBytes(1 + (cut % 23)) },
+      ]),
+    );
+    await pool(cases, 3, async ({ cut, emptied, tail }) => {
+      const root = tempProject();
+      cpSync(source, root, { recursive: true });
+      const log = join(root, ".pipewright/cache/log", name!);
+      writeFileSync(log, Buffer.concat([bytes.subarray(0, cut), tail]));
+      if (emptied)
+        for (const f of ["stats.json", "scaled.csv", "report.txt", "final.json"])
+          writeFileSync(join(root, "data", f), "");
+      const record = await rerun(root);
+      const what = `cut at ${cut}${tail.length ? ` + ${tail.length} garbage bytes` : ""}${emptied ? ", outputs emptied" : ""}`;
+      expect(record.status, what).toBe("succeeded");
+      expect(outputs(root), what).toEqual(reference);
+      await checkCache(root);
+      // Whatever the cut, the nodes whose frames survived whole are hits.
+      const whole = starts.filter((s) => s > 0 && s <= cut).length;
+      const cached = record.nodes.filter((n) => n.status === "cached").length;
+      expect(cached, what).toBe(Math.min(whole, NODES.length));
+    });
+  }, 600_000);
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { openStorage, type Storage, type StorageOptions } from "@pipewright/io";
 import { stateDir } from "../state.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { CacheLog } from "./log.ts";
 
 /**
  * Where the cache store keeps its files: a local folder, or any URI @pipewright/io can
@@ -17,6 +18,11 @@ export interface CacheBackend {
   write(path: string, data: Uint8Array | string): Promise<void>;
   exists(path: string): Promise<boolean>;
   remove(path: string): Promise<void>;
+  /**
+   * The store's append-only index, where the backend can append to files (a local
+   * folder). Without it (S3 cannot append), the store keeps one file per item.
+   */
+  openLog?(): CacheLog;
   /** Where the store lives, for messages. */
   readonly location: string;
 }
@@ -24,9 +30,9 @@ export interface CacheBackend {
 const scratch = Buffer.allocUnsafe(64 * 1024);
 
 /**
- * A local folder. Uses synchronous fs calls on purpose: a fully cached 10k-node run makes
- * ~20k tiny reads, and going through the libuv thread pool for each one costs more than
- * the read itself.
+ * A local folder. Uses synchronous fs calls on purpose: the reads left (blob files, an
+ * older store's entries) are small and many, and going through the libuv thread pool for
+ * each one costs more than the read itself.
  */
 class LocalBackend implements CacheBackend {
   constructor(readonly location: string) {}
@@ -60,6 +66,10 @@ class LocalBackend implements CacheBackend {
 
   async remove(path: string): Promise<void> {
     rmSync(join(this.location, path), { force: true });
+  }
+
+  openLog(): CacheLog {
+    return new CacheLog(this.location);
   }
 }
 

@@ -31,7 +31,8 @@ export async function invoke(
   const g = { node: node.id, signal: ex.signal, timeoutSeconds: node.timeoutSeconds };
   if (pool) {
     const task = pool.run(node.id, inputs);
-    return guard(task.result, { ...g, onAbandon: task.abandon });
+    // The timeout counts the node's own code, not the thread's start-up before it.
+    return guard(task.result, { ...g, onAbandon: task.abandon, started: task.started });
   }
   const fn = ex.nodeOf(node.id).run;
   const returned = fn(inputs);
@@ -92,6 +93,7 @@ export async function execute(
     outputs: {},
   };
   let cacheable = useCache;
+  const blobs: { hash: string; bytes: Uint8Array }[] = [];
   for (const [id, value] of values) {
     const ds = ex.index.datasets.get(id)!;
     if (ds.partitioned) {
@@ -116,15 +118,14 @@ export async function execute(
     if (!cacheable) continue;
     if (written.bytes === undefined) cacheable = false;
     else {
-      // The blob goes in before the entry that names it (see CacheStore).
-      await ex.cache!.putBlob(written.hash, written.bytes);
+      blobs.push({ hash: written.hash, bytes: written.bytes });
       entry.outputs[id] = { hash: written.hash, size: written.bytes.byteLength };
     }
   }
   if (cacheable) {
     if (record.metrics) entry.metrics = record.metrics;
-    await ex.cache!.putEntry(entry, keyParts(node, reads.hashes, ex.index));
-    await ex.cache!.setLastKey(node.id, state.key);
+    // Blobs, entry and pointer in one commit, blobs first (see CacheStore).
+    await ex.cache!.commit(entry, keyParts(node, reads.hashes, ex.index), blobs);
     ex.emit({ type: "cache-stored", node: node.id, key: state.key });
   }
   record.durationMs = Math.round((now() - started) * 1000) / 1000;

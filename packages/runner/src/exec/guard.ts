@@ -22,6 +22,11 @@ export interface GuardOptions {
   timeoutSeconds: number | null;
   /** Called when the attempt is abandoned (abort or timeout), e.g. to kill its worker. */
   onAbandon?: () => void;
+  /**
+   * When the node's own code starts (a worker thread may still be booting before that):
+   * the timeout counts from then. Default: now.
+   */
+  started?: Promise<void>;
 }
 
 /**
@@ -34,7 +39,9 @@ export function guard<T>(attempt: Promise<T>, o: GuardOptions): Promise<T> {
   if (!signal && timeoutSeconds === null) return attempt;
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
     const settle = () => {
+      settled = true;
       if (timer) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     };
@@ -46,8 +53,14 @@ export function guard<T>(attempt: Promise<T>, o: GuardOptions): Promise<T> {
     const onAbort = () => abandon(interrupted(o.node));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    if (timeoutSeconds !== null)
-      timer = setTimeout(() => abandon(timedOut(o.node, timeoutSeconds)), timeoutSeconds * 1000);
+    if (timeoutSeconds !== null) {
+      const arm = () => {
+        if (settled) return;
+        timer = setTimeout(() => abandon(timedOut(o.node, timeoutSeconds)), timeoutSeconds * 1000);
+      };
+      if (o.started) o.started.then(arm, arm);
+      else arm();
+    }
     attempt.then(
       (value) => {
         settle();

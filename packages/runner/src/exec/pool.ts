@@ -137,10 +137,15 @@ export class WorkerPool {
   run(
     node: string,
     inputs: Record<string, unknown>,
-  ): { result: Promise<unknown>; abandon: () => void } {
+  ): { result: Promise<unknown>; abandon: () => void; started: Promise<void> } {
     const task = this.nextTask++;
     let slotRef: Slot | undefined;
     let abandoned = false;
+    // Resolved once the node is handed to a booted thread (or the attempt ended before).
+    let markStarted!: () => void;
+    const started = new Promise<void>((ok) => {
+      markStarted = ok;
+    });
     const result = (async () => {
       const slot = await this.acquire();
       slotRef = slot;
@@ -159,6 +164,7 @@ export class WorkerPool {
         const message: ToWorker = { type: "run", task, node, inputs };
         try {
           slot.worker.postMessage(message);
+          markStarted();
         } catch (error) {
           this.pending.delete(task);
           this.release(slot);
@@ -182,7 +188,8 @@ export class WorkerPool {
         this.replace(slot);
       }
     };
-    return { result, abandon };
+    result.then(markStarted, markStarted);
+    return { result, abandon, started };
   }
 
   /**
