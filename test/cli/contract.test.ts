@@ -242,3 +242,20 @@ export const all = pipeline(Array.from({ length: 2000 }, (_, i) =>
     expect(readFileSync(join(dir, "code.txt"), "utf8").trim()).toBe("0");
   });
 });
+
+test("an older Node.js gets a clear error before anything loads", () => {
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.10.0"})',
+      BIN,
+      "ls",
+    ],
+    { encoding: "utf8" },
+  );
+  expect(r.status).toBe(1);
+  expect(r.stderr).toBe(
+    "error [UNSUPPORTED_NODE] pipewright needs Node.js 20.15 or newer; this is 20.10.0. Install a newer Node.js (https://nodejs.org).\n",
+  );
+});

@@ -94,7 +94,7 @@ describe("pipewright outside the repository", () => {
       default: "./dist/index.js",
     });
     expect(manifest.dependencies["@pipewright/core"]).toBe("0.1.0");
-    expect(manifest).toMatchObject({ license: "Apache-2.0", engines: { node: ">=20" } });
+    expect(manifest).toMatchObject({ license: "Apache-2.0", engines: { node: ">=20.15" } });
     expect(manifest.repository).toBeDefined();
   });
 

@@ -6,6 +6,16 @@
 // src/loader.ts).
 import { existsSync } from "node:fs";
 
+// Node 20.15 is the oldest with everything pipewright calls (zlib.crc32, crypto.hash,
+// import.meta.dirname): say so instead of failing later on a missing function.
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 15)) {
+  process.stderr.write(
+    `error [UNSUPPORTED_NODE] pipewright needs Node.js 20.15 or newer; this is ${process.versions.node}. Install a newer Node.js (https://nodejs.org).\n`,
+  );
+  process.exit(1);
+}
+
 const source = new URL("../src/main.ts", import.meta.url);
 const fromSource = existsSync(source);
 if (fromSource) {

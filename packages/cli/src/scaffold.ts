@@ -31,7 +31,7 @@ function packageJson(pkg: string, o: ScaffoldOptions): string {
     version: "0.1.0",
     private: true,
     type: "module",
-    engines: { node: ">=20" },
+    engines: { node: ">=20.15" },
     scripts: {
       check: "pipewright check",
       run: "pipewright run",
