@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { findSourceMap, type SourceMap } from "node:module";
 import { sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { frameworkPackageOf } from "../util/framework.ts";
@@ -32,55 +33,182 @@ const MODULE_LOADER =
 const SHALLOW = 12;
 // Deep enough for factories of factories and the loaders above them.
 const DEEP = 64;
+/** Sites by stack (formatted, or the raw locations of its call sites). */
 const byStack = new Map<string, DefinitionSite | null>();
+/** A file as FRAME reads one from a formatted frame. */
+const ABSOLUTE = /^(?:(?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+)$/;
 
-function stackOf(depth: number): string {
+/** One frame of a definition stack: where it runs (source-mapped), and whether it is a loader's. */
+interface Frame {
+  /** Absolute path (or URL text, as the stack gives it); undefined when the frame names no file. */
+  file: string | undefined;
+  line: number;
+  column: number;
+  loader: boolean;
+}
+
+/**
+ * The stack, `depth` frames deep: as text formatted by whoever formats stacks, or (`text`
+ * false) as V8's call sites, unformatted. Called by callerSite directly, so that both have
+ * the same frames below node()'s caller.
+ */
+function capture(depth: number, text: boolean): string | NodeJS.CallSite[] {
+  const prepare = Error.prepareStackTrace;
   const saved = Error.stackTraceLimit;
   Error.stackTraceLimit = depth;
-  const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = saved;
-  return stack;
+  if (!text) Error.prepareStackTrace = (_, sites) => sites;
+  try {
+    return new Error().stack ?? "";
+  } finally {
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = prepare;
+    Error.stackTraceLimit = saved;
+  }
 }
 
 /**
  * The definition site of the caller of node(). Under tsx and vitest the frames are
  * source-mapped, so these are the .ts files and lines. Sites are shared objects: nodes made
  * by one factory call share one, and the compiler keys its per-site work on it.
+ *
+ * Formatting a whole stack, source-mapped, costs more than all the rest of node(): unless
+ * someone formats stacks their own way (vitest, a source-map-support package), which only
+ * their formatting can reproduce, the frames are read from V8's call sites and only their
+ * locations are mapped, as Node's formatter would map them.
  */
 export function callerSite(): DefinitionSite | null {
-  const shallow = stackOf(SHALLOW);
-  const known = byStack.get(shallow);
-  if (known !== undefined) return known;
-  const site = siteOf(shallow, SHALLOW);
-  if (site !== undefined) {
-    byStack.set(shallow, site);
-    return site;
-  }
+  const text = !nodeFormatsStacks();
+  const site = siteAt(capture(SHALLOW, text), SHALLOW);
+  if (site !== undefined) return site;
   // Cut short: the callers beyond it decide, so the deep stack is the key.
-  const deep = stackOf(DEEP);
-  let deepSite = byStack.get(deep);
-  if (deepSite === undefined) {
-    deepSite = siteOf(deep, DEEP) ?? null;
-    byStack.set(deep, deepSite);
+  return siteAt(capture(DEEP, text), DEEP) ?? null;
+}
+
+function siteAt(
+  stack: string | NodeJS.CallSite[],
+  depth: number,
+): DefinitionSite | null | undefined {
+  const key = typeof stack === "string" ? stack : rawKey(stack, depth);
+  const known = byStack.get(key);
+  if (known !== undefined) return known;
+  const site = siteOf(typeof stack === "string" ? textFrames(stack) : stack.map(frameOf), depth);
+  if (site !== undefined) byStack.set(key, site);
+  return site;
+}
+
+/** The unmapped locations of the frames: equal for nodes declared by one factory call. */
+function rawKey(sites: readonly NodeJS.CallSite[], depth: number): string {
+  let key = `${depth}`;
+  for (const s of sites) key += `\n${s.getFileName()}:${s.getLineNumber()}:${s.getColumnNumber()}`;
+  return key;
+}
+
+/** The frames of a formatted stack (its first line is the message). */
+function textFrames(stack: string): Frame[] {
+  return stack
+    .split("\n")
+    .slice(1)
+    .map((line) => {
+      const m = FRAME.exec(line);
+      return {
+        file: m?.[1],
+        line: m ? Number(m[2]) : 0,
+        column: m ? Number(m[3]) : 0,
+        loader: MODULE_LOADER.test(line),
+      };
+    });
+}
+
+/**
+ * @internal The definition site read from the call sites and from the formatted stack,
+ * uncached: for the test that keeps the two equal where Node formats stacks (see
+ * nodeFormatsStacks). Call it as node() calls callerSite, from the function whose caller is
+ * the definition site.
+ */
+export function callerSiteBothWays(): {
+  fromCallSites: DefinitionSite | null | undefined;
+  fromText: DefinitionSite | null | undefined;
+} {
+  const sites = capture(SHALLOW, false) as NodeJS.CallSite[];
+  const stack = capture(SHALLOW, true) as string;
+  return {
+    fromCallSites: siteOf(sites.map(frameOf), SHALLOW),
+    fromText: siteOf(textFrames(stack), SHALLOW),
+  };
+}
+
+/**
+ * Whether stacks are formatted by Node itself (its default Error.prepareStackTrace, which
+ * maps frames through source maps when they are enabled), whose formatting frameOf follows.
+ */
+export function nodeFormatsStacks(): boolean {
+  const prepare = Error.prepareStackTrace as unknown;
+  return (
+    prepare === undefined ||
+    (typeof prepare === "function" && prepare.name === "ErrorPrepareStackTrace")
+  );
+}
+
+// Per file name as the stack gives it: its source map (null: none).
+const sourceMaps = new Map<string, SourceMap | null>();
+const LOADER_NAME = /\bModuleJob\.|\bModule\._compile\b|ModuleRunner\.|ModuleEvaluator\./;
+
+/**
+ * A call site as the formatted stack would show it, without formatting it: the location
+ * mapped through the file's source map when Node maps stacks (tsx, a bundle run with
+ * source maps), as Node's own formatter does, and whether it is a module loader's frame
+ * (by file, or by the names that formatted frame would show).
+ */
+function frameOf(site: NodeJS.CallSite): Frame {
+  const name = site.getFileName() ?? undefined;
+  const fn = site.getFunctionName() ?? site.getMethodName();
+  const type = site.getTypeName();
+  const loader =
+    name === undefined
+      ? MODULE_LOADER.test(String(site))
+      : name.startsWith("node:internal/modules/") ||
+        (fn !== null &&
+          (LOADER_NAME.test(fn) || (type !== null && LOADER_NAME.test(`${type}.${fn}`))));
+  if (name === undefined || site.isEval()) return { file: undefined, line: 0, column: 0, loader };
+  const line = site.getLineNumber() ?? 0;
+  const column = site.getColumnNumber() ?? 0;
+  if (process.sourceMapsEnabled) {
+    let map = sourceMaps.get(name);
+    if (map === undefined) {
+      map = findSourceMap(name) ?? null;
+      sourceMaps.set(name, map);
+    }
+    const entry = map?.findEntry(line - 1, column - 1) as
+      | { originalSource?: string; originalLine?: number; originalColumn?: number }
+      | undefined;
+    if (
+      entry?.originalSource !== undefined &&
+      entry.originalLine !== undefined &&
+      entry.originalColumn !== undefined
+    ) {
+      return {
+        file: entry.originalSource,
+        line: entry.originalLine + 1,
+        column: entry.originalColumn + 1,
+        loader,
+      };
+    }
   }
-  return deepSite;
+  return { file: name, line, column, loader };
 }
 
 /**
  * The site a stack describes; undefined when the stack was cut at `depth` frames before
  * any boundary, so that callers beyond it may be missing.
  */
-function siteOf(stack: string, depth: number): DefinitionSite | null | undefined {
+function siteOf(frames: readonly Frame[], depth: number): DefinitionSite | null | undefined {
   let site: DefinitionSite | null = null;
   const files: string[] = [];
-  const lines = stack.split("\n").slice(1);
-  for (const line of lines) {
+  for (const frame of frames) {
     // Above a module loader are the modules that imported this one, not callers that
     // built the node: importing a module does not change what its nodes run.
-    if (MODULE_LOADER.test(line)) return site;
-    const m = FRAME.exec(line);
-    if (!m) continue;
-    const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
+    if (frame.loader) return site;
+    if (frame.file === undefined || !ABSOLUTE.test(frame.file)) continue;
+    const file = frame.file.startsWith("file://") ? fileURLToPath(frame.file) : frame.file;
     // A frame left in a project bundle (not mapped back to a source file) is esbuild's
     // module-init helper: a module loader, like Node's own.
     if (BUNDLE_FILE.test(file)) return site;
@@ -91,12 +219,10 @@ function siteOf(stack: string, depth: number): DefinitionSite | null | undefined
       if (site !== null && isFrameworkFile(file)) return site;
       continue;
     }
-    if (site === null) {
-      site = { location: { file, line: Number(m[2]), column: Number(m[3]) }, files };
-    }
+    if (site === null) site = { location: { file, line: frame.line, column: frame.column }, files };
     if (!files.includes(file)) files.push(file);
   }
-  return lines.length >= depth ? undefined : site;
+  return frames.length >= depth ? undefined : site;
 }
 
 const projectFiles = new Map<string, boolean>();

@@ -35,6 +35,9 @@ const ENTRIES = "<pipewright-entries>";
  */
 export class ModuleGraph {
   private readonly closures = new Map<string, CodeClosure>();
+  /** Per module: the modules it reaches (itself included) and their closure. */
+  private readonly single = new Map<string, { set: Set<string>; closure: CodeClosure }>();
+  private readonly relative = new Map<string, string>();
 
   private constructor(
     readonly root: string,
@@ -83,6 +86,36 @@ export class ModuleGraph {
     const id = files.join("\0");
     let result = this.closures.get(id);
     if (result) return result;
+    result = this.covered(files) ?? this.reach(files).closure;
+    this.closures.set(id, result);
+    return result;
+  }
+
+  /**
+   * The closure of `files` when one of them reaches all the others, so that its own closure
+   * is theirs too; undefined otherwise. Definition stacks end in the same outer callers (the
+   * module composing the pipelines, the config), which usually import everything: each
+   * stack then costs a few lookups, not a walk of the project (which, once per distinct
+   * stack, made compile quadratic in the project's size). Outer callers are tried first.
+   */
+  private covered(files: readonly string[]): CodeClosure | undefined {
+    let outer: { set: Set<string>; closure: CodeClosure } | undefined;
+    for (let i = files.length - 1; i >= 0; i--) {
+      const f = files[i]!;
+      if (!(f in this.state.modules)) continue;
+      if (outer === undefined) {
+        outer = this.single.get(f);
+        if (!outer) {
+          outer = this.reach([f]);
+          this.single.set(f, outer);
+        }
+      } else if (!outer.set.has(f)) return undefined;
+    }
+    return outer?.closure;
+  }
+
+  /** Breadth-first walk of the imports from `files`. */
+  private reach(files: readonly string[]): { set: Set<string>; closure: CodeClosure } {
     const seen = new Set<string>();
     const queue = files.filter((f) => f in this.state.modules);
     for (const f of queue) seen.add(f);
@@ -98,14 +131,17 @@ export class ModuleGraph {
         queue.push(next);
       }
     }
-    result = { files: sorted(out), packages: sorted(packages) };
-    this.closures.set(id, result);
-    return result;
+    return { set: seen, closure: { files: sorted(out), packages: sorted(packages) } };
   }
 
   /** Project-relative, "/"-separated, so plans match across machines. */
   rel(path: string): string {
-    return relative(this.root, path).split(sep).join("/");
+    let r = this.relative.get(path);
+    if (r === undefined) {
+      r = relative(this.root, path).split(sep).join("/");
+      this.relative.set(path, r);
+    }
+    return r;
   }
 }
 
