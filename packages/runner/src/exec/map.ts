@@ -66,6 +66,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     const prefix = partitionKeyPrefix(ex.index, node, whole, reads.hashes);
     const overSchema =
       overDataset?.schemaHash ?? ex.index.params.get(node.params[node.map!.over]!)!.schemaHash;
+    const memo = keyMemoPrefix(prefix, overSchema);
 
     let broadcast: Promise<Record<string, unknown>> | undefined;
     const wholeInputs = () => {
@@ -85,6 +86,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
         const i = next++;
         const r = await runPartition(ex, node, items[i]!, {
           prefix,
+          memo,
           overSchema,
           overDataset,
           index,
@@ -188,7 +190,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       ex.emit({ type: "node-warning", node: node.id, message });
     }
     if (ex.batch) await index?.saveEntries();
-    else await index?.save(node.cacheKey, keyParts(whole, reads.hashes, ex.index));
+    else await index?.save(node.cacheKey, keyParts(whole, reads.hashes, ex.index), memo);
     record.durationMs = Math.round((now() - started) * 1000) / 1000;
     if (failed.length > 0 || partitions.some((p) => p.status === "skipped")) {
       const names = failed
@@ -367,6 +369,14 @@ export function partitionKeyPrefix(
   return text;
 }
 
+/**
+ * What the partition index's key memo is keyed by: a digest of everything in a partition's
+ * key but the partition's name and input hash (see KeyMemo).
+ */
+export function keyMemoPrefix(prefix: string, schema: string): string {
+  return sha("sha256", `${prefix}\0memo\0${schema}`);
+}
+
 /** A partition's key: the node's prefix, and the partition's name, content and schema. */
 export function partitionKey(prefix: string, name: string, hash: string, schema: string): string {
   return sha("sha256", `${prefix}\0partition\0${name}\0${hash}\0${schema}`);
@@ -374,6 +384,8 @@ export function partitionKey(prefix: string, name: string, hash: string, schema:
 
 interface PartitionContext {
   prefix: string;
+  /** keyMemoPrefix of prefix and overSchema. */
+  memo: string;
   overSchema: string;
   overDataset: PlanDataset | undefined;
   index: PartitionIndex | undefined;
@@ -401,7 +413,10 @@ async function runPartition(
     return rec;
   };
   const hit = async (hash: string): Promise<boolean> => {
-    const key = partitionKey(c.prefix, item.name, hash, c.overSchema);
+    // Unchanged partition under unchanged node inputs: its key is the one remembered.
+    const key =
+      c.index?.knownKey(item.name, hash, c.memo) ??
+      partitionKey(c.prefix, item.name, hash, c.overSchema);
     rec.input = hash;
     rec.cacheKey = key;
     if (!c.index) {
@@ -414,7 +429,7 @@ async function runPartition(
       for (const id of Object.values(node.outputs)) rec.outputs[id] = entry.outputs[id]!.hash;
       if (entry.metrics) rec.metrics = entry.metrics;
       for (const id of Object.values(node.outputs)) ex.parts.sets.get(id)?.values.delete(item.name);
-      c.index.use(item.name, key);
+      c.index.use(item.name, key, undefined, hash);
       return true;
     }
     rec.cause = entry ? "missing-output" : c.index.lastKey(item.name) ? "changed" : "new";
@@ -504,7 +519,7 @@ async function runPartition(
       }
     }
     if (rec.metrics) entry.metrics = rec.metrics;
-    c.index?.use(item.name, rec.cacheKey!, entry);
+    c.index?.use(item.name, rec.cacheKey!, entry, rec.input ?? undefined);
     if (ex.hooks?.afterNode) {
       done();
       await ex.hooks.afterNode({
