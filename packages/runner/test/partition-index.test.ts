@@ -102,6 +102,19 @@ describe("partition index delta", () => {
     expect(after.get("kb")).toEqual(entry("b"));
   });
 
+  it("a snapshot failing its checksum is a miss; entries from a checksummed index are vouched for", async () => {
+    const root = tempProject();
+    const backend = openCacheBackend(".pipewright/cache", root);
+    await hundred(backend);
+    const index = await PartitionIndex.open(backend, "n");
+    expect(index.vouches("k1")).toBe(true);
+    const text = readFileSync(snapshotOf(root), "utf8");
+    writeFileSync(snapshotOf(root), text.replace('"name":"p1"', '"name":"p2"'));
+    const after = await PartitionIndex.open(backend, "n");
+    expect(after.get("k1")).toBeUndefined();
+    expect(after.vouches("k1")).toBe(false);
+  });
+
   it("folds the delta into a new snapshot when it grows past a fraction of it", async () => {
     const root = tempProject();
     const backend = openCacheBackend(".pipewright/cache", root);

@@ -15,23 +15,26 @@ export async function frame(record: unknown): Promise<string> {
   return `${await hashBytes(encoder.encode(json))} ${json}\n`;
 }
 
-/** The intact records of a delta file, in the order they were appended. */
+/**
+ * The intact records of a delta file (or a snapshot: one record), in the order they were
+ * appended. Works on the bytes: each record's JSON is hashed as stored, then decoded once.
+ */
 export async function unframe(bytes: Uint8Array | undefined): Promise<unknown[]> {
   if (!bytes || bytes.byteLength === 0) return [];
-  const text = decoder.decode(bytes);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: unknown[] = [];
   let at = 0;
   for (;;) {
-    const end = text.indexOf("\n", at);
+    const end = buf.indexOf(NL, at);
     if (end < 0) break; // the torn tail of an interrupted append (or nothing)
-    const line = text.slice(at, end);
+    const space = buf.indexOf(SPACE, at);
+    const start = at;
     at = end + 1;
-    const space = line.indexOf(" ");
-    if (space < 0) continue;
-    const json = line.slice(space + 1);
-    if ((await hashBytes(encoder.encode(json))) !== line.slice(0, space)) continue;
+    if (space < 0 || space > end) continue;
+    const json = buf.subarray(space + 1, end);
+    if ((await hashBytes(json)) !== buf.toString("latin1", start, space)) continue;
     try {
-      out.push(JSON.parse(json));
+      out.push(JSON.parse(decoder.decode(json)));
     } catch {}
   }
   return out;
@@ -68,3 +71,5 @@ export function appendRecord(folder: string, path: string, line: string): void {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const NL = 0x0a;
+const SPACE = 0x20;

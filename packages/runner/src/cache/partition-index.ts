@@ -110,7 +110,11 @@ export class PartitionIndex {
     /** The snapshot with its delta applied. */
     readonly previous: PartitionIndexFile | undefined,
     /** The snapshot's and the delta's bytes when opened: save() merges what others added since. */
-    private readonly read: { snapshot: Uint8Array | undefined; delta: Uint8Array | undefined },
+    private readonly read: {
+      snapshot: Uint8Array | undefined;
+      delta: Uint8Array | undefined;
+      framed: boolean;
+    },
   ) {}
 
   static path(node: string): string {
@@ -162,6 +166,15 @@ export class PartitionIndex {
   async saveEntries(): Promise<void> {
     for (const [key, e] of this.added)
       await this.backend.write(PartitionIndex.entryPath(key), JSON.stringify(e));
+  }
+
+  /**
+   * Whether the entry of `key` comes from a checksummed source: this run, or a snapshot or
+   * delta record whose checksum matched (not an engine task's entry file, nor a snapshot
+   * from before checksums).
+   */
+  vouches(key: string): boolean {
+    return this.added.has(key) || (this.read.framed && this.previous?.entries[key] !== undefined);
   }
 
   /** The key partition `name` last ran or hit with. */
@@ -302,7 +315,8 @@ async function readIndex(backend: CacheBackend, node: string) {
     ? await backend.read(PartitionIndex.deltaPath(node, view.gen))
     : undefined;
   if (view && delta) for (const r of await unframe(delta)) apply(view, r as DeltaRecord);
-  return { snapshot, delta, view };
+  // A snapshot from before checksums is plain JSON (it starts with "{").
+  return { snapshot, delta, view, framed: snapshot !== undefined && snapshot[0] !== 0x7b };
 }
 
 /** Applies one delta record (skipped when it belongs to another snapshot or static key). */
