@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { dataset, node, param, partitioned, pipeline } from "@pipewright/core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { openCacheBackend } from "../src/cache/backend.ts";
+import { PartitionIndex } from "../src/cache/partition-index.ts";
 import type { NodeRecord, RunHooks, RunRecord } from "../src/index.ts";
 import { run, tempProject } from "./helpers.ts";
 
@@ -119,6 +121,30 @@ describe("map nodes: per-partition execution and caching", () => {
       days: ["2024-01-01", "2024-01-02", "2024-01-03"],
       total: 6,
     });
+  });
+
+  it("a new day appends to the partition index; unchanged days keep their keys without hashing", async () => {
+    const root = tempProject();
+    for (let d = 1; d <= 9; d++) day(root, `2024-01-0${d}`, [d]);
+    await go(root);
+    const backend = openCacheBackend(".pipewright/cache", root);
+    const snapshot = join(root, ".pipewright/cache", PartitionIndex.path("clean"));
+    const before = readFileSync(snapshot);
+    day(root, "2024-01-10", [10]);
+    const r = await go(root);
+    expect(r.calls).toEqual(["clean:2024-01-10", "report", "total:2024-01-10"]);
+    expect(readFileSync(snapshot)).toEqual(before);
+    const index = await PartitionIndex.open(backend, "clean");
+    // Each partition's key is remembered with the input hash it was made from.
+    const memo = index.previous!.memo!;
+    for (const p of r.nodes.get("clean")!.partitions!) {
+      expect(memo.inputs[p.name]).toBe(p.input);
+      expect(index.knownKey(p.name, p.input!, memo.prefix)).toBe(p.cacheKey);
+    }
+    // A reused key is the key: a changed day still reruns, an unchanged one still hits.
+    day(root, "2024-01-03", [30]);
+    const again = await go(root);
+    expect(again.calls).toEqual(["clean:2024-01-03", "report", "total:2024-01-03"]);
   });
 
   it("a changed day reruns it; a change that cleans to the same bytes stops there (early cutoff)", async () => {

@@ -2,7 +2,7 @@ import { canonicalJson, type PlanNode } from "@pipewright/core";
 import { collectionHash, hashBytes, PartitionedStore } from "@pipewright/io";
 import { z } from "zod";
 import type { DataAccess } from "../exec/data.ts";
-import { broadcastNode, partitionKey, partitionKeyPrefix } from "../exec/map.ts";
+import { broadcastNode, keyMemoPrefix, partitionKey, partitionKeyPrefix } from "../exec/map.ts";
 import { statDir } from "../exec/partition-data.ts";
 import { isMemory, type PlanIndex } from "../plan-index.ts";
 import type { CacheCause, NodeStatus, PartitionStatus } from "../types.ts";
@@ -102,6 +102,7 @@ export async function explainMapNode(
   const overSchema = overId
     ? s.index.datasets.get(overId)!.schemaHash
     : s.index.params.get(node.params[over]!)!.schemaHash;
+  const memo = keyMemoPrefix(prefix, overSchema);
   const result: PartitionStatus = {
     total: items.size,
     run: 0,
@@ -115,7 +116,7 @@ export async function explainMapNode(
     if (bucket.names.length < SHOWN) bucket.names.push(name);
   };
   for (const [name, hash] of items) {
-    const key = partitionKey(prefix, name, hash, overSchema);
+    const key = index.knownKey(name, hash, memo) ?? partitionKey(prefix, name, hash, overSchema);
     const entry = index.get(key);
     if (entry && (await usable(node, name, entry.outputs, s))) {
       for (const [id, m] of outputs) m.set(name, entry.outputs[id]!.hash);

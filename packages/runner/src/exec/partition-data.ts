@@ -35,6 +35,8 @@ export class PartitionData {
    * index's base64 text until one is loaded: a hit costs no decoding, a load one.
    */
   readonly inline = new Map<string, string | Uint8Array>();
+  /** Hashes whose inline text came from a checksummed partition index (see keepInline). */
+  private readonly vouched = new Set<string>();
 
   constructor(private readonly ex: Execution) {
     this.store = new PartitionedStore(ex.data.store, { statDir: statDir(ex.o.root) });
@@ -102,12 +104,26 @@ export class PartitionData {
     return this.decode(ds, name, read.bytes, node);
   }
 
+  /**
+   * Keeps a cached partition's inline bytes (base64) until one is loaded. `vouched`: the
+   * text comes from a partition index whose snapshot or delta record passed its checksum
+   * when read (or was written by this run), and the runner stored it as the base64 of the
+   * very bytes it hashed to `hash`; so the bytes are the hash's and a load needs not hash
+   * them again. Text from an unchecksummed source (an engine task's entry file, an index
+   * from before checksums) is checked on load, and never replaces vouched text.
+   */
+  keepInline(hash: string, text: string, vouched: boolean): void {
+    if (vouched) this.vouched.add(hash);
+    else if (this.vouched.has(hash)) return;
+    if (!this.inline.has(hash)) this.inline.set(hash, text);
+  }
+
   /** Bytes kept in a partition index, checked against their hash (undefined if absent or bad). */
   async inlineBytes(hash: string): Promise<Uint8Array | undefined> {
     const kept = this.inline.get(hash);
     if (kept === undefined) return undefined;
     const bytes = typeof kept === "string" ? Buffer.from(kept, "base64") : kept;
-    if ((await hashBytes(bytes)) === hash) return bytes;
+    if (this.vouched.has(hash) || (await hashBytes(bytes)) === hash) return bytes;
     this.inline.delete(hash);
     return undefined;
   }
