@@ -91,8 +91,7 @@ function bundleDist(pkg: WorkspacePackage, dist: string, entries: string[]): voi
     logLevel: "error",
   });
   for (const entry of readdirSync(dist, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith(".js"))
-      rmSync(join(entry.parentPath, entry.name));
+    if (entry.isFile() && entry.name.endsWith(".js")) rmSync(join(entry.parentPath, entry.name));
   }
   cpSync(out, dist, { recursive: true });
   rmSync(out, { recursive: true, force: true });
