@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, join } from "node:path";
 import { hashBytes } from "@pipewright/io";
 import type { CacheBackend } from "./backend.ts";
 
@@ -42,16 +42,12 @@ export async function unframe(bytes: Uint8Array | undefined): Promise<unknown[]>
 
 /**
  * The folder of a cache backend that is a local folder, where files can be appended to;
- * undefined for object stores (S3 cannot append: the index is rewritten whole there).
- * openCacheBackend gives a local store its absolute path as `location` and every other
- * store its URI, so an absolute path is exactly the local case. (The runner's main cache
- * store is getting an append capability on its backend, `openLog`; once merged this test
- * can become that capability.)
+ * undefined for object stores (S3 cannot append: the index is rewritten whole there). The
+ * backends that can append are those with an append-only log (`openLog`), whose `location`
+ * is then their folder.
  */
 export function localFolder(backend: CacheBackend): string | undefined {
-  return isAbsolute(backend.location) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(backend.location)
-    ? backend.location
-    : undefined;
+  return backend.openLog ? backend.location : undefined;
 }
 
 /**
