@@ -1,24 +1,27 @@
 import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { closest, ErrorCode, PipewrightError } from "@pipewright/core";
-import YAML from "yaml";
+import { yamlLibrary, yamlValue } from "@pipewright/io";
 import { UsageError } from "./errors.ts";
 
 /** Reads conf/params.yaml (or another file); a missing file is an empty set of params. */
 export function readParamsFile(file: string, root: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
   const text = readFileSync(file, "utf8");
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
   const where = relative(root, file);
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0];
-    throw new PipewrightError(
-      ErrorCode.INVALID_PARAM,
-      `${where}${line ? `:${line.line}:${line.col}` : ""}: ${e.message.split("\n")[0]!.replace(/[:.]\s*$/, "")}. Fix the YAML syntax.`,
-    );
-  }
-  const value = doc.toJS() ?? {};
+  const value =
+    yamlValue(root, "params", text, (YAML) => {
+      const doc = YAML.parseDocument(text, { prettyErrors: true });
+      if (doc.errors.length > 0) {
+        const e = doc.errors[0]!;
+        const line = e.linePos?.[0];
+        throw new PipewrightError(
+          ErrorCode.INVALID_PARAM,
+          `${where}${line ? `:${line.line}:${line.col}` : ""}: ${e.message.split("\n")[0]!.replace(/[:.]\s*$/, "")}. Fix the YAML syntax.`,
+        );
+      }
+      return doc.toJS();
+    }) ?? {};
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new PipewrightError(
       ErrorCode.INVALID_PARAM,
@@ -37,7 +40,7 @@ export function parseOverride(text: string): [string, unknown] {
     throw new UsageError(`--params: "${path}" is not a valid key path (use a.b.c).`);
   const raw = text.slice(eq + 1);
   try {
-    return [path, raw === "" ? "" : YAML.parse(raw)];
+    return [path, raw === "" ? "" : yamlLibrary().parse(raw)];
   } catch {
     return [path, raw];
   }

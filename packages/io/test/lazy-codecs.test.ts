@@ -1,41 +1,19 @@
 // The table codecs (csv-parse/-stringify, hyparquet/-writer: ~100 modules) load on first
 // use, not with @pipewright/io: `ls`, `status` and a cached `run-node` never touch a table,
 // and each module Node loads adds to every command's start-up.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect, test } from "vitest";
+import { modulesLoadedBy as loadedBy } from "../../../test/support/modules.ts";
 
 const here = import.meta.dirname;
 
-/** The URLs of the modules a script loads, recorded by a module hook. */
+/** The modules a script loads, through tsx as in this workspace. */
 function modulesLoadedBy(script: string): string[] {
-  const dir = mkdtempSync(join(tmpdir(), "pw-lazy-"));
-  const log = join(dir, "loaded.txt");
-  writeFileSync(
-    join(dir, "hooks.mjs"),
-    `import { appendFileSync } from "node:fs";
-export async function load(url, context, next) {
-  appendFileSync(${JSON.stringify(log)}, url + "\\n");
-  return next(url, context);
-}
-`,
-  );
-  writeFileSync(
-    join(dir, "register.mjs"),
-    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
-  );
-  writeFileSync(log, "");
-  const r = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "--import", join(dir, "register.mjs"), "--input-type=module", "-e", script],
-    { cwd: here, encoding: "utf8" },
-  );
+  const r = loadedBy(["--import", "tsx", "--input-type=module", "-e", script], here);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
-  return readFileSync(log, "utf8").split("\n").filter(Boolean);
+  return r.urls;
 }
 
 const CODECS = /\/(csv-parse|csv-stringify|hyparquet|hyparquet-writer)\//;

@@ -61,6 +61,7 @@ export class Catalog implements CatalogResolver {
       file,
       label(file, context.root),
       "error",
+      context.root,
     );
     CatalogError.throwIfAny(issues);
     return Catalog.build((value ?? {}) as Record<string, unknown>, source, context);
@@ -130,6 +131,7 @@ export class Catalog implements CatalogResolver {
       file,
       label(file, this.context.root),
       "empty",
+      this.context.root,
     );
     CatalogError.throwIfAny(issues);
     const context = { ...this.context, layers: this.context.layers + 1 };

@@ -26,7 +26,7 @@ export async function loadCredentials(
   env: Env = process.env,
   root: string = process.cwd(),
 ): Promise<Credentials> {
-  const { source, value, issues } = await YamlSource.read(file, label(file, root), "empty");
+  const { source, value, issues } = await YamlSource.read(file, label(file, root), "empty", root);
   CatalogError.throwIfAny(issues);
   const out: Credentials = {};
   const fromSecrets = secretCredentials(env);

@@ -89,8 +89,20 @@ export function compileEntries(
         `credentials "${entry.credentials}" are not defined in conf/credentials.yaml${near ? `. Did you mean "${near}"?` : ""}`,
       );
     }
-    if (issues.length === before)
-      entries.push({ key, entry, pattern, where: cx.source.where([key]), layer: cx.layer });
+    if (issues.length === before) {
+      const source = cx.source;
+      entries.push({
+        key,
+        entry,
+        pattern,
+        layer: cx.layer,
+        // Only messages need it, and finding a line parses the file when its value was
+        // remembered (yaml-values.ts): worked out when asked.
+        get where() {
+          return source.where([key]);
+        },
+      });
+    }
   }
   return { entries, issues };
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { ErrorCode, type Issue } from "@pipewright/core";
-import { type Document, isMap, LineCounter, parseDocument } from "yaml";
+import type { Document, LineCounter } from "yaml";
+import { isMiss, rememberedYaml, rememberYaml, yamlLibrary } from "./yaml-values.ts";
 
 type Key = string | number;
 
@@ -12,8 +13,10 @@ export class YamlSource {
   private constructor(
     /** The file as the user named it, for messages. */
     readonly label: string,
-    private readonly doc: Document | undefined,
-    private readonly lines: LineCounter | undefined,
+    private doc: Document | undefined,
+    private lines: LineCounter | undefined,
+    /** The text of a source whose value was remembered: parsed only if a message needs a line. */
+    private readonly text?: string,
   ) {}
 
   /** A source for values given in code: messages name `label` and no line. */
@@ -29,6 +32,8 @@ export class YamlSource {
     file: string,
     label: string,
     missing: "error" | "empty",
+    /** The project root: values parsed before are remembered in its state dir (yaml-values.ts). */
+    root?: string,
   ): Promise<{ source: YamlSource; value: unknown; issues: Issue[] }> {
     let text: string;
     try {
@@ -44,7 +49,15 @@ export class YamlSource {
       };
       return { source: YamlSource.inline(label), value: undefined, issues: [issue] };
     }
-    return YamlSource.parse(text, label);
+    if (root === undefined) return YamlSource.parse(text, label);
+    const remembered = rememberedYaml(root, "catalog", text);
+    if (!isMiss(remembered)) {
+      const source = new YamlSource(label, undefined, undefined, text);
+      return { source, value: remembered, issues: [] };
+    }
+    const parsed = YamlSource.parse(text, label);
+    if (parsed.issues.length === 0) rememberYaml(root, "catalog", text, parsed.value);
+    return parsed;
   }
 
   /** Parses YAML text; see read(). */
@@ -52,6 +65,7 @@ export class YamlSource {
     text: string,
     label: string,
   ): { source: YamlSource; value: unknown; issues: Issue[] } {
+    const { LineCounter, isMap, parseDocument } = yamlLibrary();
     const lines = new LineCounter();
     // uniqueKeys (the default) makes a repeated entry name an error rather than a silent
     // override; merge keys (`<<: *defaults`) are how Kedro catalogs share settings.
@@ -83,7 +97,13 @@ export class YamlSource {
    * missing key has no node of its own); just the file for inline sources.
    */
   where(path: readonly Key[]): string {
+    if (!this.doc && this.text !== undefined) {
+      const { source } = YamlSource.parse(this.text, this.label);
+      this.doc = source.doc;
+      this.lines = source.lines;
+    }
     if (!this.doc || !this.lines) return this.label;
+    const { isMap } = yamlLibrary();
     const at = (range: [number, number, number]) =>
       `${this.label}:${this.lines!.linePos(range[0]).line}`;
     for (let n = path.length; n > 0; n--) {

@@ -1,0 +1,29 @@
+// What a command does not load at start-up (Node's loader costs time per module): on an
+// unchanged project, `status` and a cached `run-node` load neither the yaml library (conf
+// values are remembered by content) nor a table codec (they hash bytes, they do not decode).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { BIN, cli } from "../support/cli.ts";
+import { modulesLoadedBy } from "../support/modules.ts";
+import { tinyProject } from "./project.ts";
+
+const YAML_OR_CODEC =
+  /\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(yaml|csv-parse|csv-stringify|hyparquet)\//;
+
+test("status and a cached run-node on an unchanged project load no yaml and no codec", () => {
+  const dir = tinyProject();
+  expect(cli(["run"], { cwd: dir }).code).toBe(0);
+  for (const args of [["status"], ["run-node", "--node", "clean_rows"]]) {
+    const r = modulesLoadedBy([BIN, ...args], dir);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(r.urls.some((u) => u.includes("/cli/src/main.ts"))).toBe(true);
+    expect(r.urls.filter((u) => YAML_OR_CODEC.test(u))).toEqual([]);
+  }
+  // An edited params file is read again: the remembered value was keyed by its content.
+  writeFileSync(join(dir, "conf/params.yaml"), "stats:\n  scale: 3\n");
+  const after = modulesLoadedBy([BIN, "status"], dir);
+  expect(after.urls.some((u) => /\/yaml\//.test(u))).toBe(true);
+  expect(cli(["status"], { cwd: dir }).stdout).toMatch(/summarise would run .*stats\.scale/);
+});
