@@ -51,11 +51,19 @@ export async function execute(
 ): Promise<NodeRecord> {
   const inputs = await gatherInputs(ex, node, reads);
   // Loading a cached in-memory input may have recomputed it: take the key from what is read.
-  for (const id of Object.values(node.inputs)) {
-    if (!reads.bytes.has(id)) reads.hashes.set(id, ex.hashes.get(id)!);
-    state.inputs[id] = reads.hashes.get(id)!;
+  let changed = false;
+  for (const key in node.inputs) {
+    const id = node.inputs[key]!;
+    let hash = reads.hashes.get(id);
+    if (!reads.bytes.has(id) && ex.hashes.get(id) !== hash) {
+      hash = ex.hashes.get(id)!;
+      reads.hashes.set(id, hash);
+      changed = true;
+    }
+    state.inputs[id] = hash!;
   }
-  state.key = fullKey(node, reads.hashes, ex.index);
+  // The key taken before (processNode) stands unless an input's hash moved since.
+  if (changed || state.key === null) state.key = fullKey(node, reads.hashes, ex.index);
   const maxAttempts = 1 + (ex.o.retries ?? node.retries);
   const ctx = (): NodeHookContext => ({ runId: ex.runId, node, inputs, attempt: state.attempts });
   let returned: unknown;
@@ -85,14 +93,15 @@ export async function execute(
   if (ex.signal?.aborted) throw interrupted(node.id);
   const record = base(node, "ran", started, state);
   record.causes = causes;
+  let cacheable = useCache;
   const entry: Omit<CacheEntry, "parts"> = {
     v: 1,
     key: state.key,
     node: node.id,
-    createdAt: new Date().toISOString(),
+    // Only an entry that is stored needs its time (a Date and its string, per node).
+    createdAt: cacheable ? new Date().toISOString() : "",
     outputs: {},
   };
-  let cacheable = useCache;
   const blobs: { hash: string; bytes: Uint8Array }[] = [];
   for (const [id, value] of values) {
     const ds = ex.index.datasets.get(id)!;

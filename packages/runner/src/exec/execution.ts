@@ -39,7 +39,6 @@ export class Execution {
   private partitionData: PartitionData | undefined;
   private pool: WorkerPool | undefined;
   private keepPool = false;
-  private readonly fnCache = new Map<string, Node>();
 
   constructor(
     readonly runId: string,
@@ -78,16 +77,12 @@ export class Execution {
 
   /** The in-memory node for a plan node. */
   nodeOf(id: string): Node {
-    let n = this.fnCache.get(id);
+    const n = this.o.pipeline.index.byId.get(id)?.[0];
     if (!n) {
-      n = this.o.pipeline.index.byId.get(id)?.[0];
-      if (!n) {
-        throw new PipewrightError(
-          ErrorCode.UNKNOWN_NODE,
-          `plan node "${id}" is not in the pipeline given to the runner. Pass the pipeline the plan was compiled from.`,
-        );
-      }
-      this.fnCache.set(id, n);
+      throw new PipewrightError(
+        ErrorCode.UNKNOWN_NODE,
+        `plan node "${id}" is not in the pipeline given to the runner. Pass the pipeline the plan was compiled from.`,
+      );
     }
     return n;
   }

@@ -119,7 +119,9 @@ export async function materialize(
   ds: PlanDataset,
   consumer: string,
 ): Promise<unknown> {
-  if (ex.data.memory.has(ds.id)) return ex.data.memory.get(ds.id);
+  const kept = ex.data.memory.get(ds.id);
+  // One lookup for the usual case; a kept `undefined` is told apart by `has`.
+  if (kept !== undefined || ex.data.memory.has(ds.id)) return kept;
   const hash = ex.pending.get(ds.id);
   if (hash !== undefined && ex.cache) {
     let loading = ex.materializing.get(ds.id);
