@@ -65,12 +65,11 @@ export async function execute(
   // The key taken before (processNode) stands unless an input's hash moved since.
   if (changed || state.key === null) state.key = fullKey(node, reads.hashes, ex.index);
   const maxAttempts = 1 + (ex.o.retries ?? node.retries);
-  const ctx = (): NodeHookContext => ({ runId: ex.runId, node, inputs, attempt: state.attempts });
   let returned: unknown;
   for (;;) {
     if (ex.signal?.aborted) throw interrupted(node.id);
     state.attempts++;
-    if (state.attempts === 1) await ex.hooks?.beforeNode?.(ctx());
+    if (state.attempts === 1) await ex.hooks?.beforeNode?.(hookContext(ex, node, inputs, state));
     ex.emit({ type: "node-start", node: node.id, attempt: state.attempts });
     try {
       returned = await invoke(ex, node, inputs);
@@ -79,16 +78,16 @@ export async function execute(
       const e = nodeFailed(node, error);
       if (e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED) throw e;
       const willRetry = state.attempts < maxAttempts && !ex.signal?.aborted;
-      await ex.hooks?.onNodeError?.({ ...ctx(), error: e, willRetry });
+      await ex.hooks?.onNodeError?.({
+        ...hookContext(ex, node, inputs, state),
+        error: e,
+        willRetry,
+      });
       if (!willRetry) throw e;
       ex.emit({ type: "node-retry", node: node.id, attempt: state.attempts, error: e });
     }
   }
-  const values = validateOutputs(node, returned, ex.schemaOf, (id) => {
-    const ds = ex.index.datasets.get(id)!;
-    // Partitions are validated one by one as they are encoded.
-    return isMemory(ds) && !ds.partitioned;
-  });
+  const values = validateOutputs(node, returned, ex.schemaOf, ex.validatesHere);
   // Past this point the outputs are written; an interrupt before it leaves them untouched.
   if (ex.signal?.aborted) throw interrupted(node.id);
   const record = base(node, "ran", started, state);
@@ -139,12 +138,22 @@ export async function execute(
   }
   record.durationMs = Math.round((now() - started) * 1000) / 1000;
   await ex.hooks?.afterNode?.({
-    ...ctx(),
+    ...hookContext(ex, node, inputs, state),
     outputs: Object.fromEntries(Object.entries(node.outputs).map(([k, id]) => [k, values.get(id)])),
     record,
   });
   ex.emit({ type: "node-done", node: node.id, durationMs: record.durationMs });
   return record;
+}
+
+// Not a closure per node: on a large plan those (and their names) were a measurable share.
+function hookContext(
+  ex: Execution,
+  node: PlanNode,
+  inputs: Record<string, unknown>,
+  state: Attempt,
+): NodeHookContext {
+  return { runId: ex.runId, node, inputs, attempt: state.attempts };
 }
 
 function hasCollection(node: PlanNode, ex: Execution): boolean {

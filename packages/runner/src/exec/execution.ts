@@ -2,7 +2,7 @@ import type { Node, Plan, PlanNode } from "@pipewright/core";
 import { ErrorCode, PipewrightError } from "@pipewright/core";
 import { z } from "zod";
 import type { CacheStore } from "../cache/store.ts";
-import type { PlanIndex } from "../plan-index.ts";
+import { isMemory, type PlanIndex } from "../plan-index.ts";
 import type { NodeRecord, RunEvent, RunHooks, RunOptions } from "../types.ts";
 import type { DataAccess } from "./data.ts";
 import { keptPool } from "./kept-pool.ts";
@@ -74,6 +74,15 @@ export class Execution {
   /** The zod schema of a dataset, from the in-memory pipeline. */
   schemaOf = (dataset: string): z.ZodType =>
     this.o.pipeline.index.datasets.get(dataset)?.schema ?? anything;
+
+  /**
+   * Whether the runner validates a node's output itself: in-memory ones; stored datasets
+   * are validated by the DataStore as it encodes, partitions one by one as they are.
+   */
+  validatesHere = (dataset: string): boolean => {
+    const ds = this.index.datasets.get(dataset)!;
+    return isMemory(ds) && !ds.partitioned;
+  };
 
   /** The in-memory node for a plan node. */
   nodeOf(id: string): Node {
