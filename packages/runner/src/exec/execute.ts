@@ -106,12 +106,14 @@ export async function execute(
     const ds = ex.index.datasets.get(id)!;
     if (ds.partitioned) {
       // A whole collection written by a normal node: each partition is written atomically
-      // and stale ones removed. Not cached yet (it runs every time); map nodes reading it
-      // still hit per partition.
+      // and stale ones removed. Its entry names the collection hash and no blob: a hit
+      // checks that the stored partitions still hash to it (hit.ts). In-memory partitions
+      // last only as long as the run, so a node writing them always runs.
       const hash = await ex.parts.saveCollection(ds, value, node.id);
       record.outputs[id] = hash;
       ex.hashes.set(id, hash);
-      cacheable = false;
+      if (isMemory(ds)) cacheable = false;
+      else entry.outputs[id] = { hash, size: 0, collection: true };
       continue;
     }
     const written = await ex.data.save(ds, value, node.id);
