@@ -84,3 +84,39 @@ describe("a normal node writing a partitioned dataset", () => {
     expect(after.calls).toEqual(["split", "echo:d2"]);
   });
 });
+
+describe("a normal node reading a partitioned free input whole (fan-in)", () => {
+  const raw = partitioned("raw", z.object({ n: z.number() }));
+  const sum = dataset("sum", z.number());
+  let ran = 0;
+  const total = node({
+    name: "total",
+    inputs: { raw },
+    outputs: { sum },
+    run: async ({ raw }) => {
+      ran++;
+      let s = 0;
+      for await (const [, v] of raw) s += v.n;
+      return { sum: s };
+    },
+  });
+  const fanIn = pipeline([total]);
+  const e = {
+    raw: { type: "json", path: "data/raw/" },
+    sum: { type: "json", path: "data/sum.json" },
+  };
+
+  it("is keyed by the collection hash: cached while no partition changes, run when one does", async () => {
+    const root = tempProject();
+    mkdirSync(join(root, "data/raw"), { recursive: true });
+    writeFileSync(join(root, "data/raw/a.json"), JSON.stringify({ n: 1 }));
+    writeFileSync(join(root, "data/raw/b.json"), JSON.stringify({ n: 2 }));
+    ran = 0;
+    const first = await run(fanIn, root, { entries: e });
+    expect(first.record.nodes[0]!.inputs.raw).toMatch(/^[0-9a-f]+$/);
+    expect((await run(fanIn, root, { entries: e })).record.nodes[0]!.status).toBe("cached");
+    writeFileSync(join(root, "data/raw/b.json"), JSON.stringify({ n: 5 }));
+    expect((await run(fanIn, root, { entries: e })).record.nodes[0]!.status).toBe("ran");
+    expect(ran).toBe(2);
+  });
+});

@@ -27,7 +27,8 @@ export async function invoke(
   inputs: Record<string, unknown>,
 ): Promise<unknown> {
   // A lazy collection of partitions cannot cross to a worker thread: such a node runs here.
-  const pool = hasCollection(node, ex) ? undefined : ex.workers();
+  const workers = ex.workers();
+  const pool = workers && !hasCollection(node, ex) ? workers : undefined;
   const g = { node: node.id, signal: ex.signal, timeoutSeconds: node.timeoutSeconds };
   if (pool) {
     const task = pool.run(node.id, inputs);
@@ -49,19 +50,26 @@ export async function execute(
   useCache: boolean,
   causes: CacheCause[],
 ): Promise<NodeRecord> {
+  // Only a cached value not loaded yet can be recomputed while it is read: with none (and
+  // an input's producer finished before this node started), processNode's key stands.
+  const mayMove = ex.pending.size > 0 || state.key === null;
   const inputs = await gatherInputs(ex, node, reads);
   // Loading a cached in-memory input may have recomputed it: take the key from what is read.
   let changed = false;
-  for (const key in node.inputs) {
-    const id = node.inputs[key]!;
-    let hash = reads.hashes.get(id);
-    if (!reads.bytes.has(id) && ex.hashes.get(id) !== hash) {
-      hash = ex.hashes.get(id)!;
-      reads.hashes.set(id, hash);
-      changed = true;
+  if (mayMove)
+    for (const key in node.inputs) {
+      const id = node.inputs[key]!;
+      let hash = reads.hashes.get(id)!;
+      // A partitioned input read whole has no hash in ex.hashes unless this run wrote it:
+      // its collection hash in `reads` stands (taking the absent one keyed it by "").
+      const now = ex.hashes.get(id);
+      if (now !== undefined && now !== hash && !reads.bytes.has(id)) {
+        hash = now;
+        reads.hashes.set(id, hash);
+        changed = true;
+      }
+      state.inputs[id] = hash;
     }
-    state.inputs[id] = hash!;
-  }
   // The key taken before (processNode) stands unless an input's hash moved since.
   if (changed || state.key === null) state.key = fullKey(node, reads.hashes, ex.index);
   const maxAttempts = 1 + (ex.o.retries ?? node.retries);
