@@ -112,7 +112,7 @@ const TARGET_US = 20;
 const LINEAR = 1.2;
 
 /** Issue #12's row for the runner's per-node overhead, from the three sizes' medians. */
-function overheadRow(off: Map<number, Sample>): ScoreRow {
+function overheadRow(off: Map<number, Sample>, heapMb: number): ScoreRow {
   const us = (n: number, what: "wall" | "cpu" | "gc") => (off.get(n)![what] * 1000) / n;
   const sizes = [...off.keys()];
   const ratio = us(100_000, "wall") / us(10_000, "wall");
@@ -136,7 +136,7 @@ function overheadRow(off: Map<number, Sample>): ScoreRow {
     met: bound === "",
     // What grows with the plan is GC (measured) and lookups in Maps of 100k ids (profiled).
     ...(bound !== "" && {
-      bound: `${bound}. GC ${figures("gc")} µs/node: a run's records and hashes live to its end and are promoted, and old-space collections walk the caller's pipeline and plan (~0.5 GB at 100k); the rest of the growth is cache misses in 100k-entry Maps (see the runner section's notes)`,
+      bound: `${bound}. GC ${figures("gc")} µs/node: a run's records and hashes live to its end and are promoted, and old-space collections walk the caller's pipeline and plan (${heapMb.toFixed(0)} MB of heap in use before the 100k runs); the rest of the growth is cache misses in 100k-entry Maps (see the runner section's notes)`,
     }),
   };
 }
@@ -144,6 +144,8 @@ function overheadRow(off: Map<number, Sample>): ScoreRow {
 export async function bench(): Promise<BenchSection> {
   const rows: BenchSection["rows"] = [];
   const off = new Map<number, Sample>();
+  /** Heap in use once the largest DAG is built and compiled (the last size's). */
+  let heapMb = 0;
   let cacheRow: ScoreRow | undefined;
   const root = mkdtempSync(join(tmpdir(), "pw-bench-runner-"));
   try {
@@ -156,6 +158,7 @@ export async function bench(): Promise<BenchSection> {
     for (const [n, samples, warmup] of sizes) {
       const p = layered(n);
       const plan = compile(p, { root });
+      heapMb = process.memoryUsage().heapUsed / 1e6;
       const m = await median(
         () =>
           runPipeline({ root, plan, pipeline: p, store: new DataStore({ root }), cache: false }),
@@ -205,7 +208,7 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: "Runner (@pipewright/runner)",
     rows,
-    scoreboard: [overheadRow(off), ...(cacheRow ? [cacheRow] : [])],
+    scoreboard: [overheadRow(off, heapMb), ...(cacheRow ? [cacheRow] : [])],
     notes: [
       `Every row runs the layered DAG of Kedro's figure: layers of ${WIDTH} trivial nodes, each reading two in-memory datasets of the layer before; times are runPipeline end to end in this process (output validation, hashing, scheduling, the run record written), compile excluded.`,
       "Medians: 1k of 7 runs after 3 warm-up runs, 10k of 5 after 1, 100k of 3 after 1. The first-run row deletes the store before each of 3 runs (after 1 warm-up); the cached row re-runs on the store the last of them left.",
