@@ -13,7 +13,7 @@ import {
 } from "../../packages/core/src/index.ts";
 import { DataStore } from "../../packages/io/src/index.ts";
 import { runPipeline } from "../../packages/runner/src/index.ts";
-import type { BenchSection } from "./types.ts";
+import type { BenchSection, ScoreRow } from "./types.ts";
 
 const WIDTH = 100;
 
@@ -46,15 +46,41 @@ export function layered(n: number): Pipeline {
   return pipeline(nodes);
 }
 
-/** Wall time in ms; `cpu` gets this process's CPU time (all threads) in ms. */
-async function timed(f: () => Promise<unknown>, cpu?: { ms: number }): Promise<number> {
+/** Milliseconds of garbage collection (V8's own "gc" entries) since `gcClock.start()`. */
+const gcClock = (() => {
+  let ms = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) ms += e.duration;
+  });
+  return {
+    start() {
+      ms = 0;
+      observer.observe({ entryTypes: ["gc"] });
+    },
+    async stop(): Promise<number> {
+      // Entries reach the observer a macrotask later.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      observer.disconnect();
+      return ms;
+    },
+  };
+})();
+
+interface Sample {
+  wall: number;
+  cpu: number;
+  gc: number;
+}
+
+/** Wall, CPU (this process's, all threads) and GC time of one call, in ms. */
+async function timed(f: () => Promise<unknown>): Promise<Sample> {
   const c = process.cpuUsage();
+  gcClock.start();
   const t = performance.now();
   await f();
   const wall = performance.now() - t;
   const used = process.cpuUsage(c);
-  if (cpu) cpu.ms = (used.user + used.system) / 1000;
-  return wall;
+  return { wall, cpu: (used.user + used.system) / 1000, gc: await gcClock.stop() };
 }
 
 /**
@@ -66,26 +92,61 @@ async function median(
   runs: number,
   warmup = 1,
   prepare?: () => void,
-): Promise<{ wall: number; cpu: number }> {
+): Promise<Sample> {
   for (let i = 0; i < warmup; i++) {
     prepare?.();
     await f();
   }
-  const samples: { wall: number; cpu: number }[] = [];
+  const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     prepare?.();
-    const cpu = { ms: 0 };
-    const wall = await timed(f, cpu);
-    samples.push({ wall, cpu: cpu.ms });
+    samples.push(await timed(f));
   }
   samples.sort((a, b) => a.wall - b.wall);
   return samples[Math.floor(runs / 2)]!;
 }
 
 const perNode = (ms: number, n: number) => ((ms * 1000) / n).toFixed(1);
+const TARGET_US = 20;
+/** Most the 100k per-node figure may exceed the 10k one by and still be called linear. */
+const LINEAR = 1.2;
+
+/** Issue #12's row for the runner's per-node overhead, from the three sizes' medians. */
+function overheadRow(off: Map<number, Sample>, heapMb: number): ScoreRow {
+  const us = (n: number, what: "wall" | "cpu" | "gc") => (off.get(n)![what] * 1000) / n;
+  const sizes = [...off.keys()];
+  const ratio = us(100_000, "wall") / us(10_000, "wall");
+  const over = sizes.filter((n) => us(n, "wall") > TARGET_US);
+  const figures = (what: "wall" | "cpu" | "gc") =>
+    sizes.map((n) => us(n, what).toFixed(1)).join(" / ");
+  const bound = [
+    over.length > 0 &&
+      `${over.map((n) => `${n / 1000}k`).join(", ")} over ${TARGET_US} µs/node wall; CPU ${figures("cpu")} µs/node`,
+    ratio > LINEAR && `100k/10k ${ratio.toFixed(2)}× (> ${LINEAR}×)`,
+  ]
+    .filter(Boolean)
+    .join("; ");
+  return {
+    issue: "#12",
+    order: 4,
+    figure: "1k trivial nodes, in-memory run",
+    peer: "Kedro 1.5: 1.52 s (1.52 ms/node)",
+    result: `1k / 10k / 100k: ${figures("wall")} µs/node wall (100k/10k ${ratio.toFixed(2)}×)`,
+    target: `≤ ${TARGET_US} µs/node, linear to 100k`,
+    met: bound === "",
+    // What grows with the plan is GC (measured) and lookups in Maps of 100k ids (profiled).
+    ...(bound !== "" && {
+      bound: `${bound}. GC ${figures("gc")} µs/node: a run's records and hashes live to its end and are promoted, and old-space collections walk the caller's pipeline and plan (${heapMb.toFixed(0)} MB of heap in use before the 100k runs); the rest of the growth is cache misses in 100k-entry Maps (see the runner section's notes)`,
+    }),
+  };
+}
 
 export async function bench(): Promise<BenchSection> {
   const rows: BenchSection["rows"] = [];
+  const off = new Map<number, Sample>();
+  /** Heap in use once the largest DAG is built and compiled (the last size's). */
+  let heapMb = 0;
+  let cacheRow: ScoreRow | undefined;
   const root = mkdtempSync(join(tmpdir(), "pw-bench-runner-"));
   try {
     // Size -> [timed runs, warm-up runs].
@@ -97,15 +158,17 @@ export async function bench(): Promise<BenchSection> {
     for (const [n, samples, warmup] of sizes) {
       const p = layered(n);
       const plan = compile(p, { root });
-      const off = await median(
+      heapMb = process.memoryUsage().heapUsed / 1e6;
+      const m = await median(
         () =>
           runPipeline({ root, plan, pipeline: p, store: new DataStore({ root }), cache: false }),
         samples,
         warmup,
       );
+      off.set(n, m);
       rows.push({
         name: `${n / 1000}k trivial in-memory nodes, cache off`,
-        value: `${perNode(off.wall, n)} µs/node wall, ${perNode(off.cpu, n)} µs/node CPU`,
+        value: `${perNode(m.wall, n)} µs/node wall, ${perNode(m.cpu, n)} µs/node CPU, ${perNode(m.gc, n)} µs/node GC`,
         target: n === 100_000 ? "≤ 20 µs/node, linear to 100k" : "≤ 20 µs/node",
         peer: n === 1_000 ? "Kedro 1.5 SequentialRunner: 1.52 s per 1k nodes (1.52 ms/node)" : "",
       });
@@ -126,6 +189,18 @@ export async function bench(): Promise<BenchSection> {
         value: `${again.wall.toFixed(0)} ms wall, ${again.cpu.toFixed(0)} ms CPU`,
         target: "≤ 0.3 s",
       });
+      const met = first.wall <= 2000 && again.wall <= 300;
+      cacheRow = {
+        issue: "#12",
+        order: 7,
+        figure: "10k nodes, cache on: first run / fully cached rerun",
+        result: `${first.wall.toFixed(0)} ms / ${again.wall.toFixed(0)} ms wall`,
+        target: "≤ 2 s / ≤ 0.3 s",
+        met,
+        ...(!met && {
+          bound: `CPU ${first.cpu.toFixed(0)} ms / ${again.cpu.toFixed(0)} ms, GC ${first.gc.toFixed(0)} ms / ${again.gc.toFixed(0)} ms of those runs`,
+        }),
+      };
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -133,10 +208,12 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: "Runner (@pipewright/runner)",
     rows,
+    scoreboard: [overheadRow(off, heapMb), ...(cacheRow ? [cacheRow] : [])],
     notes: [
       `Every row runs the layered DAG of Kedro's figure: layers of ${WIDTH} trivial nodes, each reading two in-memory datasets of the layer before; times are runPipeline end to end in this process (output validation, hashing, scheduling, the run record written), compile excluded.`,
       "Medians: 1k of 7 runs after 3 warm-up runs, 10k of 5 after 1, 100k of 3 after 1. The first-run row deletes the store before each of 3 runs (after 1 warm-up); the cached row re-runs on the store the last of them left.",
       "The cache store is a local temp folder, so reads come from the OS page cache (nothing is fsynced, as in a real run); CPU is this process's user + system time, wall can be well above it on a busy shared machine.",
+      "Where the per-node time goes (CPU profiles of 10 runs at 10k and 2 at 100k, after the scheduler moved to arrays; shared machine): per node, GC 3.1 → 6.0 µs and the self time of execute + processNode (the node's bookkeeping: lookups in Maps of every dataset id, records, hashes, kept values) 5.2 → 9.3 µs; everything else (validation, encoding and hashing outputs, the key, the run record ~1.4 µs) is flat. Both grow with the working set, not with work done: at 100k the heap holds ~0.5 GB of the caller's pipeline and plan (5 kB a node, before the run), so every Map lookup and every object touched misses the CPU cache (a Map lookup costs 0.02 µs at 1k, 0.29 µs at 100k in isolation), and the run's records and hashes, live to its end, are promoted and marked against that heap. Before this work, building the plan index on every run cost 4.5 µs/node at 100k (0.3 at 1k) and the scheduler's id-keyed Maps and Sets ~10 µs/node more; the index is now built once per plan object, and the scheduler works on positions in typed arrays.",
       "--parallel is measured through the installed CLI in the CLI section (test/bench/installed.ts), cold, as a user runs it.",
     ],
   };
@@ -147,4 +224,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(s.title);
   for (const r of s.rows)
     console.log(`  ${r.name}: ${r.value}${r.target ? `  (target ${r.target})` : ""}`);
+  for (const r of s.scoreboard ?? [])
+    console.log(`  ${r.issue} ${r.figure}: ${r.result} ${r.met ? "met" : `missed: ${r.bound}`}`);
 }

@@ -13,8 +13,12 @@ export interface CacheEntry {
   key: string;
   node: string;
   createdAt: string;
-  /** Dataset id -> content hash and size of the bytes the node wrote; the bytes are blobs. */
-  outputs: Record<string, { hash: string; size: number }>;
+  /**
+   * Dataset id -> content hash and size of the bytes the node wrote; the bytes are blobs.
+   * A stored partitioned dataset written whole is `collection`: its hash is the
+   * collection hash of its partitions, which stay where they are (no blob, size 0).
+   */
+  outputs: Record<string, { hash: string; size: number; collection?: true }>;
   /** Metrics dataset id -> value, so a cached node still reports its metrics. */
   metrics?: Record<string, unknown>;
   /**

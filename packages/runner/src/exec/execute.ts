@@ -27,7 +27,8 @@ export async function invoke(
   inputs: Record<string, unknown>,
 ): Promise<unknown> {
   // A lazy collection of partitions cannot cross to a worker thread: such a node runs here.
-  const pool = hasCollection(node, ex) ? undefined : ex.workers();
+  const workers = ex.workers();
+  const pool = workers && !hasCollection(node, ex) ? workers : undefined;
   const g = { node: node.id, signal: ex.signal, timeoutSeconds: node.timeoutSeconds };
   if (pool) {
     const task = pool.run(node.id, inputs);
@@ -49,20 +50,34 @@ export async function execute(
   useCache: boolean,
   causes: CacheCause[],
 ): Promise<NodeRecord> {
+  // Only a cached value not loaded yet can be recomputed while it is read: with none (and
+  // an input's producer finished before this node started), processNode's key stands.
+  const mayMove = ex.pending.size > 0 || state.key === null;
   const inputs = await gatherInputs(ex, node, reads);
   // Loading a cached in-memory input may have recomputed it: take the key from what is read.
-  for (const id of Object.values(node.inputs)) {
-    if (!reads.bytes.has(id)) reads.hashes.set(id, ex.hashes.get(id)!);
-    state.inputs[id] = reads.hashes.get(id)!;
-  }
-  state.key = fullKey(node, reads.hashes, ex.index);
+  let changed = false;
+  if (mayMove)
+    for (const key in node.inputs) {
+      const id = node.inputs[key]!;
+      let hash = reads.hashes.get(id)!;
+      // A partitioned input read whole has no hash in ex.hashes unless this run wrote it:
+      // its collection hash in `reads` stands (taking the absent one keyed it by "").
+      const now = ex.hashes.get(id);
+      if (now !== undefined && now !== hash && !reads.bytes.has(id)) {
+        hash = now;
+        reads.hashes.set(id, hash);
+        changed = true;
+      }
+      state.inputs[id] = hash;
+    }
+  // The key taken before (processNode) stands unless an input's hash moved since.
+  if (changed || state.key === null) state.key = fullKey(node, reads.hashes, ex.index);
   const maxAttempts = 1 + (ex.o.retries ?? node.retries);
-  const ctx = (): NodeHookContext => ({ runId: ex.runId, node, inputs, attempt: state.attempts });
   let returned: unknown;
   for (;;) {
     if (ex.signal?.aborted) throw interrupted(node.id);
     state.attempts++;
-    if (state.attempts === 1) await ex.hooks?.beforeNode?.(ctx());
+    if (state.attempts === 1) await ex.hooks?.beforeNode?.(hookContext(ex, node, inputs, state));
     ex.emit({ type: "node-start", node: node.id, attempt: state.attempts });
     try {
       returned = await invoke(ex, node, inputs);
@@ -71,39 +86,42 @@ export async function execute(
       const e = nodeFailed(node, error);
       if (e instanceof PipewrightError && e.code === ErrorCode.RUN_INTERRUPTED) throw e;
       const willRetry = state.attempts < maxAttempts && !ex.signal?.aborted;
-      await ex.hooks?.onNodeError?.({ ...ctx(), error: e, willRetry });
+      await ex.hooks?.onNodeError?.({
+        ...hookContext(ex, node, inputs, state),
+        error: e,
+        willRetry,
+      });
       if (!willRetry) throw e;
       ex.emit({ type: "node-retry", node: node.id, attempt: state.attempts, error: e });
     }
   }
-  const values = validateOutputs(node, returned, ex.schemaOf, (id) => {
-    const ds = ex.index.datasets.get(id)!;
-    // Partitions are validated one by one as they are encoded.
-    return isMemory(ds) && !ds.partitioned;
-  });
+  const values = validateOutputs(node, returned, ex.schemaOf, ex.validatesHere);
   // Past this point the outputs are written; an interrupt before it leaves them untouched.
   if (ex.signal?.aborted) throw interrupted(node.id);
   const record = base(node, "ran", started, state);
   record.causes = causes;
+  let cacheable = useCache;
   const entry: Omit<CacheEntry, "parts"> = {
     v: 1,
     key: state.key,
     node: node.id,
-    createdAt: new Date().toISOString(),
+    // Only an entry that is stored needs its time (a Date and its string, per node).
+    createdAt: cacheable ? new Date().toISOString() : "",
     outputs: {},
   };
-  let cacheable = useCache;
   const blobs: { hash: string; bytes: Uint8Array }[] = [];
   for (const [id, value] of values) {
     const ds = ex.index.datasets.get(id)!;
     if (ds.partitioned) {
       // A whole collection written by a normal node: each partition is written atomically
-      // and stale ones removed. Not cached yet (it runs every time); map nodes reading it
-      // still hit per partition.
+      // and stale ones removed. Its entry names the collection hash and no blob: a hit
+      // checks that the stored partitions still hash to it (hit.ts). In-memory partitions
+      // last only as long as the run, so a node writing them always runs.
       const hash = await ex.parts.saveCollection(ds, value, node.id);
       record.outputs[id] = hash;
       ex.hashes.set(id, hash);
-      cacheable = false;
+      if (isMemory(ds)) cacheable = false;
+      else entry.outputs[id] = { hash, size: 0, collection: true };
       continue;
     }
     const written = await ex.data.save(ds, value, node.id);
@@ -130,12 +148,22 @@ export async function execute(
   }
   record.durationMs = Math.round((now() - started) * 1000) / 1000;
   await ex.hooks?.afterNode?.({
-    ...ctx(),
+    ...hookContext(ex, node, inputs, state),
     outputs: Object.fromEntries(Object.entries(node.outputs).map(([k, id]) => [k, values.get(id)])),
     record,
   });
   ex.emit({ type: "node-done", node: node.id, durationMs: record.durationMs });
   return record;
+}
+
+// Not a closure per node: on a large plan those (and their names) were a measurable share.
+function hookContext(
+  ex: Execution,
+  node: PlanNode,
+  inputs: Record<string, unknown>,
+  state: Attempt,
+): NodeHookContext {
+  return { runId: ex.runId, node, inputs, attempt: state.attempts };
 }
 
 function hasCollection(node: PlanNode, ex: Execution): boolean {

@@ -2,7 +2,7 @@ import type { Node, Plan, PlanNode } from "@pipewright/core";
 import { ErrorCode, PipewrightError } from "@pipewright/core";
 import { z } from "zod";
 import type { CacheStore } from "../cache/store.ts";
-import type { PlanIndex } from "../plan-index.ts";
+import { isMemory, type PlanIndex } from "../plan-index.ts";
 import type { NodeRecord, RunEvent, RunHooks, RunOptions } from "../types.ts";
 import type { DataAccess } from "./data.ts";
 import { keptPool } from "./kept-pool.ts";
@@ -39,7 +39,6 @@ export class Execution {
   private partitionData: PartitionData | undefined;
   private pool: WorkerPool | undefined;
   private keepPool = false;
-  private readonly fnCache = new Map<string, Node>();
 
   constructor(
     readonly runId: string,
@@ -76,18 +75,23 @@ export class Execution {
   schemaOf = (dataset: string): z.ZodType =>
     this.o.pipeline.index.datasets.get(dataset)?.schema ?? anything;
 
+  /**
+   * Whether the runner validates a node's output itself: in-memory ones; stored datasets
+   * are validated by the DataStore as it encodes, partitions one by one as they are.
+   */
+  validatesHere = (dataset: string): boolean => {
+    const ds = this.index.datasets.get(dataset)!;
+    return isMemory(ds) && !ds.partitioned;
+  };
+
   /** The in-memory node for a plan node. */
   nodeOf(id: string): Node {
-    let n = this.fnCache.get(id);
+    const n = this.o.pipeline.index.byId.get(id)?.[0];
     if (!n) {
-      n = this.o.pipeline.index.byId.get(id)?.[0];
-      if (!n) {
-        throw new PipewrightError(
-          ErrorCode.UNKNOWN_NODE,
-          `plan node "${id}" is not in the pipeline given to the runner. Pass the pipeline the plan was compiled from.`,
-        );
-      }
-      this.fnCache.set(id, n);
+      throw new PipewrightError(
+        ErrorCode.UNKNOWN_NODE,
+        `plan node "${id}" is not in the pipeline given to the runner. Pass the pipeline the plan was compiled from.`,
+      );
     }
     return n;
   }

@@ -14,7 +14,8 @@ export interface Hit {
  * with the recorded content hash. A stored output that is gone or was changed is copied
  * back from its blob (verified against its hash); with no intact blob, the entry is not
  * trusted and the node runs. In-memory outputs only need their blob to exist: they are
- * loaded (and verified) when a node that runs reads them.
+ * loaded (and verified) when a node that runs reads them. A partitioned output written
+ * whole must still have the collection hash of the entry, partition for partition.
  */
 export async function checkEntry(
   ex: Execution,
@@ -28,6 +29,13 @@ export async function checkEntry(
     const rec = entry.outputs[id];
     if (!rec) return undefined;
     const ds = ex.index.datasets.get(id)!;
+    if (ds.partitioned) {
+      // Every partition must be intact: there is no blob to restore one from, so a
+      // changed, missing or extra partition means the node runs again.
+      if (!rec.collection || isMemory(ds)) return undefined;
+      if ((await ex.parts.collectionHash(ds, node.id)) !== rec.hash) return undefined;
+      continue;
+    }
     if (isMemory(ds)) {
       if (!(await cache.hasBlob(rec.hash))) return undefined;
       continue;

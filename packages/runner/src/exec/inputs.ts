@@ -100,10 +100,13 @@ export async function gatherInputs(
       inputs[key] = await ex.parts.collection(ds, node.id);
       continue;
     }
-    inputs[key] =
-      bytes === undefined
-        ? await materialize(ex, ds, node.id)
-        : await ex.data.decode(ds, bytes, node.id);
+    if (bytes !== undefined) {
+      inputs[key] = await ex.data.decode(ds, bytes, node.id);
+      continue;
+    }
+    // A value this run holds needs no call of materialize (an async call and its promise).
+    const kept = ex.data.memory.get(ds.id);
+    inputs[key] = kept !== undefined ? kept : await materialize(ex, ds, node.id);
   }
   for (const key in node.params) inputs[key] = ex.index.params.get(node.params[key]!)!.value;
   return inputs;
@@ -119,7 +122,9 @@ export async function materialize(
   ds: PlanDataset,
   consumer: string,
 ): Promise<unknown> {
-  if (ex.data.memory.has(ds.id)) return ex.data.memory.get(ds.id);
+  const kept = ex.data.memory.get(ds.id);
+  // One lookup for the usual case; a kept `undefined` is told apart by `has`.
+  if (kept !== undefined || ex.data.memory.has(ds.id)) return kept;
   const hash = ex.pending.get(ds.id);
   if (hash !== undefined && ex.cache) {
     let loading = ex.materializing.get(ds.id);

@@ -16,36 +16,43 @@ export async function schedule(
   parallel: number,
   keepGoing: boolean,
 ): Promise<void> {
-  const selected = new Set(order);
-  const position = new Map(order.map((id, i) => [id, i]));
-  const waitingOn = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  const ready = new ReadyQueue(position);
-  const upstreams = new Map<string, Set<string>>();
-  for (const id of order) {
-    const upstream = upstreamOf(ex, id, selected);
-    upstreams.set(id, upstream);
-    waitingOn.set(id, upstream.size);
-    for (const u of upstream) {
-      const list = dependents.get(u);
-      if (list) list.push(id);
-      else dependents.set(u, [id]);
+  // Nodes are plan positions here and the graph is arrays: per-node Maps and Sets keyed
+  // by id made scheduling cost grow with the plan's size (see plan-index.ts).
+  const { ordered, upstream } = ex.index;
+  const n = ordered.length;
+  const selected = selection(ex, order);
+  const waiting = new Int32Array(n);
+  // Dependents of each position, packed: those of u are dependents[start[u] .. start[u + 1]).
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    if (!selected[i]) continue;
+    for (const u of upstream[i]!) {
+      if (!selected[u]) continue;
+      waiting[i]!++;
+      start[u + 1]!++;
     }
-    if (upstream.size === 0) ready.push(id);
+  }
+  for (let u = 0; u < n; u++) start[u + 1]! += start[u]!;
+  const dependents = new Int32Array(start[n]!);
+  const fill = start.slice(0, n);
+  const ready = new ReadyQueue();
+  for (let i = 0; i < n; i++) {
+    if (!selected[i]) continue;
+    for (const u of upstream[i]!) if (selected[u]) dependents[fill[u]!++] = i;
+    if (waiting[i] === 0) ready.push(i);
   }
 
   let failedFirst: string | undefined;
   let running = 0;
   await new Promise<void>((resolve, reject) => {
-    const finish = (id: string, record: NodeRecord) => {
+    const finish = (at: number, record: NodeRecord) => {
       running--;
       if (record.status === "ran" || record.status === "cached") {
-        for (const d of dependents.get(id) ?? []) {
-          const left = waitingOn.get(d)! - 1;
-          waitingOn.set(d, left);
-          if (left === 0) ready.push(d);
+        for (let j = start[at]!; j < start[at + 1]!; j++) {
+          const d = dependents[j]!;
+          if (--waiting[d]! === 0) ready.push(d);
         }
-      } else if (record.status === "failed") failedFirst ??= id;
+      } else if (record.status === "failed") failedFirst ??= ordered[at]!.id;
       pump();
     };
     const pump = () => {
@@ -56,9 +63,9 @@ export async function schedule(
           !ex.signal?.aborted &&
           (keepGoing || failedFirst === undefined)
         ) {
-          const id = ready.pop()!;
+          const at = ready.pop()!;
           running++;
-          processNode(ex, ex.index.nodes.get(id)!).then((r) => finish(id, r), reject);
+          processNode(ex, ordered[at]!).then((r) => finish(at, r), reject);
         }
         if (running === 0) resolve();
       } catch (error) {
@@ -70,7 +77,8 @@ export async function schedule(
 
   for (const id of order) {
     if (ex.records.has(id)) continue;
-    const reason = skipReason(ex, upstreams.get(id)!, failedFirst);
+    const at = ex.index.position.get(id)!;
+    const reason = skipReason(ex, upstream[at]!, selected, failedFirst);
     ex.records.set(id, {
       name: id,
       status: "skipped",
@@ -84,18 +92,24 @@ export async function schedule(
   }
 }
 
-function upstreamOf(ex: Execution, id: string, selected: Set<string>): Set<string> {
-  const node = ex.index.nodes.get(id)!;
-  const up = new Set<string>();
-  for (const key in node.inputs) {
-    const producer = ex.index.datasets.get(node.inputs[key]!)!.producer;
-    if (producer !== null && producer !== id && selected.has(producer)) up.add(producer);
-  }
-  return up;
+/** 1 at the position of every node in `order` (a subset of the plan's order). */
+function selection(ex: Execution, order: readonly string[]): Uint8Array {
+  const selected = new Uint8Array(ex.index.ordered.length);
+  // Plan ids are unique, so a selection as long as the plan is all of it.
+  if (order.length === selected.length) selected.fill(1);
+  else for (const id of order) selected[ex.index.position.get(id)!] = 1;
+  return selected;
 }
 
-function skipReason(ex: Execution, upstream: Set<string>, failedFirst: string | undefined): string {
-  for (const u of upstream) {
+function skipReason(
+  ex: Execution,
+  upstream: readonly number[],
+  selected: Uint8Array,
+  failedFirst: string | undefined,
+): string {
+  for (const at of upstream) {
+    if (!selected[at]) continue;
+    const u = ex.index.ordered[at]!.id;
     const r = ex.records.get(u);
     if (r && (r.status === "failed" || r.status === "skipped"))
       return `upstream node "${u}" ${r.status === "failed" ? "failed" : "was skipped"}`;

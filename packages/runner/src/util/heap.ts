@@ -1,46 +1,43 @@
-/** A binary min-heap of node ids by their position in the plan: "earliest ready node first". */
+/**
+ * A binary min-heap of node positions in the plan's order: "earliest ready node first".
+ * Numbers, not ids: comparing two ids by their position was a Map lookup each, a cache
+ * miss apiece on a large plan.
+ */
 export class ReadyQueue {
-  private readonly items: string[] = [];
-  constructor(private readonly position: ReadonlyMap<string, number>) {}
+  private readonly items: number[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  push(id: string): void {
+  push(position: number): void {
     const a = this.items;
-    a.push(id);
+    a.push(position);
     let i = a.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.rank(a[parent]!) <= this.rank(a[i]!)) break;
-      [a[parent], a[i]] = [a[i]!, a[parent]!];
+      if (a[parent]! <= position) break;
+      a[i] = a[parent]!;
       i = parent;
     }
+    a[i] = position;
   }
 
-  pop(): string | undefined {
+  pop(): number | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.rank(a[l]!) < this.rank(a[m]!)) m = l;
-        if (r < a.length && this.rank(a[r]!) < this.rank(a[m]!)) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
+    if (a.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= a.length) break;
+      const m = l + 1 < a.length && a[l + 1]! < a[l]! ? l + 1 : l;
+      if (a[m]! >= last) break;
+      a[i] = a[m]!;
+      i = m;
     }
+    a[i] = last;
     return top;
-  }
-
-  private rank(id: string): number {
-    return this.position.get(id)!;
   }
 }
