@@ -58,6 +58,7 @@ function medians(dir: string, spec: LayeredProject, runs: number, cold: boolean)
 export async function bench(): Promise<BenchSection> {
   const rows: BenchSection["rows"] = [];
   const warmCompile: Record<number, number> = {};
+  let at10k: Sample | undefined;
   for (const count of [10_000, 100_000]) {
     const spec: LayeredProject = { modules: count / 100, perModule: 100 };
     const dir = join(repo, ".tmp", `bench-compile-${count / 1000}k`);
@@ -70,7 +71,8 @@ export async function bench(): Promise<BenchSection> {
     sample(dir, spec); // the state written again after the cold runs
     const warm = medians(dir, spec, runs, false);
     warmCompile[count] = warm.compile;
-    const at10k = count === 10_000;
+    if (count === 10_000) at10k = warm;
+    const is10k = count === 10_000;
     const label = `${count / 1000}k nodes`;
     rows.push(
       {
@@ -84,30 +86,73 @@ export async function bench(): Promise<BenchSection> {
       {
         name: `${label}: compile, warm (fingerprint state from .pipewright)`,
         value: fmtMs(warm.compile),
-        target: at10k ? `≤ ${fmtMs(KEDRO.pipeline / 3)}` : "",
-        peer: at10k ? `Kedro 1.5 \`Pipeline()\`: ${KEDRO.pipeline} ms` : "",
+        target: is10k ? `≤ ${fmtMs(KEDRO.pipeline / 3)}` : "",
+        peer: is10k ? `Kedro 1.5 \`Pipeline()\`: ${KEDRO.pipeline} ms` : "",
       },
       { name: `${label}: compile, cold (no fingerprint state)`, value: fmtMs(cold.compile) },
       {
         name: `${label}: declare + compile, warm`,
         value: fmtMs(warm.declare + warm.compile),
-        target: at10k ? `≤ ${fmtMs(KEDRO.declareAndBuild / 3)}` : "",
-        peer: at10k ? `Kedro 1.5 declare + build: ${KEDRO.declareAndBuild} ms` : "",
+        target: is10k ? `≤ ${fmtMs(KEDRO.declareAndBuild / 3)}` : "",
+        peer: is10k ? `Kedro 1.5 declare + build: ${KEDRO.declareAndBuild} ms` : "",
       },
       {
         name: `${label}: .from() / .to() (middle node)`,
         value: `${fmtMs(warm.from)} / ${fmtMs(warm.to)}`,
-        target: at10k ? `≤ ${fmtMs(KEDRO.fromNodes / 10)} / ${fmtMs(KEDRO.toNodes / 10)}` : "",
-        peer: at10k ? `Kedro 1.5: ${KEDRO.fromNodes} / ${KEDRO.toNodes} ms` : "",
+        target: is10k ? `≤ ${fmtMs(KEDRO.fromNodes / 10)} / ${fmtMs(KEDRO.toNodes / 10)}` : "",
+        peer: is10k ? `Kedro 1.5: ${KEDRO.fromNodes} / ${KEDRO.toNodes} ms` : "",
       },
     );
     rmSync(dir, { recursive: true, force: true });
   }
   const ratio = warmCompile[100_000]! / warmCompile[10_000]!;
   rows.push({ name: "compile 100k / 10k (warm)", value: `${ratio.toFixed(1)}×`, target: "≤ 11×" });
+  const w = at10k!;
+  const vsKedro = (ms: number, kedro: number) => `${fmtMs(ms)} = ${(ms / kedro).toFixed(2)}× Kedro`;
   return {
     title: "Compile (core)",
     rows,
+    scoreboard: [
+      {
+        issue: "#12",
+        order: 1,
+        figure: "10k nodes: declare + compile (Kedro: declare + build/validate)",
+        peer: `Kedro 1.5: ${KEDRO.declareAndBuild} ms`,
+        result: vsKedro(w.declare + w.compile, KEDRO.declareAndBuild),
+        target: "≤ 1/3 of Kedro",
+        met: w.declare + w.compile <= KEDRO.declareAndBuild / 3,
+        bound: `declare is ${fmtMs(w.declare)}: node() records each node's definition site for the code fingerprint (about 70% of node() in a CPU profile: V8 call sites, source-mapped, and project-file checks), work Kedro does not do; compile as in the next row`,
+      },
+      {
+        issue: "#12",
+        order: 2,
+        figure: "10k nodes: compile (Kedro: `Pipeline()`)",
+        peer: `Kedro 1.5: ${KEDRO.pipeline} ms`,
+        result: vsKedro(w.compile, KEDRO.pipeline),
+        target: "≤ 1/3 of Kedro",
+        met: w.compile <= KEDRO.pipeline / 3,
+        bound:
+          "compile exports each of the 10,100 distinct zod schemas to JSON Schema and hashes it (36% in a CPU profile of the 100k compile), builds and hashes every node's cache key (25%), validates the structure (15%) and the plan's tables (14%); Kedro's `Pipeline()` does no schema work and no hashing. Plain schemas already skip z.toJSONSchema (a direct writer, checked against zod on 3,000 random schemas)",
+      },
+      {
+        issue: "#12",
+        order: 3,
+        figure: "10k nodes: `.from()` / `.to()` (Kedro: `from_nodes` / `to_nodes`)",
+        peer: `Kedro 1.5: ${KEDRO.fromNodes} / ${KEDRO.toNodes} ms`,
+        result: `${fmtMs(w.from)} / ${fmtMs(w.to)} = 1/${Math.round(KEDRO.fromNodes / w.from)} / 1/${Math.round(KEDRO.toNodes / w.to)}`,
+        target: "≤ 1/10 of Kedro",
+        met: w.from <= KEDRO.fromNodes / 10 && w.to <= KEDRO.toNodes / 10,
+      },
+      {
+        issue: "#12",
+        order: 3.1,
+        figure: "compile 100k / 10k (linear)",
+        result: `${ratio.toFixed(1)}×`,
+        target: "≤ 11×",
+        met: ratio <= 11,
+        bound: `no quadratic part is left in the 100k profile (the module-graph closure per definition stack was, until now); the rest is garbage collection over a heap ten times larger`,
+      },
+    ],
     notes: [
       "Layered DAG of width 100, every node reading two datasets of the previous layer, as in issue #12; one module per layer (100 for 10k nodes, 1000 for 100k) declaring its datasets at module level, each with its own zod schema, and its nodes in a pipeline factory, loaded lazily by pipewright.config.ts.",
       "Every figure is the median over fresh processes (5 at 10k, 3 at 100k; cold: 3 and 1), each loading the project with the CLI's loader (tsx here, as pipewright is linked as source) and compiling with the CLI's options, as `pipewright compile` does. load: importing the modules (tsx's transform cache warm); declare: calling the pipeline factory; compile: `compile()`, warm when .pipewright/fingerprints.json is there (a second CLI invocation), cold when it is not (esbuild builds the module graph and hashes every module). declare + compile adds the two medians.",
