@@ -1,8 +1,9 @@
 // `pnpm bench`: runs every benchmark module in this folder (each exports `bench()`), prints
 // its table and writes them all to docs/benchmarks.md. Figures are comparable only within
 // one run on one machine; targets are from the issues, peers' figures from the same machine.
-import { readdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BenchSection, ScoreRow } from "./types.ts";
@@ -46,33 +47,54 @@ function table(s: BenchSection): string {
   return lines.join("\n");
 }
 
+/** One benchmark module, run in this process: its sections as JSON in `out`. */
+async function runOne(file: string, out: string): Promise<void> {
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as {
+    bench: () => Promise<BenchSection | BenchSection[]>;
+  };
+  const result = await mod.bench();
+  writeFileSync(out, JSON.stringify(Array.isArray(result) ? result : [result]));
+}
+
+if (process.argv[2] === "--one") {
+  await runOne(process.argv[3]!, process.argv[4]!);
+  process.exit(0);
+}
+
+// Each module runs in a fresh process: one module's heap (a 100k-node plan, 10,000
+// partitions) must not slow the next one's garbage collection.
 const sections: string[] = [];
 const scores: ScoreRow[] = [];
 let failed = false;
+const scratch = mkdtempSync(join(tmpdir(), "pw-bench-"));
 for (const file of modules) {
   process.stderr.write(`bench ${file} ...\n`);
-  try {
-    const mod = (await import(pathToFileURL(join(here, file)).href)) as {
-      bench: () => Promise<BenchSection | BenchSection[]>;
-    };
-    const result = await mod.bench();
-    for (const s of Array.isArray(result) ? result : [result]) {
-      scores.push(...(s.scoreboard ?? []));
-      const text = table(s);
-      process.stdout.write(`${text}\n\n`);
-      sections.push(text);
-    }
-  } catch (error) {
+  const out = join(scratch, `${file}.json`);
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, import.meta.filename, "--one", file, out],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  if (child.status !== 0 || !existsSync(out)) {
     failed = true;
-    process.stderr.write(`bench ${file} failed: ${(error as Error).stack}\n`);
-    sections.push(`## ${file}\n\nfailed: ${(error as Error).message}`);
+    process.stderr.write(`bench ${file} failed (exit ${child.status})\n`);
+    sections.push(`## ${file}\n\nfailed: exit ${child.status}`);
+    continue;
+  }
+  for (const s of JSON.parse(readFileSync(out, "utf8")) as BenchSection[]) {
+    scores.push(...(s.scoreboard ?? []));
+    const text = table(s);
+    process.stdout.write(`${text}\n\n`);
+    sections.push(text);
   }
 }
+rmSync(scratch, { recursive: true, force: true });
 const header = [
   "# Benchmarks",
   "",
   "Written by `pnpm bench` (test/bench/run.ts). Compare figures as ratios within one run; they are",
-  "not asserted in tests.",
+  "not asserted in tests. Each section's module runs in a fresh process. The issues' own tables come",
+  "first; their verdicts are computed from the figures of this run.",
   "",
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
   "",
