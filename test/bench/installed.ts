@@ -216,7 +216,7 @@ export async function bench(): Promise<BenchSection> {
         },
       ],
       notes: [
-        "Installed with npm from tarballs made by `pnpm pack-all`, outside the workspace; a fresh process each time, median of 7 after one warm-up (5 for the edit and tsx rows, 3 for the CPU-bound runs).",
+        "Installed with npm from tarballs made by `pnpm pack-all`, outside the workspace; a fresh process each time, median of 7 after one warm-up and a 2 s pause (the warm-up's stamps are racily clean for 2 s; see docs/caching.md) (5 for the edit and tsx rows, 3 for the CPU-bound runs).",
         "The project is loaded from `.pipewright/build/project-*.mjs`, reused while the module graph's file stamps match; the tsx row is the other way of loading it.",
         "The no-CLI row imports that same bundle with plain `node` and awaits every pipeline factory of its config: the least any command that shows the pipelines must do.",
       ],
