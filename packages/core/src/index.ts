@@ -85,6 +85,7 @@ export {
 } from "./plan/schema.ts";
 export { parsePlan, planHash, serializePlan } from "./plan/serialize.ts";
 export { mergeSettings, nodeSettings, type TaskSettings } from "./plan/task-settings.ts";
+export { writeFileAtomic } from "./util/atomic.ts";
 export { canonicalJson, hashJson, sha256 } from "./util/canonical.ts";
 export { closest, didYouMean } from "./util/names.ts";
 export { STATE_DIR_ENV, stateDir } from "./util/state-dir.ts";

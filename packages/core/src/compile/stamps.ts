@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, type Stats, statSync, writeFileSync } from "node:fs";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../util/atomic.ts";
 
 /** What identifies a file's content without reading it. */
 export interface Stamp {
@@ -133,12 +134,8 @@ export function loadState(root: string, dir: string | undefined): GraphState | u
 export function saveState(root: string, dir: string | undefined, state: GraphState): void {
   memory.set(root, state);
   if (dir === undefined) return;
-  const file = stateFile(dir);
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, file);
+    writeFileAtomic(stateFile(dir), JSON.stringify(state));
   } catch {
     // Not writable (a read-only image): the next process builds the graph again.
   }

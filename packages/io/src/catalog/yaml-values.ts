@@ -1,8 +1,8 @@
 import { hash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { stateDir } from "@pipewright/core";
+import { stateDir, writeFileAtomic } from "@pipewright/core";
 
 /** The yaml library, loaded on first use (see rememberedYaml for why it often is not). */
 export function yamlLibrary(): typeof import("yaml") {
@@ -58,14 +58,10 @@ export function yamlValue(
 /** Remembers a parsed value when JSON gives it back exactly; best effort (a read-only disk is fine). */
 export function rememberYaml(root: string, flavour: YamlFlavour, text: string, value: unknown) {
   if (!jsonExact(value)) return;
-  const file = fileOf(root, flavour, text);
-  const temp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(join(file, ".."), { recursive: true });
-    writeFileSync(temp, JSON.stringify(value));
-    renameSync(temp, file);
+    writeFileAtomic(fileOf(root, flavour, text), JSON.stringify(value));
   } catch {
-    rmSync(temp, { force: true });
+    // Not writable (a read-only image): the file is parsed again next time.
   }
 }
 

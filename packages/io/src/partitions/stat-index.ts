@@ -3,16 +3,13 @@ import {
   type BigIntStats,
   closeSync,
   fstatSync,
-  mkdirSync,
   openSync,
   readFileSync,
   readSync,
-  renameSync,
-  rmSync,
   statSync,
-  writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "@pipewright/core";
 import { hashBytes } from "../hash.ts";
 
 /**
@@ -163,14 +160,11 @@ export class StatIndex {
     let body = "";
     for (const [name, rec] of this.known) body += `${name}\t${rec}\n`;
     const head = `${HEADER}\t${JSON.stringify([this.dir, this.suffix])}\t${createHash("sha256").update(body).digest("hex")}\n`;
-    const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      mkdirSync(join(this.file, ".."), { recursive: true });
-      writeFileSync(tmp, head + body);
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, head + body);
       this.dirty = false;
     } catch {
-      rmSync(tmp, { force: true });
+      // Not writable: the next run stats and hashes again.
     }
   }
 

@@ -1,9 +1,9 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeFileAtomic } from "@pipewright/core";
 import { openStorage, type Storage, type StorageOptions } from "@pipewright/io";
 import { stateDir } from "../state.ts";
-import { writeFileAtomic } from "../util/atomic.ts";
 import { CacheLog } from "./log.ts";
 
 /**

@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { writeFileAtomic } from "../util/atomic.ts";
+import { writeFileAtomic } from "@pipewright/core";
 
 /** What a log item holds (its first byte). */
 export const Kind = {

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { ErrorCode, PipewrightError } from "@pipewright/core";
+import { ErrorCode, PipewrightError, writeFileAtomic } from "@pipewright/core";
 import { stateDir } from "../state.ts";
 import type { NodeRecord, RunCounts, RunRecord } from "../types.ts";
-import { writeFileAtomic } from "../util/atomic.ts";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
