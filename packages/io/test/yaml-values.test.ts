@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { stateDir } from "@pipewright/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { random } from "../../../test/support/random.ts";
 import { YamlSource } from "../src/catalog/yaml-source.ts";
 import { jsonExact, yamlValue } from "../src/catalog/yaml-values.ts";
 import { Catalog } from "../src/index.ts";
@@ -59,18 +60,10 @@ function randomValue(next: () => number, depth = 0): unknown {
   ]);
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 describe("remembered YAML values", () => {
   it("equal a fresh parse, first read and second, for 300 random documents", async () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const next = seeded(seed);
+      const next = random(seed);
       const doc = { entries: randomValue(next), more: randomValue(next) };
       const text = YAML.stringify(doc);
       const file = await project.file(`conf/c${seed}.yaml`, text);

@@ -3,22 +3,12 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashBytes } from "@pipewright/io";
 import { describe, expect, test } from "vitest";
+import { random } from "../../../test/support/random.ts";
 import { openCacheBackend } from "../src/cache/backend.ts";
 import type { KeyParts } from "../src/cache/key.ts";
 import { CacheLog, frame, Kind, type LogItem, scan } from "../src/cache/log.ts";
 import { CacheStore } from "../src/cache/store.ts";
 import { tempProject } from "./helpers.ts";
-
-/** A seeded generator, so a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 const kinds = [Kind.entry, Kind.parts, Kind.pointer, Kind.blob, Kind.code];
 
@@ -45,7 +35,7 @@ const flat = (frames: LogItem[][]) =>
 describe("log framing", () => {
   test("a log cut anywhere yields exactly the items of the frames wholly before the cut", () => {
     for (let seed = 1; seed <= 200; seed++) {
-      const r = rng(seed);
+      const r = random(seed);
       const frames = Array.from({ length: 1 + Math.floor(r() * 6) }, () => randomItems(r));
       const bufs = frames.map((f) => frame(f));
       const log = Buffer.concat(bufs);
@@ -62,7 +52,7 @@ describe("log framing", () => {
 
   test("a changed byte drops its frame and everything after it, never yields altered items", () => {
     for (let seed = 1; seed <= 200; seed++) {
-      const r = rng(seed);
+      const r = random(seed);
       const frames = Array.from({ length: 1 + Math.floor(r() * 6) }, () => randomItems(r));
       const bufs = frames.map((f) => frame(f));
       const log = Buffer.concat(bufs);

@@ -1,6 +1,7 @@
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { random } from "../../../test/support/random.ts";
 import { type CacheBackend, openCacheBackend } from "../src/cache/backend.ts";
 import { PartitionIndex } from "../src/cache/partition-index.ts";
 import { tempProject } from "./helpers.ts";
@@ -191,7 +192,7 @@ describe("partition index delta", () => {
   it("random runs, concurrent saves and torn appends: every key maps to its own entry", async () => {
     const root = tempProject();
     const backend = openCacheBackend(".pipewright/cache", root);
-    const rand = seeded(7);
+    const rand = random(7);
     const of = (key: string) => ({
       name: key.split("@")[0]!,
       outputs: { out: { hash: `h-${key}`, size: 1 } },
@@ -235,11 +236,3 @@ describe("partition index delta", () => {
     }
   });
 });
-
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-}

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { dataset, node, partitioned, pipeline } from "@pipewright/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { random } from "../../../test/support/random.ts";
 import { StatIndex, statClock, vouches } from "../../io/src/partitions/stat-index.ts";
 import { run, tempProject } from "./helpers.ts";
 
@@ -43,16 +44,9 @@ const entries = {
   report: { type: "json", path: "data/report.json" },
 };
 
-/** A small seeded PRNG (mulberry32), so a failing sequence can be replayed by its seed. */
+/** Random choices from a seeded generator, so a failing sequence can be replayed by its seed. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = random(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
