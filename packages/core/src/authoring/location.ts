@@ -105,13 +105,9 @@ function siteAt(
     return site;
   }
   const frames = stack.map(memoFrame);
-  let leaf: StackTrie | undefined = byCallSites.get(depth);
-  if (leaf === undefined) byCallSites.set(depth, (leaf = { next: new Map() }));
-  for (const frame of frames) {
-    let next: StackTrie | undefined = leaf.next.get(frame);
-    if (next === undefined) leaf.next.set(frame, (next = { next: new Map() }));
-    leaf = next;
-  }
+  let leaf = entry(byCallSites, depth, (): StackTrie => ({ next: new Map() }));
+  for (const frame of frames)
+    leaf = entry(leaf.next, frame, (): StackTrie => ({ next: new Map() }));
   if (leaf.site !== undefined) return leaf.site;
   const site = siteOf(frames, depth);
   if (site !== undefined) leaf.site = site;
@@ -132,12 +128,18 @@ function memoFrame(site: NodeJS.CallSite): Frame {
   const line = site.getLineNumber() ?? 0;
   const column = site.getColumnNumber() ?? 0;
   if (column >= COLUMNS) return frameOf(site);
-  let inFile = framesAt.get(name);
-  if (inFile === undefined) framesAt.set(name, (inFile = new Map()));
-  const position = line * COLUMNS + column;
-  let frame = inFile.get(position);
-  if (frame === undefined) inFile.set(position, (frame = frameOf(site)));
-  return frame;
+  const inFile = entry(framesAt, name, () => new Map<number, Frame>());
+  return entry(inFile, line * COLUMNS + column, () => frameOf(site));
+}
+
+/** The value of `key` in `map`, made and added when missing. */
+function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 const paths = new Map<string, string>();
@@ -145,9 +147,7 @@ const paths = new Map<string, string>();
 /** A file path from a frame's file (a path, or a file: URL under the ESM loader). */
 function pathOf(file: string): string {
   if (!file.startsWith("file://")) return file;
-  let path = paths.get(file);
-  if (path === undefined) paths.set(file, (path = fileURLToPath(file)));
-  return path;
+  return entry(paths, file, () => fileURLToPath(file));
 }
 
 /** The frames of a formatted stack (its first line is the message). */
