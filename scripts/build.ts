@@ -66,12 +66,35 @@ const BUNDLED: Record<string, string[]> = {
 };
 
 /**
+ * Dependencies compiled into a package's bundle instead of imported at run time, and why:
+ * - hash-wasm: its package.json sends Node to a 284 KB UMD build of every algorithm (CommonJS,
+ *   so Node scans it for exports before running it): importing it added about 55 ms to every
+ *   `status` and `run-node`. Bundled from its ESM build, only xxh3-128 is kept (tree-shaken).
+ */
+const INLINED: Record<string, string[]> = {
+  "@pipewright/io": ["hash-wasm"],
+};
+
+/** esbuild's `external` for a package: every dependency it declares but those it inlines. */
+function externalsOf(pkg: WorkspacePackage, inlined: readonly string[]): string[] {
+  const manifest = JSON.parse(readFileSync(join(pkg.dir, "package.json"), "utf8")) as Record<
+    string,
+    Record<string, string> | undefined
+  >;
+  const declared = ["dependencies", "peerDependencies", "optionalDependencies"].flatMap((field) =>
+    Object.keys(manifest[field] ?? {}),
+  );
+  return declared.filter((d) => !inlined.includes(d)).flatMap((d) => [d, `${d}/*`]);
+}
+
+/**
  * Replaces the package's per-module .js files with a bundle of its entry points. Chunks go
  * in dist/ itself, so code that finds files relative to its module (`import.meta.url`)
  * sees the same folder depth as the entries. Plain-JS assets (.mjs) and .d.ts stay.
  */
 function bundleDist(pkg: WorkspacePackage, dist: string, entries: string[]): void {
   const out = `${dist}.bundle`;
+  const inlined = INLINED[pkg.name] ?? [];
   rmSync(out, { recursive: true, force: true });
   const esbuild = createRequire(join(root, "packages", "core", "package.json"))(
     "esbuild",
@@ -87,7 +110,9 @@ function bundleDist(pkg: WorkspacePackage, dist: string, entries: string[]): voi
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    ...(inlined.length === 0
+      ? { packages: "external" as const }
+      : { external: externalsOf(pkg, inlined), mainFields: ["module", "main"] }),
     logLevel: "error",
   });
   for (const entry of readdirSync(dist, { withFileTypes: true, recursive: true })) {
