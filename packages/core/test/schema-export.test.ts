@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { random } from "../../../test/support/random-plan.ts";
 import { plainJsonSchema, referenceJsonSchema, schemaInfo } from "../src/compile/schemas.ts";
+import { hashJson } from "../src/util/canonical.ts";
 
 type Gen = (depth: number) => z.ZodType;
 
@@ -81,10 +82,28 @@ describe("plainJsonSchema", () => {
         plain++;
         expect(JSON.stringify(fast), `seed ${seed}`).toBe(reference);
       }
-      expect(JSON.stringify(schemaInfo(schema).json), `seed ${seed}`).toBe(reference);
+      const info = schemaInfo(schema);
+      expect(JSON.stringify(info.json), `seed ${seed}`).toBe(reference);
+      // The hash is of the canonical JSON, written by hand on the fast path.
+      expect(info.hash, `seed ${seed}`).toBe(hashJson(JSON.parse(reference)));
     }
     // The generator must exercise the fast path, not only the fallback.
     expect(plain).toBeGreaterThan(800);
+  });
+
+  it("leaves a schema that contains itself to zod, which writes $defs and $ref", () => {
+    const category: z.ZodType = z.object({
+      name: z.string(),
+      get subcategories() {
+        return z.array(category);
+      },
+    });
+    const tree = z.array(z.object({ root: category }));
+    for (const schema of [category, tree]) {
+      expect(plainJsonSchema(schema)).toBeUndefined();
+      expect(schemaInfo(schema).json).toEqual(referenceJsonSchema(schema));
+      expect(JSON.stringify(schemaInfo(schema).json)).toContain('"$ref"');
+    }
   });
 
   it("covers the schemas datasets usually have", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hashJson } from "../util/canonical.ts";
+import { hashJson, sha256 } from "../util/canonical.ts";
 
 export interface SchemaInfo {
   /** JSON Schema (draft 2020-12) of the zod type, as zod v4 exports it. */
@@ -16,8 +16,9 @@ const cache = new WeakMap<z.ZodType, SchemaInfo>();
 export function schemaInfo(schema: z.ZodType): SchemaInfo {
   let info = cache.get(schema);
   if (!info) {
-    const json = plainJsonSchema(schema) ?? referenceJsonSchema(schema);
-    info = { json, hash: hashJson(json) };
+    const fast = plainSchema(schema);
+    const json = fast?.json ?? referenceJsonSchema(schema);
+    info = { json, hash: fast ? sha256(fast.canonical) : hashJson(json) };
     cache.set(schema, info);
   }
   return info;
@@ -34,6 +35,13 @@ export function referenceJsonSchema(schema: z.ZodType): Record<string, unknown> 
 }
 
 const DRAFT = "https://json-schema.org/draft/2020-12/schema";
+const DRAFT_JSON = JSON.stringify(DRAFT);
+
+/** A schema's JSON Schema, and the same as canonical JSON (keys sorted), for its hash. */
+interface Plain {
+  json: Record<string, unknown>;
+  canonical: string;
+}
 
 /**
  * z.toJSONSchema's output, written directly, for the plain schemas most datasets have:
@@ -44,8 +52,22 @@ const DRAFT = "https://json-schema.org/draft/2020-12/schema";
  * included, on random schemas.
  */
 export function plainJsonSchema(schema: z.ZodType): Record<string, unknown> | undefined {
-  const body = plain(schema);
-  return body && { $schema: DRAFT, ...body };
+  return plainSchema(schema)?.json;
+}
+
+/**
+ * plainJsonSchema, with its canonical JSON written at the same time: canonicalJson over
+ * the finished object (a sort per object, a string per value) cost as much as writing it.
+ */
+function plainSchema(schema: z.ZodType): Plain | undefined {
+  const body = plain(schema, new Set());
+  return (
+    body && {
+      json: { $schema: DRAFT, ...body.json },
+      // "$schema" sorts before every key plain() writes.
+      canonical: `{"$schema":${DRAFT_JSON},${body.canonical.slice(1)}`,
+    }
+  );
 }
 
 interface Internals {
@@ -64,7 +86,17 @@ interface Internals {
   optout?: string;
 }
 
-function plain(schema: z.ZodType): Record<string, unknown> | undefined {
+const LEAVES: Record<string, Plain> = {
+  string: { json: { type: "string" }, canonical: '{"type":"string"}' },
+  number: { json: { type: "number" }, canonical: '{"type":"number"}' },
+  boolean: { json: { type: "boolean" }, canonical: '{"type":"boolean"}' },
+};
+
+/**
+ * `open`: the schemas being written, outside in. A schema that contains itself (a getter in
+ * a shape) is left to zod, which writes it with $defs and $ref.
+ */
+function plain(schema: z.ZodType, open: Set<z.ZodType>): Plain | undefined {
   const zod = (schema as unknown as { _zod: Internals })._zod;
   const def = zod.def;
   // Anything that changes the export: checks and formats, a parent (metadata), a custom
@@ -75,45 +107,73 @@ function plain(schema: z.ZodType): Record<string, unknown> | undefined {
     zod.toJSONSchema !== undefined ||
     zod.traits.has("$ZodCheck") ||
     hasKeys(zod.bag) ||
-    z.globalRegistry.has(schema)
+    z.globalRegistry.has(schema) ||
+    open.has(schema)
   )
     return undefined;
-  switch (def.type) {
-    case "string":
-    case "number":
-    case "boolean":
-      return { type: def.type };
-    case "optional":
-      return plain(def.innerType!);
-    case "array": {
-      const items = plain(def.element!);
-      return items && { type: "array", items };
+  const leaf = LEAVES[def.type];
+  if (leaf) return { json: { ...leaf.json }, canonical: leaf.canonical };
+  open.add(schema);
+  try {
+    if (def.type === "optional") return plain(def.innerType!, open);
+    if (def.type === "array") {
+      const items = plain(def.element!, open);
+      return (
+        items && {
+          json: { type: "array", items: items.json },
+          canonical: `{"items":${items.canonical},"type":"array"}`,
+        }
+      );
     }
-    case "object": {
-      const shape = def.shape!;
-      if (Object.getOwnPropertySymbols(shape).length > 0) return undefined;
-      if (def.catchall !== undefined && def.catchall._zod.def.type !== "never") return undefined;
-      const properties: Record<string, unknown> = {};
-      const required: string[] = [];
-      for (const key in shape) {
-        // A "__proto__" key needs zod's own care.
-        if (key === "__proto__") return undefined;
-        const field = shape[key]!;
-        const json = plain(field);
-        if (json === undefined) return undefined;
-        properties[key] = json;
-        if ((field as unknown as { _zod: Internals })._zod.optout === undefined) required.push(key);
-      }
-      return {
-        type: "object",
-        properties,
-        ...(required.length > 0 && { required }),
-        additionalProperties: false,
-      };
-    }
-    default:
-      return undefined;
+    return def.type === "object" ? plainObject(def, open) : undefined;
+  } finally {
+    open.delete(schema);
   }
+}
+
+function plainObject(def: Internals["def"], open: Set<z.ZodType>): Plain | undefined {
+  const shape = shapeOf(def);
+  if (Object.getOwnPropertySymbols(shape).length > 0) return undefined;
+  if (def.catchall !== undefined && def.catchall._zod.def.type !== "never") return undefined;
+  const properties: Record<string, unknown> = {};
+  const texts = new Map<string, string>();
+  const required: string[] = [];
+  for (const key in shape) {
+    // A "__proto__" key needs zod's own care.
+    if (key === "__proto__") return undefined;
+    const field = shape[key]!;
+    const body = plain(field, open);
+    if (body === undefined) return undefined;
+    properties[key] = body.json;
+    texts.set(key, body.canonical);
+    if ((field as unknown as { _zod: Internals })._zod.optout === undefined) required.push(key);
+  }
+  // canonicalJson's order: keys sorted by UTF-16 code units; arrays (required) as they are.
+  let props = "";
+  for (const key of [...texts.keys()].sort())
+    props += `${props ? "," : ""}${JSON.stringify(key)}:${texts.get(key)}`;
+  const requiredJson = required.length > 0 ? `"required":${JSON.stringify(required)},` : "";
+  return {
+    json: {
+      type: "object",
+      properties,
+      ...(required.length > 0 && { required }),
+      additionalProperties: false,
+    },
+    canonical: `{"additionalProperties":false,"properties":{${props}},${requiredJson}"type":"object"}`,
+  };
+}
+
+/**
+ * An object schema's shape. zod copies the shape on its first read (to resolve getters once);
+ * compile reads each shape once, so it takes the one zod copies from (the accessor's `raw`)
+ * and leaves the copy to the first parse.
+ */
+function shapeOf(def: Internals["def"]): Record<string, z.ZodType> {
+  const accessor = Object.getOwnPropertyDescriptor(def, "shape")?.get as
+    | { raw?: Record<string, z.ZodType> }
+    | undefined;
+  return accessor?.raw ?? def.shape!;
 }
 
 function hasKeys(o: object): boolean {
