@@ -6,7 +6,7 @@ export {
   CatalogFileSchema,
   catalogJsonSchema,
 } from "./catalog/schema.ts";
-export { yamlLibrary, yamlValue } from "./catalog/yaml-values.ts";
+export { yamlLibrary, yamlValue } from "./conf/yaml-values.ts";
 export { type DataContext, DataStore, type DataStoreOptions } from "./datastore/datastore.ts";
 export { CatalogError, DataError, type DataLocation, StorageError } from "./errors.ts";
 export type { DecodeContext } from "./formats/format.ts";

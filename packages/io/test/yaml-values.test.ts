@@ -7,8 +7,8 @@ import { stateDir } from "@pipewright/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { random } from "../../../test/support/random.ts";
-import { YamlSource } from "../src/catalog/yaml-source.ts";
-import { jsonExact, yamlValue } from "../src/catalog/yaml-values.ts";
+import { YamlSource } from "../src/conf/yaml-source.ts";
+import { jsonExact, yamlValue } from "../src/conf/yaml-values.ts";
 import { Catalog } from "../src/index.ts";
 import { caught, tempProject } from "./helpers.ts";
 

@@ -7,7 +7,7 @@ import { type CompiledEntry, checkLocationText, compileEntries } from "./entries
 import type { Env } from "./env.ts";
 import { comparePatterns, matchPattern, substitute } from "./pattern.ts";
 import type { CatalogEntry } from "./schema.ts";
-import { YamlSource } from "./yaml-source.ts";
+import { YamlSource } from "../conf/yaml-source.ts";
 
 export interface CatalogOptions {
   /** Project root: `path`s are relative to it and may not leave it (default: cwd). */

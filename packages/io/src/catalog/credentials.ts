@@ -4,7 +4,7 @@ import { label } from "./catalog.ts";
 import { type Env, interpolateEnv } from "./env.ts";
 import { isAnchorKey } from "./schema.ts";
 import { secretCredentials } from "./secret-credentials.ts";
-import { YamlSource } from "./yaml-source.ts";
+import { YamlSource } from "../conf/yaml-source.ts";
 
 /** conf/credentials.yaml: name -> key -> value, e.g. `{ minio: { accessKeyId, secretAccessKey, endpoint } }`. */
 export interface Credentials {

@@ -12,7 +12,7 @@ import {
   unknownPlaceholders,
 } from "./pattern.ts";
 import { type CatalogEntry, CatalogEntrySchema, isAnchorKey } from "./schema.ts";
-import type { YamlSource } from "./yaml-source.ts";
+import type { YamlSource } from "../conf/yaml-source.ts";
 
 /** A validated catalog entry and where it was written. */
 export interface CompiledEntry {
