@@ -6,10 +6,6 @@ import { sha256 } from "@pipewright/core";
  * use `depends`. We emit lowercase only, so every name is also a DNS-1123 label.
  */
 export const ARGO_NAME = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
-/** A Kubernetes DNS-1123 label: namespaces, and the names we generate for objects. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** A Kubernetes DNS-1123 subdomain: secrets, config maps, service accounts. */
-export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const HASH_LENGTH = 6;
 

@@ -36,6 +36,7 @@ export { ErrorCode } from "./errors/codes.ts";
 export { CompileError, type Issue, PipewrightError } from "./errors/errors.ts";
 export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
 export { type GroupBy, type GroupingOptions, groupTasks, type Task } from "./plan/grouping.ts";
+export * as kubernetesChecks from "./plan/kubernetes-names.ts";
 export {
   type EnvFrom,
   type PodConfig,

@@ -4,6 +4,7 @@ import type { Param } from "../authoring/param.ts";
 import { cycleIssue, type Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import type { Issue } from "../errors/errors.ts";
+import { QUANTITY_HINT } from "../plan/kubernetes-names.ts";
 import { parseQuantity } from "../plan/quantity.ts";
 import type { StorageBinding } from "../plan/schema.ts";
 import { nameProblem } from "../util/names.ts";
@@ -162,10 +163,7 @@ function settingIssues(n: Node, root: string): Issue[] {
   for (const key of ["cpu", "memory"] as const) {
     const v = n.resources[key];
     if (v !== undefined && parseQuantity(v) === undefined) {
-      problems.push([
-        `resources.${key}`,
-        `${JSON.stringify(v)} is not a Kubernetes quantity (e.g. "500m" or "2" for cpu, "512Mi" or "4Gi" for memory)`,
-      ]);
+      problems.push([`resources.${key}`, `${JSON.stringify(v)} ${QUANTITY_HINT}`]);
     }
   }
   const { gpu } = n.resources;

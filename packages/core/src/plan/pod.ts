@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DNS_LABEL, DNS_SUBDOMAIN, ENV_NAME, SECRET_KEY } from "./kubernetes-names.ts";
 
 /**
  * Pod settings shared by every engine adapter that runs nodes in Kubernetes pods (Argo,
@@ -7,11 +8,6 @@ import { z } from "zod";
  * turns them into its engine's syntax. Values that are secrets never appear here: only
  * the names of Secrets and their keys.
  */
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 const objectName = z
   .string()

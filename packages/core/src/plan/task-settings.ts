@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/codes.ts";
 import { CompileError, type Issue } from "../errors/errors.ts";
+import { QUANTITY_HINT } from "./kubernetes-names.ts";
 import { maxQuantity, parseQuantity } from "./quantity.ts";
 import type { PlanNode, Resources } from "./schema.ts";
 
@@ -10,9 +11,6 @@ export interface TaskSettings {
   retries: number;
   timeoutSeconds: number | null;
 }
-
-const QUANTITY_HINT =
-  'is not a Kubernetes quantity (e.g. "500m" or "2" for cpu, "512Mi" or "4Gi" for memory)';
 
 function sameResources(a: Resources, b: Resources): boolean {
   return a.cpu === b.cpu && a.memory === b.memory && (a.gpu ?? 0) === (b.gpu ?? 0);
