@@ -1,9 +1,10 @@
 import {
+  lineageHashes,
   mergeSettings,
   type Plan,
   type TaskSettings as Settings,
-  sha256,
   type Task,
+  taskLineage,
 } from "@pipewright/core";
 import { displayText } from "./escape.ts";
 import { fansOut } from "./fan-out.ts";
@@ -67,10 +68,7 @@ export function argoTasks(
       ),
       settings: merged,
       patch: podSpecPatch(merged, defaults, startupSeconds),
-      memoKey:
-        lineage && profile.memoize
-          ? sha256(g.nodes.map((n) => lineage.get(n)!).join("\n"))
-          : undefined,
+      memoKey: lineage && profile.memoize ? taskLineage(lineage, g.nodes) : undefined,
       profile,
       ...(fanned.has(g.id) && { listName: names.get(`${g.id}${LIST_SUFFIX}`)! }),
     };
@@ -79,22 +77,3 @@ export function argoTasks(
 
 /** Appended to a map node's id to name its listing task ("clean_events" -> "clean-events-list"). */
 const LIST_SUFFIX = "\u0000list";
-
-/**
- * A Merkle hash per node over its static cache key and its producers' lineage hashes, so
- * an edit anywhere upstream (code, params, schema) changes every key downstream. The
- * content of free inputs is not in it: Argo's memoize cannot see data; run-node's own
- * cache check can, which is why memoize is optional and bounded by maxAge.
- */
-function lineageHashes(plan: Plan): Map<string, string> {
-  const producer = new Map<string, string>();
-  for (const ds of plan.datasets) if (ds.producer !== null) producer.set(ds.id, ds.producer);
-  const out = new Map<string, string>();
-  for (const n of plan.nodes) {
-    const parents = [
-      ...new Set(Object.values(n.inputs).flatMap((d) => producer.get(d) ?? [])),
-    ].sort();
-    out.set(n.id, sha256([n.cacheKey, ...parents.map((p) => out.get(p)!)].join("\n")));
-  }
-  return out;
-}

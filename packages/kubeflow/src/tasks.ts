@@ -1,9 +1,10 @@
 import {
+  lineageHashes,
   mergeSettings,
   type Plan,
   type TaskSettings as Settings,
-  sha256,
   type Task,
+  taskLineage,
 } from "@pipewright/core";
 import { displayText } from "./escape.ts";
 import { fansOut, listId, loopId } from "./fan-out.ts";
@@ -68,32 +69,10 @@ export function kfpTasks(
       ),
       settings: mergeSettings(g.nodes.map((n) => settings.get(n)!)),
       params: read.flatMap((id) => paramById.get(id) ?? []),
-      cacheKey:
-        lineage && caches && !fanned.has(g.id)
-          ? sha256(g.nodes.map((n) => lineage.get(n)!).join("\n"))
-          : undefined,
+      cacheKey: lineage && caches && !fanned.has(g.id) ? taskLineage(lineage, g.nodes) : undefined,
       ...(fanned.has(g.id) && {
         fanOut: { list: names.get(listId(g.id))!, loop: names.get(loopId(g.id))! },
       }),
     };
   });
-}
-
-/**
- * A Merkle hash per node over its static cache key and its producers' lineage hashes, so
- * an edit anywhere upstream (code, params, schema) changes every key downstream. The
- * content of free inputs is not in it: KFP's cache cannot see data, run-node's can, which
- * is why KFP's cache is off unless asked for.
- */
-function lineageHashes(plan: Plan): Map<string, string> {
-  const producer = new Map<string, string>();
-  for (const ds of plan.datasets) if (ds.producer !== null) producer.set(ds.id, ds.producer);
-  const out = new Map<string, string>();
-  for (const n of plan.nodes) {
-    const parents = [
-      ...new Set(Object.values(n.inputs).flatMap((d) => producer.get(d) ?? [])),
-    ].sort();
-    out.set(n.id, sha256([n.cacheKey, ...parents.map((p) => out.get(p)!)].join("\n")));
-  }
-  return out;
 }
