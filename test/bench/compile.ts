@@ -6,9 +6,11 @@
 // from issue #12 (best of 6, Kedro 1.5.0, Python 3.11, a quiet machine of this kind): Kedro
 // is not installable here.
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stateDir } from "../../packages/core/src/index.ts";
+import { fn, inclusiveMs, profileWith } from "./support/cpu-profile.ts";
 import { type LayeredProject, middleNode, writeLayeredProject } from "./support/layered-project.ts";
 import { type BenchSection, fmtMs } from "./types.ts";
 
@@ -24,14 +26,48 @@ interface Sample {
   to: number;
 }
 
-function sample(dir: string, spec: LayeredProject): Sample {
+function sample(dir: string, spec: LayeredProject, nodeFlags: string[] = []): Sample {
   const r = spawnSync(
     process.execPath,
-    [join(repo, "node_modules/tsx/dist/cli.mjs"), CHILD, dir, middleNode(spec)],
+    [...nodeFlags, "--import", "tsx", CHILD, dir, middleNode(spec)],
     { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 },
   );
   if (r.status !== 0) throw new Error(`compile-process failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Sample;
+}
+
+/** Where declare and compile spend their time: one more warm sample, under V8's profiler. */
+interface Split {
+  node: number;
+  callerSite: number;
+  sourceMaps: number;
+  compile: number;
+  schemas: number;
+  planNodes: number;
+  structure: number;
+  index: number;
+  gc: number;
+}
+
+function profiled(dir: string, spec: LayeredProject): Split {
+  const out = mkdtempSync(join(tmpdir(), "pw-bench-prof-"));
+  try {
+    sample(dir, spec, ["--cpu-prof", `--cpu-prof-dir=${out}`, "--cpu-prof-interval=200"]);
+    const ms = inclusiveMs(profileWith(out, "planNode"), {
+      node: fn("node", "/authoring/node.ts"),
+      callerSite: fn("callerSite", "/authoring/location.ts"),
+      sourceMaps: (f) => f.functionName === "findSourceMap",
+      compile: fn("compile", "/compile/compile.ts"),
+      schemas: fn("schemaInfo", "/compile/schemas.ts"),
+      planNodes: fn("planNode", "/compile/compile.ts"),
+      structure: fn("structuralIssues", "/compile/validate.ts"),
+      index: fn("get index", "/authoring/pipeline.ts"),
+      gc: (f) => f.functionName === "(garbage collector)",
+    });
+    return ms as unknown as Split;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** Median of each measure over `runs` fresh processes; `cold` deletes the fingerprint state first. */
@@ -59,6 +95,7 @@ export async function bench(): Promise<BenchSection> {
   const rows: BenchSection["rows"] = [];
   const warmCompile: Record<number, number> = {};
   let at10k: Sample | undefined;
+  let split: Split | undefined;
   for (const count of [10_000, 100_000]) {
     const spec: LayeredProject = { modules: count / 100, perModule: 100 };
     const dir = join(repo, ".tmp", `bench-compile-${count / 1000}k`);
@@ -71,7 +108,10 @@ export async function bench(): Promise<BenchSection> {
     sample(dir, spec); // the state written again after the cold runs
     const warm = medians(dir, spec, runs, false);
     warmCompile[count] = warm.compile;
-    if (count === 10_000) at10k = warm;
+    if (count === 10_000) {
+      at10k = warm;
+      split = profiled(dir, spec);
+    }
     const is10k = count === 10_000;
     const label = `${count / 1000}k nodes`;
     rows.push(
@@ -108,6 +148,7 @@ export async function bench(): Promise<BenchSection> {
   const ratio = warmCompile[100_000]! / warmCompile[10_000]!;
   rows.push({ name: "compile 100k / 10k (warm)", value: `${ratio.toFixed(1)}×`, target: "≤ 11×" });
   const w = at10k!;
+  const p = split!;
   const vsKedro = (ms: number, kedro: number) => `${fmtMs(ms)} = ${(ms / kedro).toFixed(2)}× Kedro`;
   return {
     title: "Compile (core)",
@@ -121,7 +162,7 @@ export async function bench(): Promise<BenchSection> {
         result: vsKedro(w.declare + w.compile, KEDRO.declareAndBuild),
         target: "≤ 1/3 of Kedro",
         met: w.declare + w.compile <= KEDRO.declareAndBuild / 3,
-        bound: `declare is ${fmtMs(w.declare)}: node() records each node's definition site for the code fingerprint (about 70% of node() in a CPU profile: V8 call sites, source-mapped, and project-file checks), work Kedro does not do; compile as in the next row`,
+        bound: `declare is ${fmtMs(w.declare)}. In this run's CPU profile of the 10k declare and compile, node() takes ${fmtMs(p.node)}, of which ${fmtMs(p.callerSite)} records its definition site for the code fingerprint (${fmtMs(p.sourceMaps)} of that is Node parsing each module's source map, once per module, to name the .ts line), work Kedro does not do; compile as in the next row; garbage collection ${fmtMs(p.gc)} over the whole process`,
       },
       {
         issue: "#12",
@@ -131,8 +172,7 @@ export async function bench(): Promise<BenchSection> {
         result: vsKedro(w.compile, KEDRO.pipeline),
         target: "≤ 1/3 of Kedro",
         met: w.compile <= KEDRO.pipeline / 3,
-        bound:
-          "compile exports each of the 10,100 distinct zod schemas to JSON Schema and hashes it (36% in a CPU profile of the 100k compile), builds and hashes every node's cache key (25%), validates the structure (15%) and the plan's tables (14%); Kedro's `Pipeline()` does no schema work and no hashing. Plain schemas already skip z.toJSONSchema (a direct writer, checked against zod on 3,000 random schemas)",
+        bound: `in this run's CPU profile compile takes ${fmtMs(p.compile)} (GC apart): exporting each of the 10,100 distinct zod schemas to JSON Schema and hashing it ${fmtMs(p.schemas)} (plain schemas skip z.toJSONSchema: a direct writer, checked against zod on 3,000 random schemas), each node's plan entry and cache key ${fmtMs(p.planNodes)}, structural validation ${fmtMs(p.structure)} (of which the pipeline's index ${fmtMs(p.index)}); Kedro's \`Pipeline()\` does no schema work and no hashing, and the schema export alone is ${(p.schemas / (KEDRO.pipeline / 3)).toFixed(1)}× the target`,
       },
       {
         issue: "#12",
