@@ -1,6 +1,7 @@
 // What a command does not load at start-up (Node's loader costs time per module): on an
 // unchanged project, `status` and a cached `run-node` load neither the yaml library (conf
-// values are remembered by content) nor a table codec (they hash bytes, they do not decode).
+// values are remembered by content) nor a table codec (they hash bytes, they do not decode);
+// `ls` does not load object-hash (only a compile of params needs it).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -26,4 +27,15 @@ test("status and a cached run-node on an unchanged project load no yaml and no c
   const after = modulesLoadedBy([BIN, "status"], dir);
   expect(after.urls.some((u) => /\/yaml\//.test(u))).toBe(true);
   expect(cli(["status"], { cwd: dir }).stdout).toMatch(/summarise would run .*stats\.scale/);
+});
+
+test("ls does not load object-hash, which only hashing param values needs", () => {
+  const dir = tinyProject();
+  const r = modulesLoadedBy([BIN, "ls", "--pipeline", "__default__"], dir);
+  expect(r.status).toBe(0);
+  expect(r.urls.some((u) => u.includes("/cli/src/main.ts"))).toBe(true);
+  expect(r.urls.filter((u) => /\/object-hash\//.test(u))).toEqual([]);
+  // It is loaded where it is needed: status compiles a pipeline that reads a param.
+  const status = modulesLoadedBy([BIN, "status"], dir);
+  expect(status.urls.some((u) => /\/object-hash\//.test(u))).toBe(true);
 });
