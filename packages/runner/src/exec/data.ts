@@ -35,12 +35,17 @@ export class DataAccess {
    * Stores an output; returns its content hash and the stored bytes. In-memory values
    * must already be validated; stored ones are validated by the store as it encodes.
    */
-  async save(ds: PlanDataset, value: unknown, node: string): Promise<Written> {
+  async save(
+    ds: PlanDataset,
+    value: unknown,
+    node: string,
+    schema: z.ZodType = this.schemaOf(ds.id),
+  ): Promise<Written> {
     if (isMemory(ds)) {
       this.memory.set(ds.id, value);
-      return this.encodeMemory(ds, value, node);
+      return this.encodeMemory(ds, value, node, schema);
     }
-    const bytes = await this.store.encode(ds, value, this.schemaOf(ds.id), { node });
+    const bytes = await this.store.encode(ds, value, schema, { node });
     return { hash: (await this.store.writeBytes(ds, bytes, { node })).hash, bytes };
   }
 
@@ -64,15 +69,11 @@ export class DataAccess {
     ds: PlanDataset,
     value: unknown,
     node: string | undefined,
+    schema: z.ZodType = this.schemaOf(ds.id),
   ): Promise<Written> {
     let bytes: Uint8Array;
     try {
-      bytes = await this.store.encode(
-        ds,
-        value,
-        this.schemaOf(ds.id),
-        node === undefined ? {} : { node },
-      );
+      bytes = await this.store.encode(ds, value, schema, node === undefined ? {} : { node });
     } catch (error) {
       if (!(error instanceof PipewrightError) || error.code !== ErrorCode.NOT_SERIALISABLE)
         throw error;

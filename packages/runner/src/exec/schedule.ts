@@ -65,7 +65,7 @@ export async function schedule(
         ) {
           const at = ready.pop()!;
           running++;
-          processNode(ex, ordered[at]!).then((r) => finish(at, r), reject);
+          processNode(ex, ordered[at]!, at).then((r) => finish(at, r), reject);
         }
         if (running === 0) resolve();
       } catch (error) {
