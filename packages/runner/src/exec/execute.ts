@@ -2,6 +2,7 @@ import { ErrorCode, PipewrightError, type PlanNode } from "@pipewright/core";
 import { fullKey, keyParts } from "../cache/key.ts";
 import type { CacheEntry } from "../cache/store.ts";
 import { isMemory, type NodeSlots, slotsAt } from "../plan-index.ts";
+import { byDataset } from "../records/record.ts";
 import type { CacheCause, NodeHookContext, NodeRecord } from "../types.ts";
 import { asError } from "../util/errors.ts";
 import type { Execution } from "./execution.ts";
@@ -135,7 +136,13 @@ export async function execute(
   let cacheable = useCache;
   // Only an entry that is stored is built (a Date and its string, objects, per node).
   const entry: Omit<CacheEntry, "parts"> | undefined = cacheable
-    ? { v: 1, key: state.key, node: node.id, createdAt: new Date().toISOString(), outputs: {} }
+    ? {
+        v: 1,
+        key: state.key,
+        node: node.id,
+        createdAt: new Date().toISOString(),
+        outputs: byDataset(),
+      }
     : undefined;
   const blobs: { hash: string; bytes: Uint8Array }[] = [];
   let i = 0;
@@ -162,7 +169,7 @@ export async function execute(
     if (ex.pending.size > 0) ex.pending.delete(id);
     ex.emit({ type: "node-output", node: node.id, dataset: id, hash: written.hash });
     if (ds.kind === "metrics") {
-      record.metrics ??= {};
+      record.metrics ??= byDataset();
       record.metrics[id] = value;
     }
     if (!cacheable || !entry) continue;
@@ -219,7 +226,7 @@ function hasCollection(node: PlanNode, ex: Execution): boolean {
  * loaded from the store; its record becomes "ran" with a missing-output cause.
  */
 export async function recompute(ex: Execution, node: PlanNode, reason: string): Promise<void> {
-  const state: Attempt = { key: null, inputs: {}, attempts: 0 };
+  const state: Attempt = { key: null, inputs: byDataset(), attempts: 0 };
   const started = now();
   let record: NodeRecord;
   try {

@@ -2,6 +2,7 @@ import type { PlanNode } from "@pipewright/core";
 import { missCauses } from "../cache/causes.ts";
 import { fullKey, keyParts } from "../cache/key.ts";
 import { slotsAt } from "../plan-index.ts";
+import { byDataset } from "../records/record.ts";
 import type { CacheCause, NodeRecord } from "../types.ts";
 import { execute } from "./execute.ts";
 import type { Execution } from "./execution.ts";
@@ -17,7 +18,7 @@ import { type Attempt, base, failure, now } from "./node-record.ts";
 export async function processNode(ex: Execution, node: PlanNode, at: number): Promise<NodeRecord> {
   if (node.map) return processMapNode(ex, node);
   const started = now();
-  const state: Attempt = { key: null, inputs: {}, attempts: 0 };
+  const state: Attempt = { key: null, inputs: byDataset(), attempts: 0 };
   const slots = slotsAt(ex.index, at);
   let record: NodeRecord;
   try {
