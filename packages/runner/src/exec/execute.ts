@@ -162,10 +162,11 @@ export async function execute(
       else if (entry) entry.outputs[id] = { hash, size: 0, collection: true };
       continue;
     }
-    const schema = slots.outputs[k] === ds ? schemas[k] : undefined;
-    const written = await ex.data.save(ds, value, node.id, schema);
+    const slot = slots.outputs[k] === ds;
+    const written = await ex.data.save(ds, value, node.id, slot ? schemas[k] : undefined);
     record.outputs[id] = written.hash;
-    ex.hashes.set(id, written.hash);
+    if (slot) ex.hashes.setAt(slots.outputAt[k]!, written.hash);
+    else ex.hashes.set(id, written.hash);
     if (ex.pending.size > 0) ex.pending.delete(id);
     ex.emit({ type: "node-output", node: node.id, dataset: id, hash: written.hash });
     if (ds.kind === "metrics") {

@@ -2,7 +2,7 @@ import type { Node, Pipeline, Plan, PlanNode } from "@pipewright/core";
 import { ErrorCode, PipewrightError } from "@pipewright/core";
 import { z } from "zod";
 import type { CacheStore } from "../cache/store.ts";
-import { isMemory, type PlanIndex, slotsAt } from "../plan-index.ts";
+import { IdMap, isMemory, type PlanIndex, slotsAt } from "../plan-index.ts";
 import type { NodeRecord, RunEvent, RunHooks, RunOptions } from "../types.ts";
 import type { DataAccess } from "./data.ts";
 import { keptPool } from "./kept-pool.ts";
@@ -43,12 +43,13 @@ function bind(index: PlanIndex, pipeline: Pipeline): Bound {
  */
 export class Execution {
   /** Dataset id -> content hash, for everything produced, restored or read so far. */
-  readonly hashes = new Map<string, string>();
+  readonly hashes: IdMap<string>;
   /** In-memory dataset id -> content hash of a cached value not loaded yet (loaded on first use). */
   readonly pending = new Map<string, string>();
   /** Loads of pending values in flight, so two consumers never load (or recompute) one twice. */
   readonly materializing = new Map<string, Promise<void>>();
-  readonly records = new Map<string, NodeRecord>();
+  /** Node id -> its record, once it has one. */
+  readonly records: IdMap<NodeRecord>;
   /** Node id -> cache key in the project's latest run record: a hint that saves pointer reads. */
   previousKeys = new Map<string, string>();
   /**
@@ -76,6 +77,8 @@ export class Execution {
     readonly o: RunOptions,
   ) {
     this.bound = bind(index, o.pipeline);
+    this.hashes = new IdMap(index.datasetPosition);
+    this.records = new IdMap(index.position);
   }
 
   get plan(): Plan {

@@ -60,9 +60,10 @@ export async function readInputs(
  */
 export function readKeptInputs(ex: Execution, slots: NodeSlots): NodeReads | undefined {
   const hashes = new Map<string, string>();
-  for (const ds of slots.inputs) {
+  for (let i = 0; i < slots.inputs.length; i++) {
+    const ds = slots.inputs[i]!;
     if (ds.partitioned || !isMemory(ds)) return undefined;
-    const hash = ex.hashes.get(ds.id);
+    const hash = ex.hashes.getAt(slots.inputAt[i]!);
     if (hash === undefined) return undefined;
     hashes.set(ds.id, hash);
   }

@@ -38,7 +38,7 @@ export async function processNode(ex: Execution, node: PlanNode, at: number): Pr
           record.outputs[id] = hit.entry.outputs[id]!.hash;
         if (hit.entry.metrics) record.metrics = hit.entry.metrics;
         if (hit.restored.length > 0) record.restored = hit.restored;
-        ex.records.set(node.id, record);
+        ex.records.setAt(at, record);
         ex.emit({ type: "node-cached", node: node.id, restored: hit.restored });
         return record;
       }
@@ -68,7 +68,7 @@ export async function processNode(ex: Execution, node: PlanNode, at: number): Pr
   } catch (error) {
     record = failure(ex, node, state, started, error);
   }
-  ex.records.set(node.id, record);
+  ex.records.setAt(at, record);
   return record;
 }
 
