@@ -163,7 +163,9 @@ export async function execute(
       continue;
     }
     const slot = slots.outputs[k] === ds;
-    const written = await ex.data.save(ds, value, node.id, slot ? schemas[k] : undefined);
+    const written = slot
+      ? await ex.data.save(ds, value, node.id, schemas[k], slots.outputAt[k])
+      : await ex.data.save(ds, value, node.id);
     record.outputs[id] = written.hash;
     if (slot) ex.hashes.setAt(slots.outputAt[k]!, written.hash);
     else ex.hashes.set(id, written.hash);

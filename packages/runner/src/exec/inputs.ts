@@ -147,7 +147,7 @@ export function keptInputs(
   if (reads.bytes !== undefined || slots.collection) return undefined;
   const inputs: Record<string, unknown> = {};
   for (let i = 0; i < slots.inputs.length; i++) {
-    const kept = ex.data.memory.get(slots.inputs[i]!.id);
+    const kept = ex.data.keptAt(slots.inputAt[i]!, slots.inputs[i]!.id);
     if (kept === undefined) return undefined;
     inputs[slots.inputKeys[i]!] = kept;
   }
