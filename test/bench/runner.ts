@@ -136,7 +136,7 @@ function overheadRow(off: Map<number, Sample>, heapMb: number): ScoreRow {
     met: bound === "",
     // What grows with the plan is GC (measured) and writing the run record (profiled).
     ...(bound !== "" && {
-      bound: `${bound}. GC ${figures("gc")} µs/node: a run's records and hashes live to its end and are promoted, and old-space collections walk the caller's pipeline and plan (${heapMb.toFixed(0)} MB of heap in use before the 100k runs); most of the rest of the growth is writing the run record, ~330 bytes a node in one file (see the runner section's notes)`,
+      bound: `${bound}. GC ${figures("gc")} µs/node, nearly all scavenges: a run's records, hashes and values live to its end, so scavenges copy and promote them, at a higher cost per node beside the caller's pipeline and plan (${heapMb.toFixed(0)} MB of heap in use before the 100k runs); most of the rest of the growth is writing the run record, ~330 bytes a node in one file (see the runner section's notes)`,
     }),
   };
 }
