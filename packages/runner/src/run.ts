@@ -16,7 +16,7 @@ import { recompute } from "./exec/execute.ts";
 import { Execution } from "./exec/execution.ts";
 import { materialize } from "./exec/inputs.ts";
 import { schedule } from "./exec/schedule.ts";
-import { indexPlan } from "./plan-index.ts";
+import { IdMap, indexPlan } from "./plan-index.ts";
 import { gitCommit } from "./records/git.ts";
 import { countNodes, givenRunId, newRunId, writeRunRecord } from "./records/record.ts";
 import { RunStore } from "./records/store.ts";
@@ -149,7 +149,7 @@ async function execute(
               : order,
         );
   const index = indexPlan(o.plan);
-  const memory = o.memory ?? new Map<string, unknown>();
+  const memory = o.memory ?? new IdMap<unknown>(index.datasetPosition);
   const store = o.store ?? new DataStore({ root: o.root });
   const useCache = o.cache !== false;
   const cache = useCache

@@ -1,7 +1,7 @@
 import { ErrorCode, PipewrightError, type PlanDataset } from "@pipewright/core";
 import { type DataStore, hashBytes } from "@pipewright/io";
 import type { z } from "zod";
-import { isMemory } from "../plan-index.ts";
+import { IdMap, isMemory } from "../plan-index.ts";
 
 /** Bytes written for an output and their content hash. */
 export interface Written {
@@ -21,9 +21,16 @@ export class DataAccess {
 
   constructor(
     readonly store: DataStore,
-    readonly memory: Map<string, unknown>,
+    /** The run's in-memory values: the caller's Map, or by plan position (see IdMap). */
+    readonly memory: Map<string, unknown> | IdMap<unknown>,
     private readonly schemaOf: (dataset: string) => z.ZodType,
   ) {}
+
+  /** The kept value of the in-memory dataset at position `at` of the plan's datasets (id `id`). */
+  keptAt(at: number, id: string): unknown {
+    const m = this.memory;
+    return m instanceof IdMap ? m.getAt(at) : m.get(id);
+  }
 
   /** A dataset's value: in-memory ones from `memory` (or the store), others loaded and validated. */
   async load(ds: PlanDataset, node: string): Promise<unknown> {
@@ -35,12 +42,20 @@ export class DataAccess {
    * Stores an output; returns its content hash and the stored bytes. In-memory values
    * must already be validated; stored ones are validated by the store as it encodes.
    */
-  async save(ds: PlanDataset, value: unknown, node: string): Promise<Written> {
+  async save(
+    ds: PlanDataset,
+    value: unknown,
+    node: string,
+    schema: z.ZodType = this.schemaOf(ds.id),
+    at?: number,
+  ): Promise<Written> {
     if (isMemory(ds)) {
-      this.memory.set(ds.id, value);
-      return this.encodeMemory(ds, value, node);
+      const m = this.memory;
+      if (at !== undefined && m instanceof IdMap) m.setAt(at, value);
+      else m.set(ds.id, value);
+      return this.encodeMemory(ds, value, node, schema);
     }
-    const bytes = await this.store.encode(ds, value, this.schemaOf(ds.id), { node });
+    const bytes = await this.store.encode(ds, value, schema, { node });
     return { hash: (await this.store.writeBytes(ds, bytes, { node })).hash, bytes };
   }
 
@@ -64,15 +79,11 @@ export class DataAccess {
     ds: PlanDataset,
     value: unknown,
     node: string | undefined,
+    schema: z.ZodType = this.schemaOf(ds.id),
   ): Promise<Written> {
     let bytes: Uint8Array;
     try {
-      bytes = await this.store.encode(
-        ds,
-        value,
-        this.schemaOf(ds.id),
-        node === undefined ? {} : { node },
-      );
+      bytes = await this.store.encode(ds, value, schema, node === undefined ? {} : { node });
     } catch (error) {
       if (!(error instanceof PipewrightError) || error.code !== ErrorCode.NOT_SERIALISABLE)
         throw error;

@@ -1,8 +1,8 @@
-import type { Node, Plan, PlanNode } from "@pipewright/core";
+import type { Node, Pipeline, Plan, PlanNode } from "@pipewright/core";
 import { ErrorCode, PipewrightError } from "@pipewright/core";
 import { z } from "zod";
 import type { CacheStore } from "../cache/store.ts";
-import { isMemory, type PlanIndex } from "../plan-index.ts";
+import { IdMap, isMemory, type PlanIndex, slotsAt } from "../plan-index.ts";
 import type { NodeRecord, RunEvent, RunHooks, RunOptions } from "../types.ts";
 import type { DataAccess } from "./data.ts";
 import { keptPool } from "./kept-pool.ts";
@@ -12,17 +12,44 @@ import { WorkerPool } from "./pool.ts";
 const anything = z.unknown();
 
 /**
+ * What a run takes from the in-memory pipeline for each plan position (the node's
+ * function, its outputs' schemas), filled on first use and kept per plan index and
+ * pipeline object: runs of the same pair (a kept process, a benchmark) look nothing up by
+ * id. Pipelines are immutable, as plans are once compiled.
+ */
+interface Bound {
+  nodes: (Node | undefined)[];
+  schemas: (z.ZodType[] | undefined)[];
+}
+const bindings = new WeakMap<PlanIndex, WeakMap<Pipeline, Bound>>();
+
+function bind(index: PlanIndex, pipeline: Pipeline): Bound {
+  let byPipeline = bindings.get(index);
+  if (!byPipeline) {
+    byPipeline = new WeakMap();
+    bindings.set(index, byPipeline);
+  }
+  let b = byPipeline.get(pipeline);
+  if (!b) {
+    b = { nodes: [], schemas: [] };
+    byPipeline.set(pipeline, b);
+  }
+  return b;
+}
+
+/**
  * The state of one run: what is known about every dataset (content hashes, in-memory
  * values, cached values not yet loaded) and the record of every node so far.
  */
 export class Execution {
   /** Dataset id -> content hash, for everything produced, restored or read so far. */
-  readonly hashes = new Map<string, string>();
+  readonly hashes: IdMap<string>;
   /** In-memory dataset id -> content hash of a cached value not loaded yet (loaded on first use). */
   readonly pending = new Map<string, string>();
   /** Loads of pending values in flight, so two consumers never load (or recompute) one twice. */
   readonly materializing = new Map<string, Promise<void>>();
-  readonly records = new Map<string, NodeRecord>();
+  /** Node id -> its record, once it has one. */
+  readonly records: IdMap<NodeRecord>;
   /** Node id -> cache key in the project's latest run record: a hint that saves pointer reads. */
   previousKeys = new Map<string, string>();
   /**
@@ -39,6 +66,7 @@ export class Execution {
   private partitionData: PartitionData | undefined;
   private pool: WorkerPool | undefined;
   private keepPool = false;
+  private readonly bound: Bound;
 
   constructor(
     readonly runId: string,
@@ -47,7 +75,11 @@ export class Execution {
     /** Undefined with --no-cache: nothing is read from or written to the store. */
     readonly cache: CacheStore | undefined,
     readonly o: RunOptions,
-  ) {}
+  ) {
+    this.bound = bind(index, o.pipeline);
+    this.hashes = new IdMap(index.datasetPosition);
+    this.records = new IdMap(index.position);
+  }
 
   get plan(): Plan {
     return this.index.plan;
@@ -83,6 +115,26 @@ export class Execution {
     const ds = this.index.datasets.get(dataset)!;
     return isMemory(ds) && !ds.partitioned;
   };
+
+  /** The in-memory node at a plan position (as nodeOf). */
+  nodeAt(at: number): Node {
+    let n = this.bound.nodes[at];
+    if (n === undefined) {
+      n = this.nodeOf(this.index.ordered[at]!.id);
+      this.bound.nodes[at] = n;
+    }
+    return n;
+  }
+
+  /** The zod schemas of the outputs of the node at a plan position, in slot order (as schemaOf). */
+  outputSchemasAt(at: number): z.ZodType[] {
+    let s = this.bound.schemas[at];
+    if (s === undefined) {
+      s = slotsAt(this.index, at).outputs.map((ds) => this.schemaOf(ds.id));
+      this.bound.schemas[at] = s;
+    }
+    return s;
+  }
 
   /** The in-memory node for a plan node. */
   nodeOf(id: string): Node {

@@ -1,6 +1,6 @@
 import { ErrorCode, PipewrightError, type PlanDataset, type PlanNode } from "@pipewright/core";
 import { hashBytes } from "@pipewright/io";
-import { isMemory } from "../plan-index.ts";
+import { isMemory, type NodeSlots, nodeSlots } from "../plan-index.ts";
 import type { Execution } from "./execution.ts";
 
 /**
@@ -12,16 +12,19 @@ import type { Execution } from "./execution.ts";
 export interface NodeReads {
   /** Dataset id -> content hash of what the node reads. */
   hashes: Map<string, string>;
-  /** Dataset id -> the bytes read from storage (stored inputs only). */
-  bytes: Map<string, Uint8Array>;
+  /** Dataset id -> the bytes read from storage (stored inputs only; undefined when none). */
+  bytes: Map<string, Uint8Array> | undefined;
 }
 
 /** Reads every stored input once and hashes it; in-memory inputs hash their kept value. */
-export async function readInputs(ex: Execution, node: PlanNode): Promise<NodeReads> {
-  const reads: NodeReads = { hashes: new Map(), bytes: new Map() };
-  for (const key in node.inputs) {
-    const id = node.inputs[key]!;
-    const ds = ex.index.datasets.get(id)!;
+export async function readInputs(
+  ex: Execution,
+  node: PlanNode,
+  slots: NodeSlots = nodeSlots(ex.index, node),
+): Promise<NodeReads> {
+  const reads: NodeReads = { hashes: new Map(), bytes: undefined };
+  for (const ds of slots.inputs) {
+    const id = ds.id;
     if (ds.partitioned) {
       // The whole collection: its hash covers every partition's name and content.
       reads.hashes.set(id, await ex.parts.collectionHash(ds, node.id));
@@ -44,10 +47,27 @@ export async function readInputs(ex: Execution, node: PlanNode): Promise<NodeRea
         throw missing(ds, node);
       throw error;
     }
+    reads.bytes ??= new Map();
     reads.bytes.set(id, bytes);
     reads.hashes.set(id, await hashBytes(bytes));
   }
   return reads;
+}
+
+/**
+ * readInputs without a promise, when every input is an in-memory dataset this run
+ * already hashed (the usual node of an in-memory pipeline); undefined otherwise.
+ */
+export function readKeptInputs(ex: Execution, slots: NodeSlots): NodeReads | undefined {
+  const hashes = new Map<string, string>();
+  for (let i = 0; i < slots.inputs.length; i++) {
+    const ds = slots.inputs[i]!;
+    if (ds.partitioned || !isMemory(ds)) return undefined;
+    const hash = ex.hashes.getAt(slots.inputAt[i]!);
+    if (hash === undefined) return undefined;
+    hashes.set(ds.id, hash);
+  }
+  return { hashes, bytes: undefined };
 }
 
 /**
@@ -91,11 +111,13 @@ export async function gatherInputs(
   ex: Execution,
   node: PlanNode,
   reads: NodeReads,
+  slots: NodeSlots = nodeSlots(ex.index, node),
 ): Promise<Record<string, unknown>> {
   const inputs: Record<string, unknown> = {};
-  for (const key in node.inputs) {
-    const ds = ex.index.datasets.get(node.inputs[key]!)!;
-    const bytes = reads.bytes.get(ds.id);
+  for (let i = 0; i < slots.inputs.length; i++) {
+    const ds = slots.inputs[i]!;
+    const key = slots.inputKeys[i]!;
+    const bytes = reads.bytes?.get(ds.id);
     if (ds.partitioned) {
       inputs[key] = await ex.parts.collection(ds, node.id);
       continue;
@@ -107,6 +129,27 @@ export async function gatherInputs(
     // A value this run holds needs no call of materialize (an async call and its promise).
     const kept = ex.data.memory.get(ds.id);
     inputs[key] = kept !== undefined ? kept : await materialize(ex, ds, node.id);
+  }
+  for (const key in node.params) inputs[key] = ex.index.params.get(node.params[key]!)!.value;
+  return inputs;
+}
+
+/**
+ * gatherInputs without a promise, when every input is an in-memory value this run holds
+ * (nothing to decode or load); undefined otherwise.
+ */
+export function keptInputs(
+  ex: Execution,
+  node: PlanNode,
+  reads: NodeReads,
+  slots: NodeSlots,
+): Record<string, unknown> | undefined {
+  if (reads.bytes !== undefined || slots.collection) return undefined;
+  const inputs: Record<string, unknown> = {};
+  for (let i = 0; i < slots.inputs.length; i++) {
+    const kept = ex.data.keptAt(slots.inputAt[i]!, slots.inputs[i]!.id);
+    if (kept === undefined) return undefined;
+    inputs[slots.inputKeys[i]!] = kept;
   }
   for (const key in node.params) inputs[key] = ex.index.params.get(node.params[key]!)!.value;
   return inputs;

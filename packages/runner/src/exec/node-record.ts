@@ -1,4 +1,5 @@
 import { ErrorCode, PipewrightError, type PlanNode } from "@pipewright/core";
+import { byDataset } from "../records/record.ts";
 import type { NodeRecord } from "../types.ts";
 import { asError, errorRecord } from "../util/errors.ts";
 import type { Execution } from "./execution.ts";
@@ -24,7 +25,7 @@ export function base(
     durationMs: Math.round((now() - started) * 1000) / 1000,
     cacheKey: state.key,
     inputs: state.inputs,
-    outputs: {},
+    outputs: byDataset(),
     attempts: state.attempts,
   };
 }

@@ -1,11 +1,13 @@
 import type { PlanNode } from "@pipewright/core";
 import { missCauses } from "../cache/causes.ts";
 import { fullKey, keyParts } from "../cache/key.ts";
+import { slotsAt } from "../plan-index.ts";
+import { byDataset } from "../records/record.ts";
 import type { CacheCause, NodeRecord } from "../types.ts";
 import { execute } from "./execute.ts";
 import type { Execution } from "./execution.ts";
 import { acceptHit, checkEntry } from "./hit.ts";
-import { readInputs } from "./inputs.ts";
+import { readInputs, readKeptInputs } from "./inputs.ts";
 import { processMapNode } from "./map.ts";
 import { type Attempt, base, failure, now } from "./node-record.ts";
 
@@ -13,13 +15,14 @@ import { type Attempt, base, failure, now } from "./node-record.ts";
  * Brings one node up to date: a trusted cache hit, or a run. Never throws: a failure is
  * the node's record (status "failed", or "skipped" when the run was interrupted).
  */
-export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRecord> {
+export async function processNode(ex: Execution, node: PlanNode, at: number): Promise<NodeRecord> {
   if (node.map) return processMapNode(ex, node);
   const started = now();
-  const state: Attempt = { key: null, inputs: {}, attempts: 0 };
+  const state: Attempt = { key: null, inputs: byDataset(), attempts: 0 };
+  const slots = slotsAt(ex.index, at);
   let record: NodeRecord;
   try {
-    const reads = await readInputs(ex, node);
+    const reads = readKeptInputs(ex, slots) ?? (await readInputs(ex, node, slots));
     for (const [id, hash] of reads.hashes) state.inputs[id] = hash;
     state.key = fullKey(node, reads.hashes, ex.index);
     const useCache = ex.cache !== undefined && node.cache;
@@ -35,7 +38,7 @@ export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRe
           record.outputs[id] = hit.entry.outputs[id]!.hash;
         if (hit.entry.metrics) record.metrics = hit.entry.metrics;
         if (hit.restored.length > 0) record.restored = hit.restored;
-        ex.records.set(node.id, record);
+        ex.records.setAt(at, record);
         ex.emit({ type: "node-cached", node: node.id, restored: hit.restored });
         return record;
       }
@@ -61,11 +64,11 @@ export async function processNode(ex: Execution, node: PlanNode): Promise<NodeRe
         },
       ];
     }
-    record = await execute(ex, node, reads, state, started, useCache, causes);
+    record = await execute(ex, node, reads, state, started, useCache, causes, at);
   } catch (error) {
     record = failure(ex, node, state, started, error);
   }
-  ex.records.set(node.id, record);
+  ex.records.setAt(at, record);
   return record;
 }
 

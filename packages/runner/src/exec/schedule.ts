@@ -65,7 +65,7 @@ export async function schedule(
         ) {
           const at = ready.pop()!;
           running++;
-          processNode(ex, ordered[at]!).then((r) => finish(at, r), reject);
+          processNode(ex, ordered[at]!, at).then((r) => finish(at, r), reject);
         }
         if (running === 0) resolve();
       } catch (error) {
@@ -75,11 +75,14 @@ export async function schedule(
     pump();
   });
 
-  for (const id of order) {
-    if (ex.records.has(id)) continue;
-    const at = ex.index.position.get(id)!;
+  // The plan's own order (a whole run) is positions 0..n-1: no lookup of each id.
+  const whole = order === ex.index.plan.order;
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i]!;
+    const at = whole ? i : ex.index.position.get(id)!;
+    if (ex.records.hasAt(at)) continue;
     const reason = skipReason(ex, upstream[at]!, selected, failedFirst);
-    ex.records.set(id, {
+    ex.records.setAt(at, {
       name: id,
       status: "skipped",
       durationMs: 0,
