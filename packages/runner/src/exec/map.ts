@@ -70,6 +70,14 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     const outputIds = Object.values(node.outputs);
     const quick =
       index !== undefined && outputIds.every((id) => isMemory(ex.index.datasets.get(id)!));
+    if (quick)
+      for (const id of outputIds)
+        ex.parts.inlineFrom(id, (name) => {
+          const key = index!.usedKey(name);
+          const o = key === undefined ? undefined : index!.get(key)?.outputs[id];
+          if (o?.inline === undefined) return undefined;
+          return { hash: o.hash, text: o.inline, vouched: index!.vouches(key!) };
+        });
 
     let broadcast: Promise<Record<string, unknown>> | undefined;
     const wholeInputs = () => {
@@ -77,6 +85,15 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       return broadcast;
     };
     ex.emit({ type: "node-start", node: node.id, attempt: 1 });
+    const c: PartitionContext = {
+      prefix,
+      memo,
+      overSchema,
+      overDataset,
+      index,
+      wholeInputs,
+      outputIds,
+    };
     const records: (PartitionRecord | undefined)[] = new Array(items.length);
     let next = 0;
     let stop = false;
@@ -87,7 +104,6 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
           break;
         }
         const i = next++;
-        const c = { prefix, memo, overSchema, overDataset, index, wholeInputs, outputIds };
         const r =
           (quick ? quickHit(ex, items[i]!, c) : undefined) ??
           (await runPartition(ex, node, items[i]!, c));
@@ -167,7 +183,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       ex.hashes.set(id, h);
     }
     const now_ = new Set(items.map((i) => i.name));
-    for (const name of Object.keys(index?.previous?.last ?? {}))
+    for (const name of index?.lastNames() ?? [])
       if (!now_.has(name) && !ex.batch) removed.add(name);
     if (removed.size > 0) record.removedPartitions = [...removed].sort();
     const failed = partitions.filter((p) => p.status === "failed");
@@ -412,12 +428,11 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
   const entry = index.get(key);
   if (!entry) return undefined;
   for (const id of c.outputIds) if (entry.outputs[id]?.inline === undefined) return undefined;
-  const vouched = index.vouches(key);
+  // The inline texts stay in the index: a load finds them by name (inlineFrom, set up by
+  // processMapNode), so a hit that nothing loads costs no copy.
   const outputs: Record<string, string> = {};
   for (const id of c.outputIds) {
-    const o = entry.outputs[id]!;
-    ex.parts.keepInline(o.hash, o.inline!, vouched);
-    outputs[id] = o.hash;
+    outputs[id] = entry.outputs[id]!.hash;
     ex.parts.sets.get(id)?.values.delete(item.name);
   }
   index.use(item.name, key, undefined, hash);

@@ -22,6 +22,11 @@ export interface PartitionSet {
   collection?: string;
 }
 
+/** The inline text of one cached partition, by name (see PartitionData.inlineFrom). */
+export type InlineSource = (
+  name: string,
+) => { hash: string; text: string; vouched: boolean } | undefined;
+
 /** Where the stats of local partition files are remembered (see StatIndex in @pipewright/io). */
 export const statDir = (root: string): string => join(stateDir(root), "partition-stats");
 
@@ -37,6 +42,12 @@ export class PartitionData {
   readonly inline = new Map<string, string | Uint8Array>();
   /** Hashes whose inline text came from a checksummed partition index (see keepInline). */
   private readonly vouched = new Set<string>();
+  /**
+   * Dataset id -> where its cached partitions' inline texts are, by partition name: the
+   * partition index of the map node that hit them (see inlineFrom). A hit then registers
+   * nothing; a load asks.
+   */
+  private readonly sources = new Map<string, InlineSource>();
 
   constructor(private readonly ex: Execution) {
     this.store = new PartitionedStore(ex.data.store, { statDir: statDir(ex.o.root) });
@@ -89,7 +100,10 @@ export class PartitionData {
     const set = this.sets.get(ds.id);
     if (isMemory(ds)) {
       if (set?.values.has(name)) return set.values.get(name);
-      const blob = (await this.inlineBytes(hash)) ?? (await this.ex.cache?.getBlob(hash));
+      const blob =
+        (await this.inlineBytes(hash)) ??
+        (await this.sourcedBytes(ds.id, name, hash)) ??
+        (await this.ex.cache?.getBlob(hash));
       if (!blob)
         throw new PipewrightError(
           ErrorCode.CACHE_CORRUPT,
@@ -116,6 +130,29 @@ export class PartitionData {
     if (vouched) this.vouched.add(hash);
     else if (this.vouched.has(hash)) return;
     if (!this.inline.has(hash)) this.inline.set(hash, text);
+  }
+
+  /**
+   * Makes the inline texts of `dataset`'s cached partitions loadable from `source` (by
+   * partition name), instead of a keepInline per hit. The source answers with the text of
+   * the entry that partition used in this run, its hash and whether its index vouches for
+   * it; a load uses it only for the hash it asks for.
+   */
+  inlineFrom(dataset: string, source: InlineSource): void {
+    this.sources.set(dataset, source);
+  }
+
+  /** A partition's bytes from its inline source, checked as inlineBytes checks kept ones. */
+  private async sourcedBytes(
+    dataset: string,
+    name: string,
+    hash: string,
+  ): Promise<Uint8Array | undefined> {
+    const found = this.sources.get(dataset)?.(name);
+    if (found?.hash !== hash) return undefined;
+    const bytes = Buffer.from(found.text, "base64");
+    if (found.vouched || (await hashBytes(bytes)) === hash) return bytes;
+    return undefined;
   }
 
   /** Bytes kept in a partition index, checked against their hash (undefined if absent or bad). */
