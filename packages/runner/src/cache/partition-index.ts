@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, rmSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { CacheBackend } from "./backend.ts";
 import type { KeyParts } from "./key.ts";
@@ -230,11 +230,10 @@ export class PartitionIndex {
     const p = this.previous;
     const snapshot = this.read.snapshot;
     if (folder && p?.gen && snapshot && p.static === staticKey && sameParts(p.parts, parts)) {
-      const now = await this.backend.read(PartitionIndex.path(this.node));
       const line = await frame(this.delta(p.gen, staticKey, prefix));
       const deltaSize = this.read.delta?.byteLength ?? 0;
       if (
-        sameBytes(now, snapshot) &&
+        (await this.snapshotUnmoved(folder, snapshot)) &&
         deltaSize + line.length <= snapshot.byteLength * DELTA_FRACTION
       ) {
         appendRecord(folder, PartitionIndex.deltaPath(this.node, p.gen), line);
@@ -242,6 +241,29 @@ export class PartitionIndex {
       }
     }
     await this.compact(staticKey, parts, prefix);
+  }
+
+  /**
+   * Whether the snapshot on disk is still the one opened (no other run compacted since). A
+   * format-2 snapshot's first line holds the checksum of all the rest, generation
+   * included: comparing that line stands for comparing megabytes.
+   */
+  private async snapshotUnmoved(folder: string, snapshot: Uint8Array): Promise<boolean> {
+    if (!isSnapshot2(snapshot))
+      return sameBytes(await this.backend.read(PartitionIndex.path(this.node)), snapshot);
+    const head = snapshot.subarray(0, snapshot.indexOf(0x0a) + 1);
+    const now = new Uint8Array(head.byteLength);
+    let fd: number;
+    try {
+      fd = openSync(join(folder, PartitionIndex.path(this.node)), "r");
+    } catch {
+      return false;
+    }
+    try {
+      return readSync(fd, now, 0, now.byteLength, 0) === now.byteLength && sameBytes(now, head);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** What this run changed, against the index as it opened it. */
