@@ -14,7 +14,13 @@ import { dataset, node, partitioned, pipeline } from "@pipewright/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { random } from "../../../test/support/random.ts";
-import { StatIndex, statClock, vouches } from "../../io/src/partitions/stat-index.ts";
+import {
+  StatIndex,
+  sameStat,
+  signature,
+  statClock,
+  vouches,
+} from "../../io/src/partitions/stat-index.ts";
 import { run, tempProject } from "./helpers.ts";
 
 const Item = z.object({ n: z.number() });
@@ -277,6 +283,31 @@ describe("the stat index's log", () => {
       }
       // Let the file system's clock move past the stats before the next edit.
       await sleep(12);
+    }
+  });
+});
+
+describe("a stat compared in numbers", () => {
+  it("matches its remembered nanosecond signature exactly when the file is unchanged", async () => {
+    const root = tempProject();
+    const f = join(root, "a.json");
+    for (let i = 0; i < 50; i++) {
+      writeFileSync(f, `{"n":${i}}`);
+      if (i % 2) utimesSync(f, new Date(1_000_000 + i * 1.5), new Date(1_700_000_000_123 + i));
+      const rec = `${signature(statSync(f, { bigint: true }))}\thash`;
+      expect(sameStat(rec, statSync(f))).toBe(true);
+      // Any other size, time or inode: no match.
+      const [size, m, c, ino] = rec.split("\t")[0]!.split(":");
+      const other = (parts: string[]) => `${parts.join(":")}\thash`;
+      expect(sameStat(other([`${Number(size) + 1}`, m!, c!, ino!]), statSync(f))).toBe(false);
+      expect(sameStat(other([size!, `${BigInt(m!) + 1_000_000n}`, c!, ino!]), statSync(f))).toBe(
+        false,
+      );
+      expect(sameStat(other([size!, m!, `${BigInt(c!) + 1_000_000n}`, ino!]), statSync(f))).toBe(
+        false,
+      );
+      expect(sameStat(other([size!, m!, c!, `${BigInt(ino!) + 1n}`]), statSync(f))).toBe(false);
+      expect(sameStat("garbage", statSync(f))).toBe(false);
     }
   });
 });

@@ -9,6 +9,7 @@ import {
   readFileSync,
   readSync,
   rmSync,
+  type Stats,
   statSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -30,7 +31,7 @@ const HEADER = "pipewright-partition-stats 1";
  * a run that learns a few stats appends a few lines, one that learns most rewrites.
  */
 const LOG_FRACTION = 0.25;
-const BIGINT = { bigint: true, throwIfNoEntry: false } as const;
+const NUMBERS = { throwIfNoEntry: false } as const;
 
 /**
  * The wall clock a stat's age is judged by. A test seam: a test that cannot wait seconds
@@ -162,19 +163,23 @@ export class StatIndex {
     return `${this.dir}${name}${this.suffix}`;
   }
 
-  /** The hash of `name`'s bytes when its stat still matches the remembered one; else undefined. */
+  /**
+   * The hash of `name`'s bytes when its stat still matches the remembered one; else
+   * undefined. The stat is taken with numbers, not bigints (a bigint stat allocates some
+   * twenty objects, and at 10,000 partitions their garbage cost more than the stats): see
+   * sameStat for why that comparison is as good as one in nanoseconds.
+   */
   lookup(name: string): string | undefined {
     const rec = this.known.get(name);
     if (rec === undefined) return undefined;
-    let st: BigIntStats | undefined;
+    let st: Stats | undefined;
     try {
-      st = statSync(this.dir + name + this.suffix, BIGINT);
+      st = statSync(this.dir + name + this.suffix, NUMBERS);
     } catch {
       return undefined;
     }
-    if (!st) return undefined;
-    const tab = rec.lastIndexOf("\t");
-    return rec.slice(0, tab) === signature(st) ? rec.slice(tab + 1) : undefined;
+    if (!st || !sameStat(rec, st)) return undefined;
+    return rec.slice(rec.lastIndexOf("\t") + 1);
   }
 
   /**
@@ -256,6 +261,37 @@ export class StatIndex {
   private forget(name: string): void {
     if (this.known.delete(name)) this.changes.push(name);
   }
+}
+
+/**
+ * Whether a remembered signature (`size:mtimeNs:ctimeNs:ino\t...`, see signature) is the
+ * one of `st`, a stat in numbers: size and inode compared as numbers, and each time as the
+ * milliseconds Node derives from the same seconds and nanoseconds (sec * 1e3 + nsec / 1e6,
+ * so equal times give equal doubles; a Node that computed them otherwise would only miss).
+ * A double of milliseconds since 1970 resolves about 0.25 µs, not 1 ns, and that loses
+ * nothing here: a remembered stat vouches only for a file last changed ≥ 2 s before it was
+ * taken (see vouches), so any later write sets a ctime at least that much later — and no
+ * one can set ctime back.
+ */
+export function sameStat(rec: string, st: Stats): boolean {
+  const a = rec.indexOf(":");
+  const b = rec.indexOf(":", a + 1);
+  const c = rec.indexOf(":", b + 1);
+  const t = rec.indexOf("\t", c + 1);
+  if (a < 0 || b < 0 || c < 0 || t < 0) return false;
+  return (
+    Number(rec.slice(0, a)) === st.size &&
+    msOf(rec.slice(a + 1, b)) === st.mtimeMs &&
+    msOf(rec.slice(b + 1, c)) === st.ctimeMs &&
+    Number(rec.slice(c + 1, t)) === st.ino
+  );
+}
+
+/** Nanoseconds since 1970 (decimal digits) as Node's stat gives them in milliseconds. */
+function msOf(ns: string): number {
+  if (!/^\d+$/.test(ns)) return Number.NaN; // never equal: a miss
+  const sec = ns.length > 9 ? Number(ns.slice(0, -9)) : 0;
+  return sec * 1e3 + Number(ns.slice(-9)) / 1e6;
 }
 
 /** A log line's checksum: the first 16 hex digits of the sha256 of the rest of the line. */
