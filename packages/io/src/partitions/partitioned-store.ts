@@ -194,8 +194,8 @@ export class PartitionedStore {
   }
 
   /** Forgets the stats of partitions no longer present (after a full listing). */
-  keepStatsOf(ds: PlanDataset, names: readonly string[]): void {
-    this.statsOf(ds)?.keepOnly(new Set(names));
+  keepStatsOf(ds: PlanDataset, names: readonly string[] | { has(name: string): boolean }): void {
+    this.statsOf(ds)?.keepOnly("has" in names ? names : new Set(names));
   }
 
   /** Writes the stat indexes that changed. */

@@ -206,7 +206,7 @@ export class StatIndex {
   }
 
   /** Forgets partitions not in `names` (removed from the folder). */
-  keepOnly(names: ReadonlySet<string>): void {
+  keepOnly(names: { has(name: string): boolean }): void {
     for (const name of this.known.keys()) if (!names.has(name)) this.forget(name);
   }
 

@@ -152,7 +152,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       if (!ex.batch)
         ex.parts.store.keepStatsOf(
           overDataset,
-          items.map((i) => i.name),
+          read.size === items.length ? read : items.map((i) => i.name),
         );
       ex.parts.store.saveStats();
     }
@@ -182,14 +182,21 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       record.outputs[id] = h;
       ex.hashes.set(id, h);
     }
-    const now_ = new Set(items.map((i) => i.name));
-    for (const name of index?.lastNames() ?? [])
-      if (!now_.has(name) && !ex.batch) removed.add(name);
+    if (index && !ex.batch) {
+      let now_: { has(name: string): boolean } | undefined;
+      for (const name of index.lastNames()) {
+        if (index.usedKey(name) !== undefined) continue; // ran or hit now: present
+        now_ ??= new Set(items.map((i) => i.name));
+        if (!now_.has(name)) removed.add(name);
+      }
+    }
     if (removed.size > 0) record.removedPartitions = [...removed].sort();
-    const failed = partitions.filter((p) => p.status === "failed");
-    const ran = partitions.filter((p) => p.status === "ran");
-    record.attempts = Math.max(0, ...partitions.map((p) => p.attempts));
+    const failed: PartitionRecord[] = [];
+    const ran: PartitionRecord[] = [];
     for (const p of partitions) {
+      if (p.status === "failed") failed.push(p);
+      else if (p.status === "ran") ran.push(p);
+      if (p.attempts > record.attempts) record.attempts = p.attempts;
       if (!p.metrics) continue;
       record.metrics ??= {};
       // Per metrics dataset, one value per partition: { scores: { "2024-01-01": {...} } }.

@@ -14,8 +14,8 @@ import type { Execution } from "./execution.ts";
 
 /** What a run knows of a partitioned dataset: each partition's hash, and in-memory values. */
 export interface PartitionSet {
-  /** Partition name -> content hash, sorted by name when built by the runner. */
-  hashes: Map<string, string>;
+  /** Partition name -> content hash, sorted by name when built by the runner. Never changed in place: replaced whole. */
+  hashes: ReadonlyMap<string, string>;
   /** In-memory datasets: the values computed in this run (cached ones load from blobs). */
   values: Map<string, unknown>;
   /** collectionHash(hashes), once taken (a fan-in and the record both need it). */
@@ -219,7 +219,10 @@ export class PartitionData {
       }
     }
     const set = this.setOf(ds.id);
-    const sorted = new Map([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    // A map node's outputs come in its items' order, already sorted: no copy then.
+    const sorted = isSorted(hashes.keys())
+      ? hashes
+      : new Map([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     for (const name of set.values.keys()) if (!sorted.has(name)) set.values.delete(name);
     set.hashes = sorted;
     delete set.collection;
@@ -246,7 +249,8 @@ export class PartitionData {
   /** A lazy collection for a node that reads the whole dataset (fan-in). */
   async collection(ds: PlanDataset, node: string): Promise<Partitions<unknown>> {
     const set = await this.known(ds, node);
-    const hashes = new Map(set.hashes);
+    // A set's hashes are never changed in place (settle puts a new map): no copy needed.
+    const hashes = set.hashes;
     const names = [...hashes.keys()];
     const get = async (name: string) => {
       const h = hashes.get(name);
@@ -281,6 +285,15 @@ export class PartitionData {
     }
     return set;
   }
+}
+
+function isSorted(names: Iterable<string>): boolean {
+  let last: string | undefined;
+  for (const name of names) {
+    if (last !== undefined && !(last < name)) return false;
+    last = name;
+  }
+  return true;
 }
 
 function changed(ds: PlanDataset, name: string, node: string): PipewrightError {
