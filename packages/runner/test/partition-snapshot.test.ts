@@ -203,3 +203,47 @@ describe("partition index snapshot (format 2)", () => {
     expect((await PartitionIndex.open(backend, "n")).get("k1")).toBeUndefined();
   });
 });
+
+describe("kept partitions (hits at their remembered key)", () => {
+  it("an index that keeps what the memo answered equals one that uses every partition", async () => {
+    const rand = random(14);
+    const keeping = openCacheBackend(".pipewright/cache", tempProject());
+    const using = openCacheBackend(".pipewright/cache", tempProject());
+    const of = (key: string) => ({ name: key, outputs: { out: { hash: `h-${key}`, size: 1 } } });
+    let total = 0;
+    for (let run = 0; run < 40; run++) {
+      const a = await PartitionIndex.open(keeping, "n");
+      const b = await PartitionIndex.open(using, "n");
+      const prefix = rand() < 0.85 ? "prefix" : "other";
+      const names = new Set<string>();
+      for (let i = 0; i < 5 + Math.floor(rand() * 40); i++)
+        names.add(`p${Math.floor(rand() * 60)}`);
+      let kept = 0;
+      for (const name of names) {
+        const input = rand() < 0.75 ? "in0" : `in${1 + Math.floor(rand() * 2)}`;
+        const key = `${name}/${input}/${prefix}`;
+        const entry = a.get(key) ? undefined : of(key);
+        if (a.knownKey(name, input, prefix) === key) {
+          a.keep(name);
+          kept++;
+        } else a.use(name, key, entry, input);
+        b.use(name, key, b.get(key) ? undefined : of(key), input);
+      }
+      expect(new Set(a.unusedLastNames())).toEqual(new Set(b.unusedLastNames()));
+      await a.save("s", undefined, prefix);
+      await b.save("s", undefined, prefix);
+      const a2 = await PartitionIndex.open(keeping, "n");
+      const b2 = await PartitionIndex.open(using, "n");
+      expect(new Set(a2.lastNames())).toEqual(new Set(b2.lastNames()));
+      for (const name of b2.lastNames()) {
+        const key = b2.lastKey(name)!;
+        expect(a2.lastKey(name)).toBe(key);
+        expect(a2.get(key)).toEqual(b2.get(key));
+        for (const input of ["in0", "in1", "in2"])
+          expect(a2.knownKey(name, input, prefix)).toBe(b2.knownKey(name, input, prefix));
+      }
+      total += kept;
+    }
+    expect(total).toBeGreaterThan(20); // keep() was exercised
+  });
+});

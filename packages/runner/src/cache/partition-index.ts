@@ -95,7 +95,13 @@ const DELTA_FRACTION = 0.25;
 
 export class PartitionIndex {
   private readonly added = new Map<string, PartitionEntry>();
+  /** Name -> key of each partition used (ran or hit) but not kept. */
   private readonly used = new Map<string, string>();
+  /**
+   * Partitions hit at their previous key from their previous input (see keep): nothing of
+   * theirs changes, so they cost a push, not two map entries; never also in `used`.
+   */
+  private readonly kept: string[] = [];
   /** Name -> input hash of each partition used with a known input (for the key memo). */
   private readonly inputs = new Map<string, string>();
   /** Entries read from their own files by lookup(), folded into the index on save. */
@@ -185,9 +191,35 @@ export class PartitionIndex {
     return this.added.has(key) || (this.read.framed && this.previous?.entries.has(key) === true);
   }
 
-  /** The key partition `name` stands at in this run (ran or hit), once used. */
-  usedKey(name: string): string | undefined {
-    return this.used.get(name);
+  /**
+   * The key partition `name` stands at in this run when it ran or hit, else the key it
+   * last stood at (so look entries up by content hash: see PartitionData.inlineFrom).
+   */
+  currentKey(name: string): string | undefined {
+    return this.used.get(name) ?? this.previous?.last.get(name);
+  }
+
+  /**
+   * Records that partition `name` hit at the key the memo gave for it (knownKey): the
+   * same key and input as last time, so nothing to write for it. Call it (or use) once
+   * per partition and run.
+   */
+  keep(name: string): void {
+    this.kept.push(name);
+  }
+
+  /** The names the previous run left that this run neither ran nor hit. */
+  unusedLastNames(): string[] {
+    const p = this.previous;
+    if (!p) return [];
+    // Kept names are all in `last`: when they and the used ones found there are all of
+    // it, nothing is left (the common case, with no set of 10,000 names).
+    let inLast = this.kept.length;
+    for (const name of this.used.keys()) if (p.last.has(name)) inLast++;
+    if (inLast === p.last.size) return [];
+    const now = new Set(this.kept);
+    for (const name of this.used.keys()) now.add(name);
+    return [...p.last.keys()].filter((name) => !now.has(name));
   }
 
   /** The key partition `name` last ran or hit with. */
@@ -283,7 +315,7 @@ export class PartitionIndex {
       last.push([name, key]);
       if (prefix && input !== undefined) inputs.push([name, input]);
     }
-    for (const name of p.last.keys()) if (!this.used.has(name)) gone.push(name);
+    for (const name of this.unusedLastNames()) gone.push(name);
     return {
       gen,
       static: staticKey,
@@ -306,8 +338,17 @@ export class PartitionIndex {
     if (moved && now.view)
       for (const [k, e] of now.view.entries)
         if (!entries.has(k) && !mine?.has(k)) entries.set(k, e);
-    const limit = Math.max(16, SPARE * this.used.size);
-    for (const key of this.used.values()) {
+    // Every partition of this run, kept ones at their previous key and input.
+    const used = new Map(this.used);
+    const usedInputs = new Map(this.inputs);
+    for (const name of this.kept) {
+      if (used.has(name)) continue;
+      used.set(name, this.previous!.last.get(name)!);
+      const input = this.previous!.inputs.get(name);
+      if (input !== undefined) usedInputs.set(name, input);
+    }
+    const limit = Math.max(16, SPARE * used.size);
+    for (const key of used.values()) {
       if (entries.has(key)) continue;
       const e = this.added.get(key) ?? mine?.get(key) ?? this.found.get(key);
       if (e !== undefined) entries.set(key, e);
@@ -318,11 +359,11 @@ export class PartitionIndex {
         if (entries.size >= limit) break;
         if (!entries.has(k)) entries.set(k, e);
       }
-    const last = new Map([...this.used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const last = new Map([...used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const inputs = new Map<string, string>();
     if (prefix)
       for (const name of last.keys()) {
-        const input = this.inputs.get(name);
+        const input = usedInputs.get(name);
         if (input !== undefined) inputs.set(name, input);
       }
     const gen = randomBytes(8).toString("hex");
@@ -346,7 +387,7 @@ export class PartitionIndex {
     const p = this.previous;
     if (!p || this.added.size > 0 || this.found.size > 0 || p.static !== staticKey) return false;
     if (!sameParts(p.parts, parts)) return false;
-    if (p.last.size !== this.used.size) return false;
+    if (p.last.size !== this.used.size + this.kept.length) return false;
     for (const [name, key] of this.used) if (p.last.get(name) !== key) return false;
     if (prefix === undefined) return true;
     if (p.memoPrefix !== prefix) return false;

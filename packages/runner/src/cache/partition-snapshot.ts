@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { hashBytes } from "@pipewright/io";
 import type { KeyParts } from "./key.ts";
 
@@ -160,7 +161,8 @@ export async function decodeSnapshot(bytes: Uint8Array): Promise<IndexView | und
   if (body.byteLength === 0 || body[body.byteLength - 1] !== 0x0a) return undefined;
   if ((await hashBytes(body)) !== sum) return undefined;
   try {
-    const text = decoder.decode(body);
+    // Mostly hex and base64: ASCII text decodes to a one-byte string, faster and smaller.
+    const text = isAscii(body) ? body.toString("latin1") : decoder.decode(body);
     const first = text.indexOf("\n");
     const h = JSON.parse(text.slice(0, first)) as Record<string, unknown>;
     if (typeof h.node !== "string" || typeof h.static !== "string") return undefined;

@@ -73,7 +73,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     if (quick)
       for (const id of outputIds)
         ex.parts.inlineFrom(id, (name) => {
-          const key = index!.usedKey(name);
+          const key = index!.currentKey(name);
           const o = key === undefined ? undefined : index!.get(key)?.outputs[id];
           if (o?.inline === undefined) return undefined;
           return { hash: o.hash, text: o.inline, vouched: index!.vouches(key!) };
@@ -184,8 +184,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     }
     if (index && !ex.batch) {
       let now_: { has(name: string): boolean } | undefined;
-      for (const name of index.lastNames()) {
-        if (index.usedKey(name) !== undefined) continue; // ran or hit now: present
+      for (const name of index.unusedLastNames()) {
         now_ ??= new Set(items.map((i) => i.name));
         if (!now_.has(name)) removed.add(name);
       }
@@ -429,9 +428,8 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
   const index = c.index!;
   const hash = item.hash ?? ex.parts.store.statHash(c.overDataset!, item.name);
   if (hash === undefined) return undefined;
-  const key =
-    index.knownKey(item.name, hash, c.memo) ??
-    partitionKey(c.prefix, item.name, hash, c.overSchema);
+  const memoKey = index.knownKey(item.name, hash, c.memo);
+  const key = memoKey ?? partitionKey(c.prefix, item.name, hash, c.overSchema);
   const entry = index.get(key);
   if (!entry) return undefined;
   for (const id of c.outputIds) if (entry.outputs[id]?.inline === undefined) return undefined;
@@ -442,7 +440,8 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
     outputs[id] = entry.outputs[id]!.hash;
     ex.parts.sets.get(id)?.values.delete(item.name);
   }
-  index.use(item.name, key, undefined, hash);
+  if (memoKey !== undefined) index.keep(item.name);
+  else index.use(item.name, key, undefined, hash);
   return {
     name: item.name,
     status: "cached",
