@@ -11,6 +11,7 @@ import {
   encodeEntry,
   encodeSnapshot,
   type IndexView,
+  inlineHashes,
   type PartitionEntry,
 } from "../src/cache/partition-snapshot.ts";
 import { tempProject } from "./helpers.ts";
@@ -107,6 +108,34 @@ describe("partition index snapshot (format 2)", () => {
       const back = decodeEntry(encodeEntry(e));
       expect(back).toEqual(e);
       expect(Object.keys(back!.outputs)).toEqual(Object.keys(e.outputs));
+    }
+  });
+
+  it("an encoded entry's inline hashes, read in place, are the decoded entry's", () => {
+    const rand = random(15);
+    for (let i = 0; i < 3000; i++) {
+      const e = entry(rand);
+      if (rand() < 0.5) delete e.metrics;
+      const keys = Object.keys(e.outputs);
+      const ids = keys.filter(() => rand() < 0.7);
+      if (rand() < 0.2) ids.push(text(rand));
+      if (rand() < 0.3) ids.reverse();
+      // undefined is the caller's cue to decode (quoted fields): never another answer.
+      const got = inlineHashes(encodeEntry(e), ids);
+      if (got !== undefined) expect(got).toEqual(inlineHashes(e, ids));
+      // Mostly plain entries too, whose fields need no quoting.
+      const plain: PartitionEntry = {
+        name: `p${i}`,
+        outputs: Object.fromEntries(
+          keys.map((k, j) => [
+            `out${j}`,
+            { hash: `h${i}-${j}`, size: j, ...(rand() < 0.8 && { inline: "eyJuIjo0fQ==" }) },
+          ]),
+        ),
+      };
+      const plainIds = Object.keys(plain.outputs).filter(() => rand() < 0.8);
+      const fast = inlineHashes(encodeEntry(plain), plainIds);
+      expect(fast).toEqual(inlineHashes(plain, plainIds));
     }
   });
 

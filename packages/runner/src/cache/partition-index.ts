@@ -9,6 +9,7 @@ import {
   decodeSnapshot,
   encodeSnapshot,
   type IndexView,
+  inlineHashes,
   isSnapshot2,
   type PartitionEntry,
 } from "./partition-snapshot.ts";
@@ -138,6 +139,15 @@ export class PartitionIndex {
     return this.added.get(key) ?? this.stored(key) ?? this.found.get(key);
   }
 
+  /**
+   * The hashes of outputs `ids` of the entry of `key` when each is kept inline and the
+   * entry has no metrics (see inlineHashes); an encoded entry stays encoded.
+   */
+  inlineHashes(key: string, ids: readonly string[]): string[] | undefined {
+    const e = this.added.get(key) ?? this.previous?.entries.get(key) ?? this.found.get(key);
+    return e === undefined ? undefined : inlineHashes(e, ids);
+  }
+
   /** The previous index's entry of `key`, decoded on first use. */
   private stored(key: string): PartitionEntry | undefined {
     const entries = this.previous?.entries;
@@ -192,11 +202,21 @@ export class PartitionIndex {
   }
 
   /**
-   * The key partition `name` stands at in this run when it ran or hit, else the key it
-   * last stood at (so look entries up by content hash: see PartitionData.inlineFrom).
+   * The inline text of output `id` of partition `name`, from the entry of the key it
+   * stands at in this run when it ran or hit, else of the key it last stood at — so use
+   * it only for the content hash it comes with (see PartitionData.inlineFrom). `vouched`:
+   * as vouches() says of that key.
    */
-  currentKey(name: string): string | undefined {
-    return this.used.get(name) ?? this.previous?.last.get(name);
+  inlineOf(name: string, id: string): { hash: string; text: string; vouched: boolean } | undefined {
+    const key = this.used.get(name) ?? this.previous?.last.get(name);
+    if (key === undefined) return undefined;
+    const mine = this.added.get(key);
+    const e = mine ?? this.stored(key) ?? this.found.get(key);
+    const o = e?.outputs[id];
+    if (o?.inline === undefined) return undefined;
+    const vouched =
+      mine !== undefined || (this.read.framed && this.previous?.entries.has(key) === true);
+    return { hash: o.hash, text: o.inline, vouched };
   }
 
   /**

@@ -114,6 +114,53 @@ export function decodeEntry(text: string): PartitionEntry | undefined {
   }
 }
 
+/**
+ * The hashes of outputs `ids` of an entry (encoded or not), when each of them is kept
+ * inline and the entry has no metrics; else undefined (decode it then). An encoded entry
+ * is read in place, without building it: what a hit that nothing loads needs.
+ */
+export function inlineHashes(
+  e: PartitionEntry | string,
+  ids: readonly string[],
+): string[] | undefined {
+  const out: string[] = [];
+  if (typeof e !== "string") {
+    if (e.metrics !== undefined) return undefined;
+    for (const id of ids) {
+      const o = Object.hasOwn(e.outputs, id) ? e.outputs[id] : undefined;
+      if (o?.inline === undefined) return undefined;
+      out.push(o.hash);
+    }
+    return out;
+  }
+  const name = e.indexOf("\t");
+  // An empty metrics field: the line ends there, or a tab follows (else metrics, or malformed).
+  if (name < 0 || (name + 1 < e.length && e.charCodeAt(name + 1) !== 9)) return undefined;
+  for (const id of ids) {
+    let at = name + 2;
+    let found: string | undefined;
+    while (at < e.length) {
+      const idEnd = e.indexOf("\t", at);
+      const hashEnd = idEnd < 0 ? -1 : e.indexOf("\t", idEnd + 1);
+      const sizeEnd = hashEnd < 0 ? -1 : e.indexOf("\t", hashEnd + 1);
+      if (sizeEnd < 0) return undefined;
+      let inlineEnd = e.indexOf("\t", sizeEnd + 1);
+      if (inlineEnd < 0) inlineEnd = e.length;
+      // Quoted (JSON) fields are rare: decode the entry then.
+      if (e.charCodeAt(at) === 34 || e.charCodeAt(idEnd + 1) === 34) return undefined;
+      if (idEnd - at === id.length && e.startsWith(id, at)) {
+        if (inlineEnd - sizeEnd === 2 && e.charCodeAt(sizeEnd + 1) === 45 /* - */) return undefined;
+        found = e.slice(idEnd + 1, hashEnd);
+        break;
+      }
+      at = inlineEnd + 1;
+    }
+    if (found === undefined) return undefined;
+    out.push(found);
+  }
+  return out;
+}
+
 /** A snapshot's bytes (see SNAPSHOT_MAGIC); `entries` in the order to store them. */
 export async function encodeSnapshot(
   v: Omit<IndexView, "entries"> & { entries: Iterable<[string, PartitionEntry | string]> },

@@ -71,13 +71,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     const quick =
       index !== undefined && outputIds.every((id) => isMemory(ex.index.datasets.get(id)!));
     if (quick)
-      for (const id of outputIds)
-        ex.parts.inlineFrom(id, (name) => {
-          const key = index!.currentKey(name);
-          const o = key === undefined ? undefined : index!.get(key)?.outputs[id];
-          if (o?.inline === undefined) return undefined;
-          return { hash: o.hash, text: o.inline, vouched: index!.vouches(key!) };
-        });
+      for (const id of outputIds) ex.parts.inlineFrom(id, (name) => index!.inlineOf(name, id));
 
     let broadcast: Promise<Record<string, unknown>> | undefined;
     const wholeInputs = () => {
@@ -430,14 +424,19 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
   if (hash === undefined) return undefined;
   const memoKey = index.knownKey(item.name, hash, c.memo);
   const key = memoKey ?? partitionKey(c.prefix, item.name, hash, c.overSchema);
-  const entry = index.get(key);
-  if (!entry) return undefined;
-  for (const id of c.outputIds) if (entry.outputs[id]?.inline === undefined) return undefined;
+  // The common entry (outputs inline, no metrics) is read in place; others are decoded.
+  const hashes = index.inlineHashes(key, c.outputIds);
+  const entry = hashes ? undefined : index.get(key);
+  if (!hashes) {
+    if (!entry) return undefined;
+    for (const id of c.outputIds) if (entry.outputs[id]?.inline === undefined) return undefined;
+  }
   // The inline texts stay in the index: a load finds them by name (inlineFrom, set up by
   // processMapNode), so a hit that nothing loads costs no copy.
   const outputs: Record<string, string> = {};
-  for (const id of c.outputIds) {
-    outputs[id] = entry.outputs[id]!.hash;
+  for (let i = 0; i < c.outputIds.length; i++) {
+    const id = c.outputIds[i]!;
+    outputs[id] = hashes ? hashes[i]! : entry!.outputs[id]!.hash;
     ex.parts.sets.get(id)?.values.delete(item.name);
   }
   if (memoKey !== undefined) index.keep(item.name);
@@ -450,7 +449,7 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
     input: hash,
     outputs,
     attempts: 0,
-    ...(entry.metrics && { metrics: entry.metrics }),
+    ...(entry?.metrics && { metrics: entry.metrics }),
   };
 }
 
