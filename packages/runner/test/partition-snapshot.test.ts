@@ -127,7 +127,7 @@ describe("partition index snapshot (format 2)", () => {
       const plain: PartitionEntry = {
         name: `p${i}`,
         outputs: Object.fromEntries(
-          keys.map((k, j) => [
+          keys.map((_, j) => [
             `out${j}`,
             { hash: `h${i}-${j}`, size: j, ...(rand() < 0.8 && { inline: "eyJuIjo0fQ==" }) },
           ]),
