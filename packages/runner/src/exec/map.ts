@@ -110,7 +110,8 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
             error: new Error(r.error?.message),
           });
           if (!ex.keepGoing) stop = true;
-        } else
+        } else if (ex.o.onEvent)
+          // (an event object per partition only for a listener: 10,000 hits build none)
           ex.emit({
             type: "partition-done",
             node: node.id,
