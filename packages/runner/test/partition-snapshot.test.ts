@@ -12,6 +12,7 @@ import {
   encodeSnapshot,
   type IndexView,
   inlineHashes,
+  inlineOutput,
   type PartitionEntry,
 } from "../src/cache/partition-snapshot.ts";
 import { tempProject } from "./helpers.ts";
@@ -123,6 +124,10 @@ describe("partition index snapshot (format 2)", () => {
       // undefined is the caller's cue to decode (quoted fields): never another answer.
       const got = inlineHashes(encodeEntry(e), ids);
       if (got !== undefined) expect(got).toEqual(inlineHashes(e, ids));
+      for (const id of [...keys, text(rand)]) {
+        const one = inlineOutput(encodeEntry(e), id);
+        if (one !== undefined) expect(one).toEqual(inlineOutput(e, id));
+      }
       // Mostly plain entries too, whose fields need no quoting.
       const plain: PartitionEntry = {
         name: `p${i}`,
@@ -136,6 +141,8 @@ describe("partition index snapshot (format 2)", () => {
       const plainIds = Object.keys(plain.outputs).filter(() => rand() < 0.8);
       const fast = inlineHashes(encodeEntry(plain), plainIds);
       expect(fast).toEqual(inlineHashes(plain, plainIds));
+      for (const id of Object.keys(plain.outputs))
+        expect(inlineOutput(encodeEntry(plain), id)).toEqual(inlineOutput(plain, id));
     }
   });
 

@@ -10,6 +10,7 @@ import {
   encodeSnapshot,
   type IndexView,
   inlineHashes,
+  inlineOutput,
   isSnapshot2,
   type PartitionEntry,
 } from "./partition-snapshot.ts";
@@ -211,9 +212,14 @@ export class PartitionIndex {
     const key = this.used.get(name) ?? this.previous?.last.get(name);
     if (key === undefined) return undefined;
     const mine = this.added.get(key);
-    const e = mine ?? this.stored(key) ?? this.found.get(key);
-    const o = e?.outputs[id];
-    if (o?.inline === undefined) return undefined;
+    const kept = mine ?? this.previous?.entries.get(key);
+    // An encoded entry is read in place (a fan-in loading 10,000 decodes none of them).
+    let o = kept === undefined ? undefined : inlineOutput(kept, id);
+    if (o === undefined) {
+      const e = mine ?? this.stored(key) ?? this.found.get(key);
+      o = e === undefined ? undefined : inlineOutput(e, id);
+    }
+    if (o === undefined) return undefined;
     const vouched =
       mine !== undefined || (this.read.framed && this.previous?.entries.has(key) === true);
     return { hash: o.hash, text: o.inline, vouched };

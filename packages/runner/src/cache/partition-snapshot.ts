@@ -133,32 +133,74 @@ export function inlineHashes(
     }
     return out;
   }
-  const name = e.indexOf("\t");
-  // An empty metrics field: the line ends there, or a tab follows (else metrics, or malformed).
-  if (name < 0 || (name + 1 < e.length && e.charCodeAt(name + 1) !== 9)) return undefined;
+  if (!noMetrics(e)) return undefined;
   for (const id of ids) {
-    let at = name + 2;
-    let found: string | undefined;
-    while (at < e.length) {
-      const idEnd = e.indexOf("\t", at);
-      const hashEnd = idEnd < 0 ? -1 : e.indexOf("\t", idEnd + 1);
-      const sizeEnd = hashEnd < 0 ? -1 : e.indexOf("\t", hashEnd + 1);
-      if (sizeEnd < 0) return undefined;
-      let inlineEnd = e.indexOf("\t", sizeEnd + 1);
-      if (inlineEnd < 0) inlineEnd = e.length;
-      // Quoted (JSON) fields are rare: decode the entry then.
-      if (e.charCodeAt(at) === 34 || e.charCodeAt(idEnd + 1) === 34) return undefined;
-      if (idEnd - at === id.length && e.startsWith(id, at)) {
-        if (inlineEnd - sizeEnd === 2 && e.charCodeAt(sizeEnd + 1) === 45 /* - */) return undefined;
-        found = e.slice(idEnd + 1, hashEnd);
-        break;
-      }
-      at = inlineEnd + 1;
-    }
-    if (found === undefined) return undefined;
-    out.push(found);
+    const at = outputAt(e, id);
+    if (at < 0) return undefined;
+    const idEnd = at + id.length;
+    const hashEnd = e.indexOf("\t", idEnd + 1);
+    const sizeEnd = e.indexOf("\t", hashEnd + 1);
+    if (e.charCodeAt(sizeEnd + 1) === 45 /* - */ && isFieldEnd(e, sizeEnd + 2)) return undefined;
+    out.push(e.slice(idEnd + 1, hashEnd));
   }
   return out;
+}
+
+/**
+ * Output `id`'s hash and inline text in an entry (encoded or not): undefined when it has
+ * no such output or none inline, or when an encoded entry needs decoding (quoted fields).
+ */
+export function inlineOutput(
+  e: PartitionEntry | string,
+  id: string,
+): { hash: string; inline: string } | undefined {
+  if (typeof e !== "string") {
+    const o = Object.hasOwn(e.outputs, id) ? e.outputs[id] : undefined;
+    return o?.inline === undefined ? undefined : { hash: o.hash, inline: o.inline };
+  }
+  const at = outputAt(e, id);
+  if (at < 0) return undefined;
+  const idEnd = at + id.length;
+  const hashEnd = e.indexOf("\t", idEnd + 1);
+  const sizeEnd = e.indexOf("\t", hashEnd + 1);
+  let end = e.indexOf("\t", sizeEnd + 1);
+  if (end < 0) end = e.length;
+  const inline = e.slice(sizeEnd + 1, end);
+  if (inline === "-" || inline.charCodeAt(0) === 34) return undefined;
+  return { hash: e.slice(idEnd + 1, hashEnd), inline };
+}
+
+/** Whether an encoded entry's metrics field is empty (the line ends there, or a tab follows). */
+function noMetrics(e: string): boolean {
+  const name = e.indexOf("\t");
+  return name >= 0 && (name + 1 === e.length || e.charCodeAt(name + 1) === 9);
+}
+
+function isFieldEnd(e: string, at: number): boolean {
+  return at === e.length || e.charCodeAt(at) === 9;
+}
+
+/**
+ * Where output `id`'s group starts in an encoded entry (see encodeEntry), reading it in
+ * place; -1 when absent, or when the entry is better decoded (metrics, quoted fields,
+ * malformed): the callers then fall back to decodeEntry.
+ */
+function outputAt(e: string, id: string): number {
+  if (!noMetrics(e)) return -1;
+  let at = e.indexOf("\t") + 2;
+  while (at < e.length) {
+    const idEnd = e.indexOf("\t", at);
+    const hashEnd = idEnd < 0 ? -1 : e.indexOf("\t", idEnd + 1);
+    const sizeEnd = hashEnd < 0 ? -1 : e.indexOf("\t", hashEnd + 1);
+    if (sizeEnd < 0) return -1;
+    // Quoted (JSON) fields are rare: decode the entry then.
+    if (e.charCodeAt(at) === 34 || e.charCodeAt(idEnd + 1) === 34) return -1;
+    if (idEnd - at === id.length && e.startsWith(id, at)) return at;
+    const inlineEnd = e.indexOf("\t", sizeEnd + 1);
+    if (inlineEnd < 0) return -1;
+    at = inlineEnd + 1;
+  }
+  return -1;
 }
 
 /** A snapshot's bytes (see SNAPSHOT_MAGIC); `entries` in the order to store them. */

@@ -100,10 +100,11 @@ export class PartitionData {
     const set = this.sets.get(ds.id);
     if (isMemory(ds)) {
       if (set?.values.has(name)) return set.values.get(name);
-      const blob =
-        (await this.inlineBytes(hash)) ??
-        (await this.sourcedBytes(ds.id, name, hash)) ??
-        (await this.ex.cache?.getBlob(hash));
+      // No await on the common path (a vouched text from the index): a fan-in loads 10,000.
+      let blob = this.inline.has(hash) ? await this.inlineBytes(hash) : undefined;
+      blob ??=
+        this.sourcedBytes(ds.id, name, hash) ?? (await this.checkedSourcedBytes(ds.id, name, hash));
+      blob ??= await this.ex.cache?.getBlob(hash);
       if (!blob)
         throw new PipewrightError(
           ErrorCode.CACHE_CORRUPT,
@@ -143,16 +144,22 @@ export class PartitionData {
   }
 
   /** A partition's bytes from its inline source, checked as inlineBytes checks kept ones. */
-  private async sourcedBytes(
+  private sourcedBytes(dataset: string, name: string, hash: string): Uint8Array | undefined {
+    const found = this.sources.get(dataset)?.(name);
+    if (found?.hash !== hash || !found.vouched) return undefined;
+    return Buffer.from(found.text, "base64");
+  }
+
+  /** The same for a text its index does not vouch for: its bytes are hashed first. */
+  private async checkedSourcedBytes(
     dataset: string,
     name: string,
     hash: string,
   ): Promise<Uint8Array | undefined> {
     const found = this.sources.get(dataset)?.(name);
-    if (found?.hash !== hash) return undefined;
+    if (found?.hash !== hash || found.vouched) return undefined;
     const bytes = Buffer.from(found.text, "base64");
-    if (found.vouched || (await hashBytes(bytes)) === hash) return bytes;
-    return undefined;
+    return (await hashBytes(bytes)) === hash ? bytes : undefined;
   }
 
   /** Bytes kept in a partition index, checked against their hash (undefined if absent or bad). */
