@@ -283,3 +283,55 @@ describe("kept partitions (hits at their remembered key)", () => {
     expect(total).toBeGreaterThan(20); // keep() was exercised
   });
 });
+
+describe("entries from unchecksummed sources", () => {
+  const inline = (text: string) => Buffer.from(text).toString("base64");
+
+  it("are folded into the checksummed index only when their inline texts hash right", async () => {
+    const { hashBytes } = await import("@pipewright/io");
+    const root = tempProject();
+    const backend = openCacheBackend(".pipewright/cache", root);
+    const good = {
+      name: "a",
+      outputs: { out: { hash: await hashBytes(Buffer.from("{}")), size: 2, inline: inline("{}") } },
+    };
+    const bad = {
+      name: "b",
+      outputs: { out: { hash: await hashBytes(Buffer.from("[]")), size: 2, inline: inline("{}") } },
+    };
+    // As engine tasks write them (one file per entry, no checksum).
+    await backend.write(PartitionIndex.entryPath("ka"), JSON.stringify(good));
+    await backend.write(PartitionIndex.entryPath("kb"), JSON.stringify(bad));
+    const index = await PartitionIndex.open(backend, "n");
+    expect(await index.lookup("ka")).toEqual(good);
+    expect(await index.lookup("kb")).toEqual(bad);
+    expect(index.vouches("ka")).toBe(false);
+    index.use("a", "ka");
+    index.use("b", "kb");
+    await index.save("s");
+    const after = await PartitionIndex.open(backend, "n");
+    expect(after.get("ka")).toEqual(good);
+    expect(after.vouches("ka")).toBe(true);
+    expect(after.get("kb")).toBeUndefined();
+    expect(after.vouches("kb")).toBe(false);
+
+    // A snapshot from before checksums (plain JSON): the same on its next save.
+    const plain = {
+      v: 1,
+      node: "m",
+      static: "s",
+      entries: { ka: good, kb: bad },
+      last: { a: "ka", b: "kb" },
+    };
+    await backend.write(PartitionIndex.path("m"), JSON.stringify(plain));
+    const old = await PartitionIndex.open(backend, "m");
+    expect(old.vouches("ka")).toBe(false);
+    old.use("a", "ka");
+    old.use("b", "kb");
+    old.use("c", "kc", { name: "c", outputs: {} });
+    await old.save("s");
+    const now = await PartitionIndex.open(backend, "m");
+    expect(now.get("ka")).toEqual(good);
+    expect(now.get("kb")).toBeUndefined();
+  });
+});

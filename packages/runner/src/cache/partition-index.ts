@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readdirSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { hashBytes } from "@pipewright/io";
 import type { CacheBackend } from "./backend.ts";
 import type { KeyParts } from "./key.ts";
 import { appendRecord, frame, localFolder, unframe } from "./partition-delta.ts";
@@ -284,11 +285,12 @@ export class PartitionIndex {
   async save(staticKey: string, parts?: KeyParts, prefix?: string): Promise<void> {
     // A run that changes nothing writes nothing (10,000 entries are megabytes).
     if (this.unchanged(staticKey, parts, prefix)) return;
+    const bad = await this.unverified();
     const folder = localFolder(this.backend);
     const p = this.previous;
     const snapshot = this.read.snapshot;
     if (folder && p?.gen && snapshot && p.static === staticKey && sameParts(p.parts, parts)) {
-      const line = await frame(this.delta(p.gen, staticKey, prefix));
+      const line = await frame(this.delta(p.gen, staticKey, prefix, bad));
       const deltaSize = this.read.delta?.byteLength ?? 0;
       if (
         (await this.snapshotUnmoved(folder, snapshot)) &&
@@ -298,7 +300,32 @@ export class PartitionIndex {
         return;
       }
     }
-    await this.compact(staticKey, parts, prefix);
+    await this.compact(staticKey, parts, prefix, bad);
+  }
+
+  /**
+   * Keys of entries from sources nothing vouches for (engine tasks' entry files, a
+   * snapshot from before checksums) whose inline texts do not hash to their recorded
+   * hashes. They are not written into the checksummed index, where they would be vouched
+   * for and loaded unchecked.
+   */
+  private async unverified(): Promise<Set<string>> {
+    const bad = new Set<string>();
+    const check = async (key: string, e: PartitionEntry | string | undefined) => {
+      const entry = typeof e === "string" ? decodeEntry(e) : e;
+      for (const o of Object.values(entry?.outputs ?? {}))
+        if (
+          o.inline !== undefined &&
+          (await hashBytes(Buffer.from(o.inline, "base64"))) !== o.hash
+        ) {
+          bad.add(key);
+          return;
+        }
+    };
+    for (const [key, e] of this.found) if (!this.added.has(key)) await check(key, e);
+    if (!this.read.framed && this.previous)
+      for (const [key, e] of this.previous.entries) await check(key, e);
+    return bad;
   }
 
   /**
@@ -325,7 +352,12 @@ export class PartitionIndex {
   }
 
   /** What this run changed, against the index as it opened it. */
-  private delta(gen: string, staticKey: string, prefix: string | undefined): DeltaRecord {
+  private delta(
+    gen: string,
+    staticKey: string,
+    prefix: string | undefined,
+    bad: ReadonlySet<string>,
+  ): DeltaRecord {
     const p = this.previous!;
     const memoKept = prefix !== undefined && p.memoPrefix === prefix;
     // Built from pairs: any name (even "__proto__") becomes an own property.
@@ -334,7 +366,7 @@ export class PartitionIndex {
     const inputs: [string, string][] = [];
     const gone: string[] = [];
     for (const [k, e] of [...this.added, ...this.found])
-      if (!p.entries.has(k)) entries.push([k, e]);
+      if (!p.entries.has(k) && (this.added.has(k) || !bad.has(k))) entries.push([k, e]);
     for (const [name, key] of this.used) {
       const input = this.inputs.get(name);
       if (memoKept && p.last.get(name) === key && p.inputs.get(name) === input) continue;
@@ -354,7 +386,12 @@ export class PartitionIndex {
   }
 
   /** Writes a new snapshot (atomic, the backend's contract), then drops older deltas. */
-  private async compact(staticKey: string, parts: KeyParts | undefined, prefix?: string) {
+  private async compact(
+    staticKey: string,
+    parts: KeyParts | undefined,
+    prefix: string | undefined,
+    bad: ReadonlySet<string>,
+  ) {
     const now = await readIndex(this.backend, this.node);
     const moved =
       !sameBytes(now.snapshot, this.read.snapshot) || !sameBytes(now.delta, this.read.delta);
@@ -375,15 +412,15 @@ export class PartitionIndex {
     }
     const limit = Math.max(16, SPARE * used.size);
     for (const key of used.values()) {
-      if (entries.has(key)) continue;
-      const e = this.added.get(key) ?? mine?.get(key) ?? this.found.get(key);
+      if (entries.has(key) || bad.has(key)) continue;
+      const e = mine?.get(key) ?? this.found.get(key);
       if (e !== undefined) entries.set(key, e);
     }
     // Stored newest first (this run's entries lead), so the oldest are the ones left out.
     if (mine)
       for (const [k, e] of mine) {
         if (entries.size >= limit) break;
-        if (!entries.has(k)) entries.set(k, e);
+        if (!entries.has(k) && !bad.has(k)) entries.set(k, e);
       }
     const last = new Map([...used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const inputs = new Map<string, string>();
