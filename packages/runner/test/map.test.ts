@@ -136,10 +136,10 @@ describe("map nodes: per-partition execution and caching", () => {
     expect(readFileSync(snapshot)).toEqual(before);
     const index = await PartitionIndex.open(backend, "clean");
     // Each partition's key is remembered with the input hash it was made from.
-    const memo = index.previous!.memo!;
+    const memo = index.previous!;
     for (const p of r.nodes.get("clean")!.partitions!) {
-      expect(memo.inputs[p.name]).toBe(p.input);
-      expect(index.knownKey(p.name, p.input!, memo.prefix)).toBe(p.cacheKey);
+      expect(memo.inputs.get(p.name)).toBe(p.input);
+      expect(index.knownKey(p.name, p.input!, memo.memoPrefix!)).toBe(p.cacheKey);
     }
     // A reused key is the key: a changed day still reruns, an unchanged one still hits.
     day(root, "2024-01-03", [30]);

@@ -110,7 +110,9 @@ describe("partition index delta", () => {
     const index = await PartitionIndex.open(backend, "n");
     expect(index.vouches("k1")).toBe(true);
     const text = readFileSync(snapshotOf(root), "utf8");
-    writeFileSync(snapshotOf(root), text.replace('"name":"p1"', '"name":"p2"'));
+    const edited = text.replace("E\tk1\tp1\t", "E\tk1\tp2\t");
+    expect(edited).not.toBe(text);
+    writeFileSync(snapshotOf(root), edited);
     const after = await PartitionIndex.open(backend, "n");
     expect(after.get("k1")).toBeUndefined();
     expect(after.vouches("k1")).toBe(false);

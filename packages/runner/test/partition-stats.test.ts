@@ -14,7 +14,13 @@ import { dataset, node, partitioned, pipeline } from "@pipewright/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { random } from "../../../test/support/random.ts";
-import { StatIndex, statClock, vouches } from "../../io/src/partitions/stat-index.ts";
+import {
+  StatIndex,
+  sameStat,
+  signature,
+  statClock,
+  vouches,
+} from "../../io/src/partitions/stat-index.ts";
 import { run, tempProject } from "./helpers.ts";
 
 const Item = z.object({ n: z.number() });
@@ -192,5 +198,116 @@ describe("the racy-clean rule", () => {
     utimesSync(f, before.atime, before.mtime);
     await run(p, root, { entries });
     expect(actual(root)).toEqual(expected(root));
+  });
+});
+
+describe("the stat index's log", () => {
+  /** A folder of `n` files old enough for their stats to vouch, and its stat index. */
+  function folder(n: number) {
+    const root = tempProject();
+    const dir = join(root, "data/items/");
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < n; i++) writeFileSync(join(dir, `p${i}.json`), `{"n":${i}}`);
+    statClock.now = () => realNow() + 3000;
+    const state = join(root, ".pipewright/partition-stats");
+    return { dir, state, open: () => StatIndex.open(state, dir, ".json") };
+  }
+  const logs = (state: string) => readdirSync(state).filter((f) => f.endsWith(".log"));
+
+  it("a few new stats are appended, not rewritten; a torn or corrupt line is skipped", async () => {
+    const { dir, state, open } = folder(40);
+    const first = open();
+    for (let i = 0; i < 40; i++) await first.read(`p${i}`);
+    first.save();
+    expect(logs(state)).toEqual([]);
+    const file = join(state, readdirSync(state)[0]!);
+    const before = readFileSync(file);
+    writeFileSync(join(dir, "new1.json"), "{}");
+    writeFileSync(join(dir, "new2.json"), "[]");
+    const second = open();
+    expect(second.lookup("p3")).toBeDefined();
+    await second.read("new1");
+    await second.read("new2");
+    second.save();
+    expect(readFileSync(file)).toEqual(before);
+    expect(logs(state)).toHaveLength(1);
+    const third = open();
+    expect(third.lookup("new1")).toBeDefined();
+    expect(third.lookup("new2")).toBeDefined();
+    // A torn last line (a kill mid-append) and a flipped character: both lines skipped.
+    const log = join(state, logs(state)[0]!);
+    const text = readFileSync(log, "utf8");
+    writeFileSync(log, text.slice(0, -3));
+    expect(open().lookup("new1")).toBeDefined();
+    expect(open().lookup("new2")).toBeUndefined();
+    writeFileSync(log, text.replace("new1", "new3"));
+    expect(open().lookup("new1")).toBeUndefined();
+    expect(open().lookup("new3")).toBeUndefined();
+    expect(open().lookup("new2")).toBeDefined();
+  });
+
+  it("random edits, forgets, cut logs and rewrites: a lookup is the file's hash or nothing", async () => {
+    const { dir, state, open } = folder(30);
+    const r = rng(21);
+    const truth = () => {
+      const m = new Map<string, string>();
+      for (const f of readdirSync(dir)) m.set(f.slice(0, -5), readFileSync(join(dir, f), "utf8"));
+      return m;
+    };
+    const { hashBytes } = await import("@pipewright/io");
+    for (let round = 0; round < 40; round++) {
+      const index = open();
+      const files = [...truth().keys()];
+      for (let k = 0; k < 1 + r.int(4); k++) {
+        const op = r.pick(["add", "edit", "remove"]);
+        const name = r.pick(files);
+        if (op === "add") writeFileSync(join(dir, `q${round}-${k}.json`), `{"q":${r.int(1000)}}`);
+        else if (op === "edit" && existsSync(join(dir, `${name}.json`)))
+          writeFileSync(join(dir, `${name}.json`), `{"e":${r.int(1000)}}`);
+        else if (op === "remove" && existsSync(join(dir, `${name}.json`)))
+          unlinkSync(join(dir, `${name}.json`));
+      }
+      const now = truth();
+      for (const name of now.keys()) if (index.lookup(name) === undefined) await index.read(name);
+      index.keepOnly(new Set(now.keys()));
+      index.save();
+      if (r.next() < 0.3 && logs(state).length > 0) {
+        const log = join(state, logs(state)[0]!);
+        const bytes = readFileSync(log);
+        writeFileSync(log, bytes.subarray(0, r.int(bytes.length + 1)));
+      }
+      const after = open();
+      for (const [name, text] of now) {
+        const h = after.lookup(name);
+        if (h !== undefined) expect(h).toBe(await hashBytes(new TextEncoder().encode(text)));
+      }
+      // Let the file system's clock move past the stats before the next edit.
+      await sleep(12);
+    }
+  });
+});
+
+describe("a stat compared in numbers", () => {
+  it("matches its remembered nanosecond signature exactly when the file is unchanged", async () => {
+    const root = tempProject();
+    const f = join(root, "a.json");
+    for (let i = 0; i < 50; i++) {
+      writeFileSync(f, `{"n":${i}}`);
+      if (i % 2) utimesSync(f, new Date(1_000_000 + i * 1.5), new Date(1_700_000_000_123 + i));
+      const rec = `${signature(statSync(f, { bigint: true }))}\thash`;
+      expect(sameStat(rec, statSync(f))).toBe(true);
+      // Any other size, time or inode: no match.
+      const [size, m, c, ino] = rec.split("\t")[0]!.split(":");
+      const other = (parts: string[]) => `${parts.join(":")}\thash`;
+      expect(sameStat(other([`${Number(size) + 1}`, m!, c!, ino!]), statSync(f))).toBe(false);
+      expect(sameStat(other([size!, `${BigInt(m!) + 1_000_000n}`, c!, ino!]), statSync(f))).toBe(
+        false,
+      );
+      expect(sameStat(other([size!, m!, `${BigInt(c!) + 1_000_000n}`, ino!]), statSync(f))).toBe(
+        false,
+      );
+      expect(sameStat(other([size!, m!, c!, `${BigInt(ino!) + 1n}`]), statSync(f))).toBe(false);
+      expect(sameStat("garbage", statSync(f))).toBe(false);
+    }
   });
 });

@@ -194,8 +194,8 @@ export class PartitionedStore {
   }
 
   /** Forgets the stats of partitions no longer present (after a full listing). */
-  keepStatsOf(ds: PlanDataset, names: readonly string[]): void {
-    this.statsOf(ds)?.keepOnly(new Set(names));
+  keepStatsOf(ds: PlanDataset, names: readonly string[] | { has(name: string): boolean }): void {
+    this.statsOf(ds)?.keepOnly("has" in names ? names : new Set(names));
   }
 
   /** Writes the stat indexes that changed. */
@@ -316,8 +316,18 @@ function dataError(ds: PlanDataset, ctx: DataContext, e: unknown): unknown {
  * await collectionHash(new Map([["2024-01-01", "ab12..."]]))
  */
 export function collectionHash(partitions: ReadonlyMap<string, string>): Promise<string> {
-  const names = [...partitions.keys()].sort();
-  let text = `partitions\0${names.length}`;
-  for (const n of names) text += `\0${n}\0${partitions.get(n)}`;
+  let text = `partitions\0${partitions.size}`;
+  if (sortedKeys(partitions)) for (const [n, h] of partitions) text += `\0${n}\0${h}`;
+  else for (const n of [...partitions.keys()].sort()) text += `\0${n}\0${partitions.get(n)}`;
   return hashBytes(new TextEncoder().encode(text));
+}
+
+/** Whether a map's keys are in sort() order already (the runner keeps collections sorted). */
+function sortedKeys(m: ReadonlyMap<string, string>): boolean {
+  let last: string | undefined;
+  for (const n of m.keys()) {
+    if (last !== undefined && !(last < n)) return false;
+    last = n;
+  }
+  return true;
 }

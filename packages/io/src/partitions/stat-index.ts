@@ -1,14 +1,18 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
+  appendFileSync,
   type BigIntStats,
   closeSync,
   fstatSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
+  rmSync,
+  type Stats,
   statSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { writeFileAtomic } from "@pipewright/core";
 import { hashBytes } from "../hash.ts";
 
@@ -22,6 +26,12 @@ import { hashBytes } from "../hash.ts";
 export const RACY_MARGIN_MS = 2000;
 
 const HEADER = "pipewright-partition-stats 1";
+/**
+ * The log is folded into a rewrite of the file once it would exceed this fraction of it:
+ * a run that learns a few stats appends a few lines, one that learns most rewrites.
+ */
+const LOG_FRACTION = 0.25;
+const NUMBERS = { throwIfNoEntry: false } as const;
 
 /**
  * The wall clock a stat's age is judged by. A test seam: a test that cannot wait seconds
@@ -60,16 +70,24 @@ export function vouches(st: BigIntStats, takenAtMs: number): boolean {
  * the bytes. Kept in the state folder, not the cache store: stats mean something only on
  * the machine whose file system took them.
  *
- * The file is one header line (with a hash of the body: a torn or foreign file is ignored)
- * and a line per partition; written atomically (temp file, then rename), so a kill -9 leaves
- * the old file or the new one. Two runs saving at once: the last one wins, and the other's
- * new stats are lost — a rehash next time, never a wrong hash (each line is a fact about
- * one stat).
+ * The file is one header line (with a hash of the body: a torn or foreign file is ignored,
+ * and a generation) and a line per partition; written atomically (temp file, then rename),
+ * so a kill -9 leaves the old file or the new one. A run that learns or forgets a few stats
+ * appends them instead to a log beside it, `<file>.<generation>.log`, a line each with its
+ * own checksum (a torn line is skipped); a rewrite starts a new generation and removes the
+ * older logs (a kill in between leaves an orphan that is never read). Two runs saving at
+ * once: appends both land; of two rewrites the last one wins, and the other's new stats
+ * are lost — a rehash next time, never a wrong hash (each line is a fact about one stat).
  */
 export class StatIndex {
   /** Name -> "signature\thash". */
   private readonly known = new Map<string, string>();
-  private dirty = false;
+  /** Lines to append to the log ("name\tsignature\thash", or "name" for a forget). */
+  private changes: string[] = [];
+  /** The generation of the file as read (undefined: none, or no log read), and its sizes. */
+  private gen: string | undefined;
+  private bodySize = 0;
+  private logSize = 0;
 
   private constructor(
     /** The index file. */
@@ -103,7 +121,41 @@ export class StatIndex {
       const tab = line.indexOf("\t");
       if (tab > 0) index.known.set(line.slice(0, tab), line.slice(tab + 1));
     }
+    index.bodySize = body.length;
+    // A file from before logs has no generation: it is rewritten at the first change.
+    if (head[3] !== undefined && /^[0-9a-f]{16}$/.test(head[3])) {
+      index.gen = head[3];
+      index.readLog();
+    }
     return index;
+  }
+
+  private logFile(gen: string): string {
+    return `${this.file}.${gen}.log`;
+  }
+
+  /** Applies the intact lines of this generation's log, in order. */
+  private readLog(): void {
+    let text: string;
+    try {
+      text = readFileSync(this.logFile(this.gen!), "utf8");
+    } catch {
+      return;
+    }
+    this.logSize = text.length;
+    let at = 0;
+    for (;;) {
+      const end = text.indexOf("\n", at);
+      if (end < 0) break; // a torn tail
+      const line = text.slice(at, end);
+      at = end + 1;
+      const space = line.indexOf(" ");
+      const rest = line.slice(space + 1);
+      if (space < 0 || line.slice(0, space) !== lineSum(rest)) continue;
+      const tab = rest.indexOf("\t");
+      if (tab < 0) this.known.delete(rest);
+      else if (tab > 0) this.known.set(rest.slice(0, tab), rest.slice(tab + 1));
+    }
   }
 
   /** The path of partition `name`. */
@@ -111,19 +163,23 @@ export class StatIndex {
     return `${this.dir}${name}${this.suffix}`;
   }
 
-  /** The hash of `name`'s bytes when its stat still matches the remembered one; else undefined. */
+  /**
+   * The hash of `name`'s bytes when its stat still matches the remembered one; else
+   * undefined. The stat is taken with numbers, not bigints (a bigint stat allocates some
+   * twenty objects, and at 10,000 partitions their garbage cost more than the stats): see
+   * sameStat for why that comparison is as good as one in nanoseconds.
+   */
   lookup(name: string): string | undefined {
     const rec = this.known.get(name);
     if (rec === undefined) return undefined;
-    let st: BigIntStats | undefined;
+    let st: Stats | undefined;
     try {
-      st = statSync(this.path(name), { bigint: true, throwIfNoEntry: false });
+      st = statSync(this.dir + name + this.suffix, NUMBERS);
     } catch {
       return undefined;
     }
-    if (!st) return undefined;
-    const tab = rec.lastIndexOf("\t");
-    return rec.slice(0, tab) === signature(st) ? rec.slice(tab + 1) : undefined;
+    if (!st || !sameStat(rec, st)) return undefined;
+    return rec.slice(rec.lastIndexOf("\t") + 1);
   }
 
   /**
@@ -150,33 +206,115 @@ export class StatIndex {
   }
 
   /** Forgets partitions not in `names` (removed from the folder). */
-  keepOnly(names: ReadonlySet<string>): void {
+  keepOnly(names: { has(name: string): boolean }): void {
     for (const name of this.known.keys()) if (!names.has(name)) this.forget(name);
   }
 
-  /** Writes the index if anything changed; a folder that cannot be written only loses the speed-up. */
+  /**
+   * Writes what changed: appended to the log while it stays small, else the whole index
+   * under a new generation. A folder that cannot be written only loses the speed-up.
+   */
   save(): void {
-    if (!this.dirty) return;
-    let body = "";
-    for (const [name, rec] of this.known) body += `${name}\t${rec}\n`;
-    const head = `${HEADER}\t${JSON.stringify([this.dir, this.suffix])}\t${createHash("sha256").update(body).digest("hex")}\n`;
+    if (this.changes.length === 0) return;
     try {
+      if (this.gen !== undefined) {
+        let lines = "";
+        for (const c of this.changes) lines += `${lineSum(c)} ${c}\n`;
+        if (this.logSize + lines.length <= this.bodySize * LOG_FRACTION) {
+          appendFileSync(this.logFile(this.gen), lines);
+          this.logSize += lines.length;
+          this.changes = [];
+          return;
+        }
+      }
+      let body = "";
+      for (const [name, rec] of this.known) body += `${name}\t${rec}\n`;
+      const gen = randomBytes(8).toString("hex");
+      const head = `${HEADER}\t${JSON.stringify([this.dir, this.suffix])}\t${createHash("sha256").update(body).digest("hex")}\t${gen}\n`;
       writeFileAtomic(this.file, head + body);
-      this.dirty = false;
+      this.changes = [];
+      this.gen = gen;
+      this.bodySize = body.length;
+      this.logSize = 0;
+      this.removeLogs();
     } catch {
       // Not writable: the next run stats and hashes again.
+    }
+  }
+
+  /** Removes the logs of other generations (folded into the file, or orphans). */
+  private removeLogs(): void {
+    const dir = dirname(this.file);
+    const base = this.file.slice(dir.length + 1);
+    for (const f of readdirSync(dir)) {
+      if (f.startsWith(`${base}.`) && f.endsWith(".log") && f !== `${base}.${this.gen}.log`)
+        rmSync(join(dir, f), { force: true });
     }
   }
 
   private remember(name: string, rec: string): void {
     if (this.known.get(name) === rec) return;
     this.known.set(name, rec);
-    this.dirty = true;
+    this.changes.push(`${name}\t${rec}`);
   }
 
   private forget(name: string): void {
-    if (this.known.delete(name)) this.dirty = true;
+    if (this.known.delete(name)) this.changes.push(name);
   }
+}
+
+/**
+ * Whether a remembered signature (`size:mtimeNs:ctimeNs:ino\t...`, see signature) is the
+ * one of `st`, a stat in numbers: size and inode compared as numbers, and each time as the
+ * milliseconds Node derives from the same seconds and nanoseconds (sec * 1e3 + nsec / 1e6,
+ * so equal times give equal doubles; a Node that computed them otherwise would only miss).
+ * A double of milliseconds since 1970 resolves about 0.25 µs, not 1 ns, and that loses
+ * nothing here: a remembered stat vouches only for a file last changed ≥ 2 s before it was
+ * taken (see vouches), so any later write sets a ctime at least that much later — and no
+ * one can set ctime back.
+ */
+export function sameStat(rec: string, st: Stats): boolean {
+  // Read in place (no slices: at 10,000 partitions their garbage shows).
+  const a = rec.indexOf(":");
+  const b = rec.indexOf(":", a + 1);
+  const c = rec.indexOf(":", b + 1);
+  const t = rec.indexOf("\t", c + 1);
+  if (a < 0 || b < 0 || c < 0 || t < 0) return false;
+  return (
+    digits(rec, 0, a) === st.size &&
+    msOf(rec, a + 1, b) === st.mtimeMs &&
+    msOf(rec, b + 1, c) === st.ctimeMs &&
+    digits(rec, c + 1, t) === st.ino
+  );
+}
+
+/**
+ * The number that the decimal digits s[from, to) write, exact below 2^53 (sizes, times in
+ * seconds or nanoseconds within a second); NaN (never equal) when empty or not digits.
+ * Beyond 2^53 (a huge inode) it may differ from Node's rounding: a miss, never a match
+ * that should not be, since the size and both times must match too.
+ */
+function digits(s: string, from: number, to: number): number {
+  if (from >= to) return Number.NaN;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Nanoseconds since 1970 (the digits s[from, to)) as Node's stat gives them in milliseconds. */
+function msOf(s: string, from: number, to: number): number {
+  const split = Math.max(from, to - 9);
+  const sec = split > from ? digits(s, from, split) : 0;
+  return sec * 1e3 + digits(s, split, to) / 1e6;
+}
+
+/** A log line's checksum: the first 16 hex digits of the sha256 of the rest of the line. */
+function lineSum(rest: string): string {
+  return createHash("sha256").update(rest).digest("hex").slice(0, 16);
 }
 
 /**

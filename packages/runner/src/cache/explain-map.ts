@@ -125,8 +125,7 @@ export async function explainMapNode(
     result.run!++;
     add(index.lastKey(name) ? result.changed : result.new, name);
   }
-  for (const name of Object.keys(index.previous?.last ?? {}))
-    if (!items.has(name)) add(result.removed, name);
+  for (const name of index.lastNames()) if (!items.has(name)) add(result.removed, name);
 
   if (result.run === 0) {
     for (const [id, m] of outputs) {

@@ -1,31 +1,36 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, rmSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { hashBytes } from "@pipewright/io";
 import type { CacheBackend } from "./backend.ts";
 import type { KeyParts } from "./key.ts";
 import { appendRecord, frame, localFolder, unframe } from "./partition-delta.ts";
+import {
+  decodeEntry,
+  decodeSnapshot,
+  encodeSnapshot,
+  type IndexView,
+  inlineHashes,
+  inlineOutput,
+  isSnapshot2,
+  type PartitionEntry,
+} from "./partition-snapshot.ts";
 
-/** What one partition's key produced. */
-export interface PartitionEntry {
-  /** The partition name (for `status` and for pruning). */
-  name: string;
-  /**
-   * Output dataset id -> content hash and size of the partition written. The bytes are a
-   * blob, or for a small partition (≤ INLINE_MAX bytes) `inline` here, base64: 10,000
-   * tiny partitions then cost one index file, not 10,000 blob files.
-   */
-  outputs: Record<string, { hash: string; size: number; inline?: string }>;
-  metrics?: Record<string, unknown>;
-}
+export type { IndexView, PartitionEntry } from "./partition-snapshot.ts";
 
 /**
  * The cache entries of one map node: a snapshot `partitions/<node id>.json` rather than one
  * file per partition (a 10,000-partition node reads one file to learn every hit), and on a
  * local store an append-only delta beside it, `partitions/<node id>.<gen>.delta`, so a run
- * that adds one partition appends one record instead of rewriting megabytes of JSON.
+ * that adds one partition appends one record instead of rewriting megabytes.
  * `last` is the key each partition last ran or hit with, and `static` the node's static key
  * then, so `status` can tell a new partition from a changed one and a code or param change
  * from a data change.
+ *
+ * The snapshot is a line-per-record text with one checksum over its body (format 2, see
+ * partition-snapshot.ts): opening it hashes the file once and splits its lines, and an
+ * entry is decoded when looked up. Snapshots of format 1 (one framed JSON record, or plain
+ * JSON from before checksums) are still read; the next save writes format 2.
  *
  * Crash safety: the snapshot is written atomically and carries a checksum; each delta
  * record is framed and checksummed (partition-delta.ts), so a torn append is skipped. A
@@ -43,19 +48,14 @@ export interface PartitionEntry {
  * S3 and other object stores cannot append: there every save that changes something
  * rewrites the snapshot whole, as before.
  */
-export interface PartitionIndexFile {
+interface PartitionIndexFileV1 {
   v: 1;
   node: string;
   static: string;
-  /** Partition key -> entry. */
   entries: Record<string, PartitionEntry>;
-  /** Partition name -> the key it last ran or hit with. */
   last: Record<string, string>;
-  /** What went into every partition's key but the partition: for `status` to name code or param changes. */
   parts?: KeyParts;
-  /** The snapshot's generation: its delta's records carry it. */
   gen?: string;
-  /** What lets a run reuse a partition's key instead of hashing it again (see KeyMemo). */
   memo?: KeyMemo;
 }
 
@@ -98,7 +98,13 @@ const DELTA_FRACTION = 0.25;
 
 export class PartitionIndex {
   private readonly added = new Map<string, PartitionEntry>();
+  /** Name -> key of each partition used (ran or hit) but not kept. */
   private readonly used = new Map<string, string>();
+  /**
+   * Partitions hit at their previous key from their previous input (see keep): nothing of
+   * theirs changes, so they cost a push, not two map entries; never also in `used`.
+   */
+  private readonly kept: string[] = [];
   /** Name -> input hash of each partition used with a known input (for the key memo). */
   private readonly inputs = new Map<string, string>();
   /** Entries read from their own files by lookup(), folded into the index on save. */
@@ -108,7 +114,7 @@ export class PartitionIndex {
     private readonly backend: CacheBackend,
     readonly node: string,
     /** The snapshot with its delta applied. */
-    readonly previous: PartitionIndexFile | undefined,
+    readonly previous: IndexView | undefined,
     /** The snapshot's and the delta's bytes when opened: save() merges what others added since. */
     private readonly read: {
       snapshot: Uint8Array | undefined;
@@ -132,7 +138,27 @@ export class PartitionIndex {
   }
 
   get(key: string): PartitionEntry | undefined {
-    return this.added.get(key) ?? this.previous?.entries[key] ?? this.found.get(key);
+    return this.added.get(key) ?? this.stored(key) ?? this.found.get(key);
+  }
+
+  /**
+   * The hashes of outputs `ids` of the entry of `key` when each is kept inline and the
+   * entry has no metrics (see inlineHashes); an encoded entry stays encoded.
+   */
+  inlineHashes(key: string, ids: readonly string[]): string[] | undefined {
+    const e = this.added.get(key) ?? this.previous?.entries.get(key) ?? this.found.get(key);
+    return e === undefined ? undefined : inlineHashes(e, ids);
+  }
+
+  /** The previous index's entry of `key`, decoded on first use. */
+  private stored(key: string): PartitionEntry | undefined {
+    const entries = this.previous?.entries;
+    const e = entries?.get(key);
+    if (typeof e !== "string") return e;
+    const decoded = decodeEntry(e);
+    if (decoded) entries!.set(key, decoded);
+    else entries!.delete(key);
+    return decoded;
   }
 
   /**
@@ -174,19 +200,70 @@ export class PartitionIndex {
    * from before checksums).
    */
   vouches(key: string): boolean {
-    return this.added.has(key) || (this.read.framed && this.previous?.entries[key] !== undefined);
+    return this.added.has(key) || (this.read.framed && this.previous?.entries.has(key) === true);
+  }
+
+  /**
+   * The inline text of output `id` of partition `name`, from the entry of the key it
+   * stands at in this run when it ran or hit, else of the key it last stood at — so use
+   * it only for the content hash it comes with (see PartitionData.inlineFrom). `vouched`:
+   * as vouches() says of that key.
+   */
+  inlineOf(name: string, id: string): { hash: string; text: string; vouched: boolean } | undefined {
+    const key = this.used.get(name) ?? this.previous?.last.get(name);
+    if (key === undefined) return undefined;
+    const mine = this.added.get(key);
+    const kept = mine ?? this.previous?.entries.get(key);
+    // An encoded entry is read in place (a fan-in loading 10,000 decodes none of them).
+    let o = kept === undefined ? undefined : inlineOutput(kept, id);
+    if (o === undefined) {
+      const e = mine ?? this.stored(key) ?? this.found.get(key);
+      o = e === undefined ? undefined : inlineOutput(e, id);
+    }
+    if (o === undefined) return undefined;
+    const vouched =
+      mine !== undefined || (this.read.framed && this.previous?.entries.has(key) === true);
+    return { hash: o.hash, text: o.inline, vouched };
+  }
+
+  /**
+   * Records that partition `name` hit at the key the memo gave for it (knownKey): the
+   * same key and input as last time, so nothing to write for it. Call it (or use) once
+   * per partition and run.
+   */
+  keep(name: string): void {
+    this.kept.push(name);
+  }
+
+  /** The names the previous run left that this run neither ran nor hit. */
+  unusedLastNames(): string[] {
+    const p = this.previous;
+    if (!p) return [];
+    // Kept names are all in `last`: when they and the used ones found there are all of
+    // it, nothing is left (the common case, with no set of 10,000 names).
+    let inLast = this.kept.length;
+    for (const name of this.used.keys()) if (p.last.has(name)) inLast++;
+    if (inLast === p.last.size) return [];
+    const now = new Set(this.kept);
+    for (const name of this.used.keys()) now.add(name);
+    return [...p.last.keys()].filter((name) => !now.has(name));
   }
 
   /** The key partition `name` last ran or hit with. */
   lastKey(name: string): string | undefined {
-    return this.previous?.last[name];
+    return this.previous?.last.get(name);
+  }
+
+  /** The names of the partitions the previous run left (ran or hit). */
+  lastNames(): Iterable<string> {
+    return this.previous?.last.keys() ?? [];
   }
 
   /** The key of partition `name` with input `input` under `prefix`, if the memo knows it. */
   knownKey(name: string, input: string, prefix: string): string | undefined {
-    const memo = this.previous?.memo;
-    if (memo?.prefix !== prefix || memo.inputs[name] !== input) return undefined;
-    return this.previous!.last[name];
+    const p = this.previous;
+    if (p?.memoPrefix !== prefix || p.inputs.get(name) !== input) return undefined;
+    return p.last.get(name);
   }
 
   /**
@@ -206,89 +283,164 @@ export class PartitionIndex {
    * and no memo is kept).
    */
   async save(staticKey: string, parts?: KeyParts, prefix?: string): Promise<void> {
-    // A run that changes nothing writes nothing (10,000 entries are megabytes of JSON).
+    // A run that changes nothing writes nothing (10,000 entries are megabytes).
     if (this.unchanged(staticKey, parts, prefix)) return;
+    const bad = await this.unverified();
     const folder = localFolder(this.backend);
     const p = this.previous;
     const snapshot = this.read.snapshot;
     if (folder && p?.gen && snapshot && p.static === staticKey && sameParts(p.parts, parts)) {
-      const now = await this.backend.read(PartitionIndex.path(this.node));
-      const line = await frame(this.delta(p.gen, staticKey, prefix));
+      const line = await frame(this.delta(p.gen, staticKey, prefix, bad));
       const deltaSize = this.read.delta?.byteLength ?? 0;
       if (
-        sameBytes(now, snapshot) &&
+        (await this.snapshotUnmoved(folder, snapshot)) &&
         deltaSize + line.length <= snapshot.byteLength * DELTA_FRACTION
       ) {
         appendRecord(folder, PartitionIndex.deltaPath(this.node, p.gen), line);
         return;
       }
     }
-    await this.compact(staticKey, parts, prefix);
+    await this.compact(staticKey, parts, prefix, bad);
+  }
+
+  /**
+   * Keys of entries from sources nothing vouches for (engine tasks' entry files, a
+   * snapshot from before checksums) whose inline texts do not hash to their recorded
+   * hashes. They are not written into the checksummed index, where they would be vouched
+   * for and loaded unchecked.
+   */
+  private async unverified(): Promise<Set<string>> {
+    const bad = new Set<string>();
+    const check = async (key: string, e: PartitionEntry | string | undefined) => {
+      const entry = typeof e === "string" ? decodeEntry(e) : e;
+      for (const o of Object.values(entry?.outputs ?? {}))
+        if (
+          o.inline !== undefined &&
+          (await hashBytes(Buffer.from(o.inline, "base64"))) !== o.hash
+        ) {
+          bad.add(key);
+          return;
+        }
+    };
+    for (const [key, e] of this.found) if (!this.added.has(key)) await check(key, e);
+    if (!this.read.framed && this.previous)
+      for (const [key, e] of this.previous.entries) await check(key, e);
+    return bad;
+  }
+
+  /**
+   * Whether the snapshot on disk is still the one opened (no other run compacted since). A
+   * format-2 snapshot's first line holds the checksum of all the rest, generation
+   * included: comparing that line stands for comparing megabytes.
+   */
+  private async snapshotUnmoved(folder: string, snapshot: Uint8Array): Promise<boolean> {
+    if (!isSnapshot2(snapshot))
+      return sameBytes(await this.backend.read(PartitionIndex.path(this.node)), snapshot);
+    const head = snapshot.subarray(0, snapshot.indexOf(0x0a) + 1);
+    const now = new Uint8Array(head.byteLength);
+    let fd: number;
+    try {
+      fd = openSync(join(folder, PartitionIndex.path(this.node)), "r");
+    } catch {
+      return false;
+    }
+    try {
+      return readSync(fd, now, 0, now.byteLength, 0) === now.byteLength && sameBytes(now, head);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** What this run changed, against the index as it opened it. */
-  private delta(gen: string, staticKey: string, prefix: string | undefined): DeltaRecord {
+  private delta(
+    gen: string,
+    staticKey: string,
+    prefix: string | undefined,
+    bad: ReadonlySet<string>,
+  ): DeltaRecord {
     const p = this.previous!;
-    const rec: DeltaRecord = { gen, static: staticKey, ...(prefix && { prefix }) };
-    const memoKept = prefix !== undefined && p.memo?.prefix === prefix;
-    const entries: Record<string, PartitionEntry> = {};
-    const last: Record<string, string> = {};
-    const inputs: Record<string, string> = {};
+    const memoKept = prefix !== undefined && p.memoPrefix === prefix;
+    // Built from pairs: any name (even "__proto__") becomes an own property.
+    const entries: [string, PartitionEntry][] = [];
+    const last: [string, string][] = [];
+    const inputs: [string, string][] = [];
     const gone: string[] = [];
-    for (const [k, e] of [...this.added, ...this.found]) if (!(k in p.entries)) entries[k] = e;
+    for (const [k, e] of [...this.added, ...this.found])
+      if (!p.entries.has(k) && (this.added.has(k) || !bad.has(k))) entries.push([k, e]);
     for (const [name, key] of this.used) {
       const input = this.inputs.get(name);
-      if (memoKept && p.last[name] === key && p.memo!.inputs[name] === input) continue;
-      last[name] = key;
-      if (prefix && input !== undefined) inputs[name] = input;
+      if (memoKept && p.last.get(name) === key && p.inputs.get(name) === input) continue;
+      last.push([name, key]);
+      if (prefix && input !== undefined) inputs.push([name, input]);
     }
-    for (const name of Object.keys(p.last)) if (!this.used.has(name)) gone.push(name);
-    return { ...rec, entries, last, inputs, gone };
+    for (const name of this.unusedLastNames()) gone.push(name);
+    return {
+      gen,
+      static: staticKey,
+      ...(prefix && { prefix }),
+      entries: Object.fromEntries(entries),
+      last: Object.fromEntries(last),
+      inputs: Object.fromEntries(inputs),
+      gone,
+    };
   }
 
   /** Writes a new snapshot (atomic, the backend's contract), then drops older deltas. */
-  private async compact(staticKey: string, parts: KeyParts | undefined, prefix?: string) {
+  private async compact(
+    staticKey: string,
+    parts: KeyParts | undefined,
+    prefix: string | undefined,
+    bad: ReadonlySet<string>,
+  ) {
     const now = await readIndex(this.backend, this.node);
     const moved =
       !sameBytes(now.snapshot, this.read.snapshot) || !sameBytes(now.delta, this.read.delta);
-    const entries: Record<string, PartitionEntry> = {};
-    for (const [k, e] of this.added) entries[k] = e;
+    const mine = this.previous?.entries;
+    const entries = new Map<string, PartitionEntry | string>(this.added);
     // Another run saved since this one opened the index: keep what it added.
-    const theirs = moved ? now.view : undefined;
-    for (const [k, e] of Object.entries(theirs?.entries ?? {}))
-      if (!(k in entries) && !(k in (this.previous?.entries ?? {}))) entries[k] = e;
-    const limit = Math.max(16, SPARE * this.used.size);
-    let n = Object.keys(entries).length;
-    for (const key of this.used.values()) {
-      const e = this.get(key);
-      if (e && !(key in entries)) {
-        entries[key] = e;
-        n++;
-      }
+    if (moved && now.view)
+      for (const [k, e] of now.view.entries)
+        if (!entries.has(k) && !mine?.has(k)) entries.set(k, e);
+    // Every partition of this run, kept ones at their previous key and input.
+    const used = new Map(this.used);
+    const usedInputs = new Map(this.inputs);
+    for (const name of this.kept) {
+      if (used.has(name)) continue;
+      used.set(name, this.previous!.last.get(name)!);
+      const input = this.previous!.inputs.get(name);
+      if (input !== undefined) usedInputs.set(name, input);
+    }
+    const limit = Math.max(16, SPARE * used.size);
+    for (const key of used.values()) {
+      if (entries.has(key) || bad.has(key)) continue;
+      const e = mine?.get(key) ?? this.found.get(key);
+      if (e !== undefined) entries.set(key, e);
     }
     // Stored newest first (this run's entries lead), so the oldest are the ones left out.
-    for (const [k, e] of Object.entries(this.previous?.entries ?? {})) {
-      if (n >= limit) break;
-      if (k in entries) continue;
-      entries[k] = e;
-      n++;
-    }
-    const last = [...this.used].sort(([a], [b]) => (a < b ? -1 : 1));
-    const inputs: Record<string, string> = {};
+    if (mine)
+      for (const [k, e] of mine) {
+        if (entries.size >= limit) break;
+        if (!entries.has(k) && !bad.has(k)) entries.set(k, e);
+      }
+    const last = new Map([...used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const inputs = new Map<string, string>();
     if (prefix)
-      for (const [name] of last) if (this.inputs.has(name)) inputs[name] = this.inputs.get(name)!;
+      for (const name of last.keys()) {
+        const input = usedInputs.get(name);
+        if (input !== undefined) inputs.set(name, input);
+      }
     const gen = randomBytes(8).toString("hex");
-    const file: PartitionIndexFile = {
-      v: 1,
+    const bytes = await encodeSnapshot({
       node: this.node,
       static: staticKey,
       gen,
-      entries,
-      last: Object.fromEntries(last),
       ...(parts && { parts }),
-      ...(prefix && { memo: { prefix, inputs } }),
-    };
-    await this.backend.write(PartitionIndex.path(this.node), await frame(file));
+      ...(prefix !== undefined && { memoPrefix: prefix }),
+      entries,
+      last,
+      inputs,
+    });
+    await this.backend.write(PartitionIndex.path(this.node), bytes);
     const folder = localFolder(this.backend);
     if (folder) removeDeltas(folder, this.node, gen);
   }
@@ -298,11 +450,11 @@ export class PartitionIndex {
     const p = this.previous;
     if (!p || this.added.size > 0 || this.found.size > 0 || p.static !== staticKey) return false;
     if (!sameParts(p.parts, parts)) return false;
-    if (Object.keys(p.last).length !== this.used.size) return false;
-    for (const [name, key] of this.used) if (p.last[name] !== key) return false;
+    if (p.last.size !== this.used.size + this.kept.length) return false;
+    for (const [name, key] of this.used) if (p.last.get(name) !== key) return false;
     if (prefix === undefined) return true;
-    if (p.memo?.prefix !== prefix) return false;
-    for (const [name, input] of this.inputs) if (p.memo.inputs[name] !== input) return false;
+    if (p.memoPrefix !== prefix) return false;
+    for (const [name, input] of this.inputs) if (p.inputs.get(name) !== input) return false;
     return true;
   }
 }
@@ -320,22 +472,25 @@ async function readIndex(backend: CacheBackend, node: string) {
 }
 
 /** Applies one delta record (skipped when it belongs to another snapshot or static key). */
-function apply(file: PartitionIndexFile, r: DeltaRecord): void {
-  if (typeof r !== "object" || r === null || r.gen !== file.gen || r.static !== file.static) return;
-  Object.assign(file.entries, r.entries);
-  if (r.prefix !== file.memo?.prefix) {
-    if (r.prefix) file.memo = { prefix: r.prefix, inputs: {} };
-    else delete file.memo;
+function apply(v: IndexView, r: DeltaRecord): void {
+  if (typeof r !== "object" || r === null || r.gen !== v.gen || r.static !== v.static) return;
+  for (const [k, e] of Object.entries(r.entries ?? {})) v.entries.set(k, e);
+  if (r.prefix !== v.memoPrefix) {
+    // Another prefix: every remembered input was paired with a key of the old one.
+    v.inputs.clear();
+    if (r.prefix) v.memoPrefix = r.prefix;
+    else delete v.memoPrefix;
   }
+  const inputs = r.inputs ?? {};
   for (const [name, key] of Object.entries(r.last ?? {})) {
-    file.last[name] = key;
-    const input = r.inputs?.[name];
-    if (file.memo && input !== undefined) file.memo.inputs[name] = input;
-    else if (file.memo) delete file.memo.inputs[name];
+    v.last.set(name, key);
+    const input = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
+    if (v.memoPrefix !== undefined && typeof input === "string") v.inputs.set(name, input);
+    else v.inputs.delete(name);
   }
   for (const name of r.gone ?? []) {
-    delete file.last[name];
-    if (file.memo) delete file.memo.inputs[name];
+    v.last.delete(name);
+    v.inputs.delete(name);
   }
 }
 
@@ -360,23 +515,34 @@ function sameParts(a: KeyParts | undefined, b: KeyParts | undefined): boolean {
 }
 
 /**
- * A snapshot: one framed, checksummed record (partition-delta.ts); a file from before
- * deltas is plain JSON, read as it is (it has no generation, so no delta).
+ * A snapshot: format 2 (partition-snapshot.ts); or format 1, one framed, checksummed JSON
+ * record (partition-delta.ts), or plain JSON from before deltas (no generation, so no delta).
  */
-async function parse(bytes: Uint8Array | undefined): Promise<PartitionIndexFile | undefined> {
+async function parse(bytes: Uint8Array | undefined): Promise<IndexView | undefined> {
   if (!bytes) return undefined;
-  let file: PartitionIndexFile | undefined;
+  if (isSnapshot2(bytes)) return decodeSnapshot(bytes);
+  let file: PartitionIndexFileV1 | undefined;
   if (bytes[0] === 0x7b /* { */) {
     try {
-      file = JSON.parse(decoder.decode(bytes)) as PartitionIndexFile;
+      file = JSON.parse(decoder.decode(bytes)) as PartitionIndexFileV1;
     } catch {
       return undefined;
     }
     if (file) delete file.gen;
-  } else [file] = (await unframe(bytes)) as (PartitionIndexFile | undefined)[];
+  } else [file] = (await unframe(bytes)) as (PartitionIndexFileV1 | undefined)[];
   if (file?.v !== 1 || typeof file.entries !== "object" || file.entries === null) return undefined;
-  file.last ??= {};
-  return file;
+  const last = new Map(Object.entries(file.last ?? {}));
+  const inputs = new Map(file.memo ? Object.entries(file.memo.inputs ?? {}) : []);
+  return {
+    node: file.node,
+    static: file.static,
+    ...(file.gen !== undefined && { gen: file.gen }),
+    ...(file.parts && { parts: file.parts }),
+    ...(file.memo && { memoPrefix: file.memo.prefix }),
+    entries: new Map(Object.entries(file.entries)),
+    last,
+    inputs,
+  };
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

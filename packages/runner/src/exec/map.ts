@@ -70,6 +70,8 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     const outputIds = Object.values(node.outputs);
     const quick =
       index !== undefined && outputIds.every((id) => isMemory(ex.index.datasets.get(id)!));
+    if (quick)
+      for (const id of outputIds) ex.parts.inlineFrom(id, (name) => index!.inlineOf(name, id));
 
     let broadcast: Promise<Record<string, unknown>> | undefined;
     const wholeInputs = () => {
@@ -77,6 +79,15 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       return broadcast;
     };
     ex.emit({ type: "node-start", node: node.id, attempt: 1 });
+    const c: PartitionContext = {
+      prefix,
+      memo,
+      overSchema,
+      overDataset,
+      index,
+      wholeInputs,
+      outputIds,
+    };
     const records: (PartitionRecord | undefined)[] = new Array(items.length);
     let next = 0;
     let stop = false;
@@ -87,7 +98,6 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
           break;
         }
         const i = next++;
-        const c = { prefix, memo, overSchema, overDataset, index, wholeInputs, outputIds };
         const r =
           (quick ? quickHit(ex, items[i]!, c) : undefined) ??
           (await runPartition(ex, node, items[i]!, c));
@@ -100,7 +110,8 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
             error: new Error(r.error?.message),
           });
           if (!ex.keepGoing) stop = true;
-        } else
+        } else if (ex.o.onEvent)
+          // (an event object per partition only for a listener: 10,000 hits build none)
           ex.emit({
             type: "partition-done",
             node: node.id,
@@ -136,7 +147,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       if (!ex.batch)
         ex.parts.store.keepStatsOf(
           overDataset,
-          items.map((i) => i.name),
+          read.size === items.length ? read : items.map((i) => i.name),
         );
       ex.parts.store.saveStats();
     }
@@ -166,14 +177,20 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       record.outputs[id] = h;
       ex.hashes.set(id, h);
     }
-    const now_ = new Set(items.map((i) => i.name));
-    for (const name of Object.keys(index?.previous?.last ?? {}))
-      if (!now_.has(name) && !ex.batch) removed.add(name);
+    if (index && !ex.batch) {
+      let now_: { has(name: string): boolean } | undefined;
+      for (const name of index.unusedLastNames()) {
+        now_ ??= new Set(items.map((i) => i.name));
+        if (!now_.has(name)) removed.add(name);
+      }
+    }
     if (removed.size > 0) record.removedPartitions = [...removed].sort();
-    const failed = partitions.filter((p) => p.status === "failed");
-    const ran = partitions.filter((p) => p.status === "ran");
-    record.attempts = Math.max(0, ...partitions.map((p) => p.attempts));
+    const failed: PartitionRecord[] = [];
+    const ran: PartitionRecord[] = [];
     for (const p of partitions) {
+      if (p.status === "failed") failed.push(p);
+      else if (p.status === "ran") ran.push(p);
+      if (p.attempts > record.attempts) record.attempts = p.attempts;
       if (!p.metrics) continue;
       record.metrics ??= {};
       // Per metrics dataset, one value per partition: { scores: { "2024-01-01": {...} } }.
@@ -406,21 +423,25 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
   const index = c.index!;
   const hash = item.hash ?? ex.parts.store.statHash(c.overDataset!, item.name);
   if (hash === undefined) return undefined;
-  const key =
-    index.knownKey(item.name, hash, c.memo) ??
-    partitionKey(c.prefix, item.name, hash, c.overSchema);
-  const entry = index.get(key);
-  if (!entry) return undefined;
-  for (const id of c.outputIds) if (entry.outputs[id]?.inline === undefined) return undefined;
-  const vouched = index.vouches(key);
+  const memoKey = index.knownKey(item.name, hash, c.memo);
+  const key = memoKey ?? partitionKey(c.prefix, item.name, hash, c.overSchema);
+  // The common entry (outputs inline, no metrics) is read in place; others are decoded.
+  const hashes = index.inlineHashes(key, c.outputIds);
+  const entry = hashes ? undefined : index.get(key);
+  if (!hashes) {
+    if (!entry) return undefined;
+    for (const id of c.outputIds) if (entry.outputs[id]?.inline === undefined) return undefined;
+  }
+  // The inline texts stay in the index: a load finds them by name (inlineFrom, set up by
+  // processMapNode), so a hit that nothing loads costs no copy.
   const outputs: Record<string, string> = {};
-  for (const id of c.outputIds) {
-    const o = entry.outputs[id]!;
-    ex.parts.keepInline(o.hash, o.inline!, vouched);
-    outputs[id] = o.hash;
+  for (let i = 0; i < c.outputIds.length; i++) {
+    const id = c.outputIds[i]!;
+    outputs[id] = hashes ? hashes[i]! : entry!.outputs[id]!.hash;
     ex.parts.sets.get(id)?.values.delete(item.name);
   }
-  index.use(item.name, key, undefined, hash);
+  if (memoKey !== undefined) index.keep(item.name);
+  else index.use(item.name, key, undefined, hash);
   return {
     name: item.name,
     status: "cached",
@@ -429,7 +450,7 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
     input: hash,
     outputs,
     attempts: 0,
-    ...(entry.metrics && { metrics: entry.metrics }),
+    ...(entry?.metrics && { metrics: entry.metrics }),
   };
 }
 

@@ -14,13 +14,18 @@ import type { Execution } from "./execution.ts";
 
 /** What a run knows of a partitioned dataset: each partition's hash, and in-memory values. */
 export interface PartitionSet {
-  /** Partition name -> content hash, sorted by name when built by the runner. */
-  hashes: Map<string, string>;
+  /** Partition name -> content hash, sorted by name when built by the runner. Never changed in place: replaced whole. */
+  hashes: ReadonlyMap<string, string>;
   /** In-memory datasets: the values computed in this run (cached ones load from blobs). */
   values: Map<string, unknown>;
   /** collectionHash(hashes), once taken (a fan-in and the record both need it). */
   collection?: string;
 }
+
+/** The inline text of one cached partition, by name (see PartitionData.inlineFrom). */
+export type InlineSource = (
+  name: string,
+) => { hash: string; text: string; vouched: boolean } | undefined;
 
 /** Where the stats of local partition files are remembered (see StatIndex in @pipewright/io). */
 export const statDir = (root: string): string => join(stateDir(root), "partition-stats");
@@ -37,6 +42,12 @@ export class PartitionData {
   readonly inline = new Map<string, string | Uint8Array>();
   /** Hashes whose inline text came from a checksummed partition index (see keepInline). */
   private readonly vouched = new Set<string>();
+  /**
+   * Dataset id -> where its cached partitions' inline texts are, by partition name: the
+   * partition index of the map node that hit them (see inlineFrom). A hit then registers
+   * nothing; a load asks.
+   */
+  private readonly sources = new Map<string, InlineSource>();
 
   constructor(private readonly ex: Execution) {
     this.store = new PartitionedStore(ex.data.store, { statDir: statDir(ex.o.root) });
@@ -89,7 +100,11 @@ export class PartitionData {
     const set = this.sets.get(ds.id);
     if (isMemory(ds)) {
       if (set?.values.has(name)) return set.values.get(name);
-      const blob = (await this.inlineBytes(hash)) ?? (await this.ex.cache?.getBlob(hash));
+      // No await on the common path (a vouched text from the index): a fan-in loads 10,000.
+      let blob = this.inline.has(hash) ? await this.inlineBytes(hash) : undefined;
+      blob ??=
+        this.sourcedBytes(ds.id, name, hash) ?? (await this.checkedSourcedBytes(ds.id, name, hash));
+      blob ??= await this.ex.cache?.getBlob(hash);
       if (!blob)
         throw new PipewrightError(
           ErrorCode.CACHE_CORRUPT,
@@ -116,6 +131,35 @@ export class PartitionData {
     if (vouched) this.vouched.add(hash);
     else if (this.vouched.has(hash)) return;
     if (!this.inline.has(hash)) this.inline.set(hash, text);
+  }
+
+  /**
+   * Makes the inline texts of `dataset`'s cached partitions loadable from `source` (by
+   * partition name), instead of a keepInline per hit. The source answers with the text of
+   * the entry that partition used in this run, its hash and whether its index vouches for
+   * it; a load uses it only for the hash it asks for.
+   */
+  inlineFrom(dataset: string, source: InlineSource): void {
+    this.sources.set(dataset, source);
+  }
+
+  /** A partition's bytes from its inline source, checked as inlineBytes checks kept ones. */
+  private sourcedBytes(dataset: string, name: string, hash: string): Uint8Array | undefined {
+    const found = this.sources.get(dataset)?.(name);
+    if (found?.hash !== hash || !found.vouched) return undefined;
+    return Buffer.from(found.text, "base64");
+  }
+
+  /** The same for a text its index does not vouch for: its bytes are hashed first. */
+  private async checkedSourcedBytes(
+    dataset: string,
+    name: string,
+    hash: string,
+  ): Promise<Uint8Array | undefined> {
+    const found = this.sources.get(dataset)?.(name);
+    if (found?.hash !== hash || found.vouched) return undefined;
+    const bytes = Buffer.from(found.text, "base64");
+    return (await hashBytes(bytes)) === hash ? bytes : undefined;
   }
 
   /** Bytes kept in a partition index, checked against their hash (undefined if absent or bad). */
@@ -182,7 +226,10 @@ export class PartitionData {
       }
     }
     const set = this.setOf(ds.id);
-    const sorted = new Map([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    // A map node's outputs come in its items' order, already sorted: no copy then.
+    const sorted = isSorted(hashes.keys())
+      ? hashes
+      : new Map([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     for (const name of set.values.keys()) if (!sorted.has(name)) set.values.delete(name);
     set.hashes = sorted;
     delete set.collection;
@@ -209,7 +256,8 @@ export class PartitionData {
   /** A lazy collection for a node that reads the whole dataset (fan-in). */
   async collection(ds: PlanDataset, node: string): Promise<Partitions<unknown>> {
     const set = await this.known(ds, node);
-    const hashes = new Map(set.hashes);
+    // A set's hashes are never changed in place (settle puts a new map): no copy needed.
+    const hashes = set.hashes;
     const names = [...hashes.keys()];
     const get = async (name: string) => {
       const h = hashes.get(name);
@@ -244,6 +292,15 @@ export class PartitionData {
     }
     return set;
   }
+}
+
+function isSorted(names: Iterable<string>): boolean {
+  let last: string | undefined;
+  for (const name of names) {
+    if (last !== undefined && !(last < name)) return false;
+    last = name;
+  }
+  return true;
 }
 
 function changed(ds: PlanDataset, name: string, node: string): PipewrightError {
