@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { type CatalogResolver, ErrorCode, type StorageBinding } from "@pipewright/core";
+import { YamlSource } from "../conf/yaml-source.ts";
 import { CatalogError } from "../errors.ts";
 import { LocationProblem, projectRelative } from "../storage/uri.ts";
 import type { Credentials } from "./credentials.ts";
@@ -7,7 +8,6 @@ import { type CompiledEntry, checkLocationText, compileEntries } from "./entries
 import type { Env } from "./env.ts";
 import { comparePatterns, matchPattern, substitute } from "./pattern.ts";
 import type { CatalogEntry } from "./schema.ts";
-import { YamlSource } from "../conf/yaml-source.ts";
 
 export interface CatalogOptions {
   /** Project root: `path`s are relative to it and may not leave it (default: cwd). */

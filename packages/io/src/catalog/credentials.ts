@@ -1,10 +1,10 @@
 import { ErrorCode, type Issue } from "@pipewright/core";
+import { YamlSource } from "../conf/yaml-source.ts";
 import { CatalogError } from "../errors.ts";
 import { label } from "./catalog.ts";
 import { type Env, interpolateEnv } from "./env.ts";
 import { isAnchorKey } from "./schema.ts";
 import { secretCredentials } from "./secret-credentials.ts";
-import { YamlSource } from "../conf/yaml-source.ts";
 
 /** conf/credentials.yaml: name -> key -> value, e.g. `{ minio: { accessKeyId, secretAccessKey, endpoint } }`. */
 export interface Credentials {

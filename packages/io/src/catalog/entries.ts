@@ -1,5 +1,6 @@
 import { closest, ErrorCode, type Issue } from "@pipewright/core";
 import type { z } from "zod";
+import type { YamlSource } from "../conf/yaml-source.ts";
 import { findFormat, unknownTypeMessage } from "../formats/registry.ts";
 import { LocationProblem, parseLocation, resolveInside } from "../storage/uri.ts";
 import type { Credentials } from "./credentials.ts";
@@ -12,7 +13,6 @@ import {
   unknownPlaceholders,
 } from "./pattern.ts";
 import { type CatalogEntry, CatalogEntrySchema, isAnchorKey } from "./schema.ts";
-import type { YamlSource } from "../conf/yaml-source.ts";
 
 /** A validated catalog entry and where it was written. */
 export interface CompiledEntry {
