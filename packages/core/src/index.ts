@@ -36,8 +36,8 @@ export { ErrorCode } from "./errors/codes.ts";
 export { CompileError, type Issue, PipewrightError } from "./errors/errors.ts";
 export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
 export { type GroupBy, type GroupingOptions, groupTasks, type Task } from "./plan/grouping.ts";
-export * as kubernetesChecks from "./plan/kubernetes-names.ts";
 export { lineageHashes, taskLineage } from "./plan/lineage.ts";
+export * as kubernetesChecks from "./plan/kubernetes-names.ts";
 export {
   type EnvFrom,
   type PodConfig,
@@ -87,7 +87,7 @@ export {
 } from "./plan/schema.ts";
 export { parsePlan, planHash, serializePlan } from "./plan/serialize.ts";
 export { mergeSettings, nodeSettings, type TaskSettings } from "./plan/task-settings.ts";
-export { writeFileAtomic } from "./util/atomic.ts";
+export { inFolderOf, writeFileAtomic } from "./util/atomic.ts";
 export { canonicalJson, hashJson, sha256 } from "./util/canonical.ts";
 export { closest, didYouMean } from "./util/names.ts";
 export { STATE_DIR_ENV, stateDir } from "./util/state-dir.ts";

@@ -18,17 +18,25 @@ let tmpCount = 0;
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${TMP_PREFIX}${(tmpCount++).toString(16)}`;
-  try {
-    writeFileSync(tmp, data);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, data);
-  }
+  inFolderOf(path, () => writeFileSync(tmp, data));
   try {
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Runs `write`, a write of a file at `path`; when the file's folder is missing, makes it and
+ * runs `write` again. The folder usually exists, so it costs no mkdir per write.
+ */
+export function inFolderOf(path: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    write();
   }
 }

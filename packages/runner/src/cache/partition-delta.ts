@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { inFolderOf } from "@pipewright/core";
 import { hashBytes } from "@pipewright/io";
 import type { CacheBackend } from "./backend.ts";
 
@@ -56,13 +57,7 @@ export function localFolder(backend: CacheBackend): string | undefined {
  */
 export function appendRecord(folder: string, path: string, line: string): void {
   const file = join(folder, path);
-  try {
-    appendFileSync(file, line);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    mkdirSync(dirname(file), { recursive: true });
-    appendFileSync(file, line);
-  }
+  inFolderOf(file, () => appendFileSync(file, line));
 }
 
 const encoder = new TextEncoder();
