@@ -3,18 +3,18 @@
  * The rules are Kubernetes' and Argo's own, so a mistake is caught at compile time rather
  * than by the API server or, worse, when a pod is created mid-run.
  */
-import { kubernetesChecks as k8s } from "@pipewright/core";
+import { optionChecks as shared } from "@pipewright/core";
 
 /** A Go duration as time.ParseDuration reads it (Argo's memoize maxAge). */
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 const CRON_FIELD = /^[0-9A-Za-z*,/?#-]+$/;
 const CRON_DESCRIPTOR = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
 
-export type Check = k8s.Check;
-export const { quantity, dnsSubdomain, secretKey, labelValue, s3Uri, httpUrl } = k8s;
-export const dnsLabel = k8s.dnsLabel();
+export type Check = shared.Check;
+export const { quantity, dnsSubdomain, secretKey, labelValue, s3Uri, httpUrl } = shared;
+export const dnsLabel = shared.dnsLabel();
 /** A label or annotation key. */
-export const metadataKey = k8s.qualifiedKey("valid key");
+export const metadataKey = shared.qualifiedKey("valid key");
 
 export const goDuration: Check = (v) =>
   GO_DURATION.test(v)
@@ -22,7 +22,7 @@ export const goDuration: Check = (v) =>
     : 'is not a Go duration such as "90s", "12h" or "1h30m" (Argo has no "d" unit: use "24h")';
 
 export const envName: Check = (v) =>
-  k8s.ENV_NAME.test(v)
+  shared.ENV_NAME.test(v)
     ? undefined
     : "is not an environment variable name (letters, digits, '_', '-' and '.', not starting with a digit)";
 

@@ -37,7 +37,7 @@ export { CompileError, type Issue, PipewrightError } from "./errors/errors.ts";
 export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
 export { type GroupBy, type GroupingOptions, groupTasks, type Task } from "./plan/grouping.ts";
 export { lineageHashes, taskLineage } from "./plan/lineage.ts";
-export * as kubernetesChecks from "./plan/kubernetes-names.ts";
+export * as optionChecks from "./plan/option-checks.ts";
 export {
   type EnvFrom,
   type PodConfig,

@@ -3,14 +3,14 @@
  * rules are Kubernetes', KFP's and Vertex AI's own, so a mistake is caught at compile time
  * rather than when the pipeline is uploaded or, worse, when a pod is created mid-run.
  */
-import { kubernetesChecks as k8s } from "@pipewright/core";
+import { optionChecks as shared } from "@pipewright/core";
 import { argProblem } from "./escape.ts";
 
-export type Check = k8s.Check;
-export const { quantity, dnsSubdomain, secretKey, labelValue, s3Uri, httpUrl } = k8s;
-export const dnsLabel = k8s.dnsLabel(": Kubernetes names the volume with it");
+export type Check = shared.Check;
+export const { quantity, dnsSubdomain, secretKey, labelValue, s3Uri, httpUrl } = shared;
+export const dnsLabel = shared.dnsLabel(": Kubernetes names the volume with it");
 /** A label key. */
-export const labelKey = k8s.qualifiedKey("label key");
+export const labelKey = shared.qualifiedKey("label key");
 
 /** KFP's EnvVar: "must be a valid C identifier" (Vertex AI says the same). */
 export const envName: Check = (v) =>

@@ -4,7 +4,7 @@ import type { Param } from "../authoring/param.ts";
 import { cycleIssue, type Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import type { Issue } from "../errors/errors.ts";
-import { QUANTITY_HINT } from "../plan/kubernetes-names.ts";
+import { QUANTITY_HINT } from "../plan/option-checks.ts";
 import { parseQuantity } from "../plan/quantity.ts";
 import type { StorageBinding } from "../plan/schema.ts";
 import { nameProblem } from "../util/names.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DNS_LABEL, DNS_SUBDOMAIN, ENV_NAME, SECRET_KEY } from "./kubernetes-names.ts";
+import { DNS_LABEL, DNS_SUBDOMAIN, ENV_NAME, SECRET_KEY } from "./option-checks.ts";
 
 /**
  * Pod settings shared by every engine adapter that runs nodes in Kubernetes pods (Argo,

@@ -1,6 +1,6 @@
 import { ErrorCode } from "../errors/codes.ts";
 import { CompileError, type Issue } from "../errors/errors.ts";
-import { QUANTITY_HINT } from "./kubernetes-names.ts";
+import { QUANTITY_HINT } from "./option-checks.ts";
 import { maxQuantity, parseQuantity } from "./quantity.ts";
 import type { PlanNode, Resources } from "./schema.ts";
 

@@ -1,8 +1,9 @@
 /**
- * Kubernetes' own formats for the values pod settings carry (names, keys, quantities), and
- * checks that say why a value is wrong. Every adapter that runs nodes in pods (Argo,
- * Airflow's KubernetesPodOperator, Kubeflow) checks them at compile time, so a mistake is
- * caught there rather than by the API server or when a pod is created mid-run.
+ * Format checks of the option values every adapter that runs nodes in Kubernetes pods (Argo,
+ * Airflow's KubernetesPodOperator, Kubeflow) shares: Kubernetes' own formats for names, keys
+ * and quantities, and the URIs of a cache store or a server. Each check says why a value is
+ * wrong, so a mistake is caught at compile time rather than by the API server or when a pod
+ * is created mid-run. Adapters add their engine's own checks beside these.
  */
 import { parseQuantity } from "./quantity.ts";
 
