@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { cli, makeProject } from "../support/cli.ts";
+import { random } from "../support/random.ts";
 
 // A generated project edited at random, many times: after every edit, a cached run must
 // write exactly what a from-scratch run writes; an edit that changes no code (a comment,
@@ -11,17 +12,6 @@ import { cli, makeProject } from "../support/cli.ts";
 
 const SEED = Number(process.env.PIPEWRIGHT_SEED ?? 20261129);
 const ITERATIONS = 14;
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Lib {
   a: number;
@@ -127,7 +117,7 @@ function outputs(dir: string, m: Model): string[] {
 
 describe("randomised edits: cached run == from-scratch run", () => {
   test(`${ITERATIONS} random edits of a generated project (seed ${SEED})`, () => {
-    const rand = prng(SEED);
+    const rand = random(SEED);
     const int = (n: number) => Math.floor(rand() * n);
     const model = generate(rand);
     const catalog =
