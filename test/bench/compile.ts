@@ -52,7 +52,7 @@ function profiled(dir: string, spec: LayeredProject): Split {
   const out = mkdtempSync(join(tmpdir(), "pw-bench-prof-"));
   try {
     sample(dir, spec, ["--cpu-prof", `--cpu-prof-dir=${out}`, "--cpu-prof-interval=200"]);
-    const ms = inclusiveMs(profileWith(out, "planNode"), {
+    return inclusiveMs(profileWith(out, "planNode"), {
       node: fn("node", "/authoring/node.ts"),
       callerSite: fn("callerSite", "/authoring/location.ts"),
       sourceMaps: (f) => f.functionName === "findSourceMap",
@@ -62,7 +62,6 @@ function profiled(dir: string, spec: LayeredProject): Split {
       structure: fn("structuralIssues", "/compile/validate.ts"),
       index: fn("get index", "/authoring/pipeline.ts"),
     });
-    return ms as unknown as Split;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -33,29 +33,30 @@ export function profileWith(dir: string, functionName: string): Profile {
  * Milliseconds of samples whose stack holds a function of each name (inclusive time: a
  * function's callees count, a recursive one counts once). `match(frame)` picks the frames.
  */
-export function inclusiveMs(
+export function inclusiveMs<K extends string>(
   profile: Profile,
-  names: Record<string, (frame: ProfileNode["callFrame"]) => boolean>,
-): Record<string, number> {
+  names: Record<K, (frame: ProfileNode["callFrame"]) => boolean>,
+): Record<K, number> {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   // Per node id: the names on its stack, worked out once per distinct stack.
-  const namesOf = new Map<number, string[]>();
-  const stackNames = (id: number): string[] => {
+  const namesOf = new Map<number, K[]>();
+  const keys = Object.keys(names) as K[];
+  const stackNames = (id: number): K[] => {
     let known = namesOf.get(id);
     if (known) return known;
     const up = parent.get(id);
     const above = up === undefined ? [] : stackNames(up);
     const frame = byId.get(id)!.callFrame;
-    const own = Object.keys(names).filter((k) => names[k]!(frame) && !above.includes(k));
+    const own = keys.filter((k) => names[k](frame) && !above.includes(k));
     known = own.length === 0 ? above : [...above, ...own];
     namesOf.set(id, known);
     return known;
   };
-  const out: Record<string, number> = Object.fromEntries(Object.keys(names).map((k) => [k, 0]));
+  const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
   profile.samples.forEach((id, i) => {
-    for (const k of stackNames(id)) out[k]! += (profile.timeDeltas[i] ?? 0) / 1000;
+    for (const k of stackNames(id)) out[k] += (profile.timeDeltas[i] ?? 0) / 1000;
   });
   return out;
 }
