@@ -1,7 +1,8 @@
 // What a command does not load at start-up (Node's loader costs time per module): on an
 // unchanged project, `status` and a cached `run-node` load neither the yaml library (conf
 // values are remembered by content) nor a table codec (they hash bytes, they do not decode);
-// `ls` does not load object-hash (only a compile of params needs it).
+// `ls` does not load object-hash (only a compile of params needs it), graphlib (only a
+// cycle's message needs it) or node:child_process (only `check` and `viz --serve` spawn).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -29,12 +30,14 @@ test("status and a cached run-node on an unchanged project load no yaml and no c
   expect(cli(["status"], { cwd: dir }).stdout).toMatch(/summarise would run .*stats\.scale/);
 });
 
-test("ls does not load object-hash, which only hashing param values needs", () => {
+test("ls loads neither object-hash (only hashing param values needs it), graphlib (only a cycle's message) nor child_process (only check and viz --serve spawn)", () => {
   const dir = tinyProject();
   const r = modulesLoadedBy([BIN, "ls", "--pipeline", "__default__"], dir);
   expect(r.status).toBe(0);
   expect(r.urls.some((u) => u.includes("/cli/src/main.ts"))).toBe(true);
-  expect(r.urls.filter((u) => /\/object-hash\//.test(u))).toEqual([]);
+  expect(r.urls.filter((u) => /\/(object-hash|@dagrejs\/graphlib)\//.test(u))).toEqual([]);
+  expect(r.urls).not.toContain("node:child_process");
+  expect(r.urls.some((u) => u.startsWith("node:"))).toBe(true);
   // It is loaded where it is needed: status compiles a pipeline that reads a param.
   const status = modulesLoadedBy([BIN, "status"], dir);
   expect(status.urls.some((u) => /\/object-hash\//.test(u))).toBe(true);

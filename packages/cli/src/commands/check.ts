@@ -20,7 +20,6 @@ import {
   loadProjectCredentials,
   pipelineName,
 } from "../project.ts";
-import { typecheck } from "../typecheck.ts";
 
 /** One problem `check` found; `pipeline` when it belongs to one. */
 interface Problem {
@@ -91,7 +90,11 @@ export const check: Command = {
       values.json || io.err(`${ok ? c.green("✓") : c.red("✗")} ${text}\n`);
 
     // Type-checking runs alongside loading and compiling: it is the slow part.
-    const types = values.typecheck === false ? undefined : typecheck(project.root);
+    // tsc is run in a child process: node:child_process is loaded only by the commands that spawn.
+    const types =
+      values.typecheck === false
+        ? undefined
+        : import("../typecheck.ts").then((t) => t.typecheck(project.root));
 
     const credentials = await attempt(problems, () => loadProjectCredentials(project, env));
     const catalog: Catalog | undefined = credentials

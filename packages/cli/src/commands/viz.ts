@@ -11,7 +11,6 @@ import { resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
-import { serveAndWatch } from "../serve.ts";
 
 export const viz: Command = {
   name: "viz",
@@ -98,6 +97,7 @@ export const viz: Command = {
         ...strings(values.params).flatMap((p) => ["--params", p]),
         ...(values.env ? ["--env", str(values.env)!] : []),
       ];
+      const { serveAndWatch } = await import("../serve.ts");
       return serveAndWatch(io, project.root, text, again, port);
     }
     const out = str(values.out) ?? (format === "html" ? "pipeline.html" : undefined);

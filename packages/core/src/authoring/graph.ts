@@ -1,12 +1,17 @@
-import { alg, Graph } from "@dagrejs/graphlib";
+import { createRequire } from "node:module";
 import type { Pipeline } from "./pipeline.ts";
 
 /**
  * One cycle among the `blocked` nodes, as a path of node ids that starts and ends at the
  * same node. Runs only on the error path, so it builds a graphlib graph and uses
- * Tarjan's algorithm (alg.findCycles) to pick a strongly connected component.
+ * Tarjan's algorithm (alg.findCycles) to pick a strongly connected component. graphlib
+ * (CommonJS) is required here, on that path, rather than imported: every command loads
+ * core, and only a broken pipeline needs it.
  */
 export function cyclePath(p: Pipeline, blocked: readonly string[]): string[] {
+  const { alg, Graph } = createRequire(import.meta.url)(
+    "@dagrejs/graphlib",
+  ) as typeof import("@dagrejs/graphlib");
   const { byId, producers } = p.index;
   const g = new Graph({ directed: true });
   const inBlocked = new Set(blocked);
