@@ -3,6 +3,7 @@
 // values are remembered by content) nor a table codec (they hash bytes, they do not decode);
 // `ls` does not load object-hash (only a compile of params needs it), graphlib (only a
 // cycle's message needs it) or node:child_process (only `check` and `viz --serve` spawn).
+// Node's own modules that tsx loads too are checked on the installed CLI (test/packaging).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";

@@ -23,6 +23,7 @@ import { join } from "node:path";
 import { PlanSchema } from "@pipewright/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import YAML from "yaml";
+import { modulesLoadedBy } from "../support/modules.ts";
 import { followDockerfile, shell } from "./dockerfile.ts";
 
 const repo = join(import.meta.dirname, "..", "..");
@@ -189,6 +190,26 @@ describe("pipewright outside the repository", () => {
     const dag = pw("compile --target airflow --env prod").stdout;
     expect(dag).toContain("from airflow");
     expect(dag).toContain("--env");
+  });
+
+  test("installed, the start-up commands load only what they use (Node's loader costs per module)", () => {
+    // In the workspace tsx itself loads worker_threads and child_process, so only the
+    // installed CLI can show what pipewright's own code pulls in.
+    const bin = join(project, "node_modules/pipewright/bin/pipewright.js");
+    const loaded = (args: string[]) => {
+      const r = modulesLoadedBy([bin, ...args], project);
+      expect(r.status, r.stderr).toBe(0);
+      return r.urls;
+    };
+    const ls = loaded(["ls"]);
+    expect(ls.some((u) => u.includes("/node_modules/pipewright/dist/main.js"))).toBe(true);
+    expect(ls.filter((u) => /\/(object-hash|@dagrejs\/graphlib)\//.test(u))).toEqual([]);
+    for (const args of [["ls"], ["status"], ["run-node", "--node", "keep_valid"]]) {
+      const urls = args[0] === "ls" ? ls : loaded(args);
+      expect(urls.some((u) => u.startsWith("node:"))).toBe(true);
+      expect(urls, args[0]).not.toContain("node:child_process");
+      expect(urls, args[0]).not.toContain("node:worker_threads");
+    }
   });
 
   test("the generated Dockerfile, followed in a clean folder, runs an emitted Argo task", () => {

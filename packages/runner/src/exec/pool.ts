@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { ErrorCode, PipewrightError } from "@pipewright/core";
 import {
   type FromWorker,
@@ -53,6 +54,11 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
+    // Required when a pool is made, not imported: every command that loads the runner
+    // (status, run-node) would otherwise load Node's worker modules for nothing.
+    const { Worker } = createRequire(import.meta.url)(
+      "node:worker_threads",
+    ) as typeof import("node:worker_threads");
     const worker = new Worker(ENTRY, {
       workerData: { ...this.init, module: resolve(this.init.module) },
     });
