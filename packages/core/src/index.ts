@@ -35,6 +35,7 @@ export type { CatalogResolver } from "./compile/validate.ts";
 export { ErrorCode } from "./errors/codes.ts";
 export { CompileError, type Issue, PipewrightError } from "./errors/errors.ts";
 export { diffPlans, type PlanChange, type PlanDiff } from "./plan/diff.ts";
+export type { EngineStorage, EngineTaskOptions, PodTaskOptions } from "./plan/engine-options.ts";
 export { type GroupBy, type GroupingOptions, groupTasks, type Task } from "./plan/grouping.ts";
 export { lineageHashes, taskLineage } from "./plan/lineage.ts";
 export * as optionChecks from "./plan/option-checks.ts";

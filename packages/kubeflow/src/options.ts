@@ -1,11 +1,19 @@
-import type { GroupingOptions, Resources } from "@pipewright/core";
+import type { EngineTaskOptions, Resources } from "@pipewright/core";
 import type { PodConfig } from "./pod.ts";
 
 /** Where the pipeline file runs: the Kubeflow Pipelines API server, or Google's Vertex AI Pipelines. */
 export type KubeflowEngine = "kubeflow" | "vertex";
 
-/** Options of `compileKubeflow`; `pipewright compile --target kubeflow` fills them from the project config. */
-export interface KubeflowOptions {
+/**
+ * Options of `compileKubeflow`; `pipewright compile --target kubeflow` fills them from the
+ * project config. The fields every engine shares (command, extraArgs, storage, retries,
+ * timeoutSeconds, group) are documented on EngineTaskOptions in @pipewright/core. On
+ * Kubeflow: KFP retries (run-node does not); with engine "kubeflow" a pod also gets
+ * activeDeadlineSeconds, its nodes' timeouts summed; `storage.credentialsSecret` applies to
+ * the "kubeflow" engine only; and `pod` is Kubeflow's own PodConfig (what KFP's platform
+ * spec can set).
+ */
+export interface KubeflowOptions extends EngineTaskOptions {
   /** The user's image, holding the project (see docs/targets/kubeflow.md for a Dockerfile). */
   image: string;
   /**
@@ -14,28 +22,12 @@ export interface KubeflowOptions {
    * that only Kubernetes can apply are refused rather than dropped.
    */
   engine?: KubeflowEngine;
-  /** Pipeline name passed to `run-node --pipeline` (default: the plan's pipeline). */
-  pipeline?: string;
   /** Base of `pipelineInfo.name` (default: derived from the pipeline name). */
   name?: string;
   /** `pipelineInfo.description` (default: where the file came from). */
   description?: string;
   /** Where the project lives in the image, passed as `--cwd` (default "/app"). */
   workingDir?: string;
-  /** The pipewright command in the image (default ["pipewright"], the bin on the PATH). */
-  command?: string[];
-  /** Appended to every run-node call (the CLI passes its --params overrides here). */
-  extraArgs?: string[];
-  storage?: {
-    /** s3:// URI of the shared cache store, set as PIPEWRIGHT_CACHE. */
-    cache?: string;
-    /** S3-compatible endpoint (MinIO, GCS's XML API ...), set as AWS_ENDPOINT_URL. */
-    endpoint?: string;
-    /** Set as AWS_REGION. */
-    region?: string;
-    /** Kubernetes secret holding the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (kubeflow only). */
-    credentialsSecret?: string;
-  };
   /** Default resources of every task; a node's own resources win. */
   resources?: Resources;
   /**
@@ -43,10 +35,6 @@ export interface KubeflowOptions {
    * required on Vertex AI, e.g. "NVIDIA_TESLA_T4".
    */
   accelerator?: string;
-  /** Default extra attempts after a failure; a node's own `retries` (when > 0) wins. KFP retries, run-node does not. */
-  retries?: number;
-  /** Default seconds an attempt may run; a node's own `timeout` wins. */
-  timeoutSeconds?: number;
   /**
    * Also let KFP skip tasks it has run before (default false: run-node's cache decides,
    * and it also sees the content of free inputs, which KFP's cache key cannot).
@@ -54,8 +42,6 @@ export interface KubeflowOptions {
   kfpCache?: boolean;
   /** `defaultPipelineRoot`: where KFP keeps its own logs and metadata (gs://, s3://, minio://). */
   pipelineRoot?: string;
-  /** How nodes are packed into tasks (see groupTasks in @pipewright/core); default one node per task. */
-  group?: GroupingOptions;
   /** Pod settings of every task, with per-tag and per-namespace overrides. */
   pod?: PodConfig;
   /**
