@@ -61,6 +61,24 @@ function generator(next: () => number): Gen {
         const shared = inner();
         return z.object({ left: shared, right: shared });
       },
+      // A schema that contains itself (zod v4's getter idiom), reached through a random
+      // wrapper and with random siblings: the fast writer must leave it to zod's exporter.
+      () => {
+        const wrap = pick<(t: z.ZodType) => z.ZodType>([
+          (t) => z.array(t),
+          (t) => t.optional(),
+          (t) => z.union([t, z.null()]),
+          (t) => z.record(z.string(), t),
+        ]);
+        const fields = shape();
+        const self: z.ZodType = z.object({
+          ...fields,
+          get children() {
+            return wrap(self);
+          },
+        });
+        return self;
+      },
     ])();
   };
   return gen;
@@ -69,6 +87,7 @@ function generator(next: () => number): Gen {
 describe("plainJsonSchema", () => {
   it("writes zod's JSON Schema, key order included, or leaves the schema to zod", () => {
     let plain = 0;
+    let recursive = 0;
     for (let seed = 1; seed <= 3000; seed++) {
       const schema = generator(random(seed))(3);
       let reference: string;
@@ -82,13 +101,15 @@ describe("plainJsonSchema", () => {
         plain++;
         expect(JSON.stringify(fast), `seed ${seed}`).toBe(reference);
       }
+      if (reference.includes('"$ref"')) recursive++;
       const info = schemaInfo(schema);
       expect(JSON.stringify(info.json), `seed ${seed}`).toBe(reference);
       // The hash is of the canonical JSON, written by hand on the fast path.
       expect(info.hash, `seed ${seed}`).toBe(hashJson(JSON.parse(reference)));
     }
-    // The generator must exercise the fast path, not only the fallback.
+    // The generator must exercise the fast path, not only the fallback, and recursion.
     expect(plain).toBeGreaterThan(800);
+    expect(recursive).toBeGreaterThan(100);
   });
 
   it("leaves a schema that contains itself to zod, which writes $defs and $ref", () => {
