@@ -65,6 +65,7 @@ export {
   mergePodSettings,
   type PodTarget,
   podConfigIssues,
+  podMatches,
   podSettingsFor,
   podSettingsKey,
 } from "./plan/pod-resolve.ts";

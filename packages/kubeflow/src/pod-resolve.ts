@@ -1,5 +1,5 @@
-import type { PlanNode } from "@pipewright/core";
-import type { PodConfig, PodMatch, PodSettings, SecretRef, Toleration, Volume } from "./pod.ts";
+import { type PlanNode, podMatches } from "@pipewright/core";
+import type { PodConfig, PodSettings, SecretRef, Toleration, Volume } from "./pod.ts";
 
 /** The pod settings one task ends up with. */
 export interface ResolvedPod {
@@ -23,17 +23,6 @@ function apply(into: ResolvedPod, f: PodSettings): void {
     into.volumes = [...into.volumes.filter((u) => u.name !== v.name), v];
   for (const [name, value] of Object.entries(f.env ?? {})) into.env.set(name, value);
   for (const [name, value] of Object.entries(f.secretEnv ?? {})) into.env.set(name, value);
-}
-
-/** Whether an override applies to a node: every criterion it gives holds. */
-export function podMatches(match: PodMatch, node: PlanNode): boolean {
-  if (match.nodes && !match.nodes.includes(node.id)) return false;
-  if (match.tags && !match.tags.some((t) => node.tags.includes(t))) return false;
-  if (match.namespace !== undefined) {
-    const ns = node.namespace ?? "";
-    if (ns !== match.namespace && !ns.startsWith(`${match.namespace}.`)) return false;
-  }
-  return true;
 }
 
 /**

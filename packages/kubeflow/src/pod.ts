@@ -1,3 +1,4 @@
+import type { PodMatch } from "@pipewright/core";
 /**
  * Pod settings: what a task's pod needs beyond its container (secrets, volumes, where it
  * may be scheduled). The shape is the engine-neutral `PodConfig` being added to core for
@@ -58,15 +59,8 @@ export interface PodSettings {
   secretEnv?: Record<string, SecretRef>;
 }
 
-/** Which nodes an override applies to: every given criterion must hold. */
-export interface PodMatch {
-  /** The node carries at least one of these tags. */
-  tags?: string[];
-  /** The node is in this namespace or one nested in it ("training" matches "training.a"). */
-  namespace?: string;
-  /** The node's id is one of these. */
-  nodes?: string[];
-}
+/** Which nodes an override applies to: the same criteria as the other adapters' pods. */
+export type { PodMatch } from "@pipewright/core";
 
 /** Settings for the tasks running a matching node, applied after the defaults. */
 export interface PodOverride extends Omit<PodSettings, "serviceAccountName"> {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ErrorCode } from "../errors/codes.ts";
 import type { Issue } from "../errors/errors.ts";
+import { optionIssues } from "./option-issues.ts";
 import type { PodSettings } from "./pod.ts";
 import type { Plan } from "./schema.ts";
 
@@ -40,16 +40,7 @@ export type CredentialSecrets = z.infer<typeof CredentialSecretsSchema>;
 
 /** Every problem of a target's `credentials` option, with paths under `prefix`. */
 export function credentialSecretsIssues(value: unknown, prefix: readonly string[]): Issue[] {
-  const result = CredentialSecretsSchema.safeParse(value);
-  if (result.success) return [];
-  return result.error.issues.map((i) => {
-    const path = [...prefix, ...i.path.map(String)];
-    return {
-      code: ErrorCode.ADAPTER_OPTION,
-      message: `option ${path.join(".")}: ${i.message}.`,
-      path,
-    };
-  });
+  return optionIssues(CredentialSecretsSchema, value, prefix);
 }
 
 /** The credentials names each node's datasets use (read or written), sorted. */

@@ -1,6 +1,7 @@
 import { ErrorCode } from "../errors/codes.ts";
 import type { Issue } from "../errors/errors.ts";
 import { canonicalJson } from "../util/canonical.ts";
+import { optionIssues } from "./option-issues.ts";
 import { type PodConfig, PodConfigSchema, type PodMatch, type PodSettings } from "./pod.ts";
 
 /** What an override is matched against: a plan node's id, namespace and tags. */
@@ -31,16 +32,7 @@ const LISTS: readonly Lists[] = ["tolerations", "imagePullSecrets", "envFrom"];
  * so a target's options are reported together.
  */
 export function podConfigIssues(value: unknown, prefix: readonly string[]): Issue[] {
-  const result = PodConfigSchema.safeParse(value);
-  if (result.success) return [];
-  return result.error.issues.map((i) => {
-    const path = [...prefix, ...i.path.map(String)];
-    return {
-      code: ErrorCode.ADAPTER_OPTION,
-      message: `option ${path.join(".")}: ${i.message}.`,
-      path,
-    };
-  });
+  return optionIssues(PodConfigSchema, value, prefix);
 }
 
 /** Whether an override applies to a node: all of its criteria hold. */
