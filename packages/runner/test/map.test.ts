@@ -214,6 +214,27 @@ describe("map nodes: per-partition execution and caching", () => {
     });
   });
 
+  it("the run record file keeps partitions by column (format 2); RunStore reads them back as they were", async () => {
+    const { RunStore } = await import("../src/index.ts");
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2, "two"]);
+    day(root, "2024-01-03", [3]);
+    const a = (await go(root, { keepGoing: true })).record; // ran, failed (with an error)
+    day(root, "2024-01-02", [2]);
+    const b = (await go(root)).record; // cached, ran (with a cause)
+    for (const r of [a, b]) {
+      const file = JSON.parse(readFileSync(join(root, ".pipewright/runs", `${r.id}.json`), "utf8"));
+      expect(file.format).toBe(2);
+      const clean = file.nodes.find((n: { name: string }) => n.name === "clean");
+      expect(clean.partitions).toBeUndefined();
+      expect(clean.partitionColumns.name).toEqual(["2024-01-01", "2024-01-02", "2024-01-03"]);
+      expect(await new RunStore(root).get(r.id)).toEqual(JSON.parse(JSON.stringify(r)));
+    }
+    const failed = a.nodes.find((n) => n.name === "clean")!.partitions![1]!;
+    expect([failed.status, failed.error?.code]).toEqual(["failed", "DATA_VALIDATION"]);
+  });
+
   it("zero partitions: a warning, and the fan-in gets an empty collection", async () => {
     const root = tempProject();
     mkdirSync(join(root, "data/raw"), { recursive: true });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { didYouMean, ErrorCode, PipewrightError } from "@pipewright/core";
 import type { RunRecord, RunSummary } from "../types.ts";
+import { loadedRecord } from "./partition-columns.ts";
 import { runsDir } from "./record.ts";
 
 /**
@@ -102,7 +103,7 @@ export class RunStore {
 
   private read(id: string): RunRecord | undefined {
     try {
-      return JSON.parse(readFileSync(join(this.dir, `${id}.json`), "utf8")) as RunRecord;
+      return loadedRecord(JSON.parse(readFileSync(join(this.dir, `${id}.json`), "utf8")));
     } catch {
       return undefined;
     }
