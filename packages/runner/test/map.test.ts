@@ -479,3 +479,33 @@ describe("map nodes over lists", () => {
     );
   });
 });
+
+describe("partitionsKey", () => {
+  it("is the sha256 of its defining text, for 300 random partition lists", async () => {
+    const { createHash } = await import("node:crypto");
+    const { random } = await import("../../../test/support/random.ts");
+    const { partitionsKey } = await import("../src/exec/map.ts");
+    const units = ["a", "0", "-", "é", "日", "\0", "\n", "😀", "\ud800"];
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = random(seed);
+      const text = (max: number) =>
+        Array.from(
+          { length: Math.floor(next() * max) },
+          () => units[Math.floor(next() * units.length)],
+        ).join("");
+      const parts = Array.from({ length: Math.floor(next() * 15) }, () => ({
+        name: text(10),
+        status: "cached" as const,
+        durationMs: 0,
+        cacheKey: next() < 0.2 ? null : text(70),
+        input: null,
+        outputs: {},
+        attempts: 0,
+      }));
+      const joined = parts.map((p) => `${p.name}\0${p.cacheKey ?? ""}`).join("\n");
+      expect(partitionsKey(parts), `seed ${seed}`).toBe(
+        createHash("sha256").update(joined).digest("hex"),
+      );
+    }
+  });
+});
