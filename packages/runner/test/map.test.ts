@@ -235,6 +235,33 @@ describe("map nodes: per-partition execution and caching", () => {
     expect([failed.status, failed.error?.code]).toEqual(["failed", "DATA_VALIDATION"]);
   });
 
+  it("a fan-in holds one cached in-memory partition at a time: nothing keeps what it loaded", async () => {
+    const seen: boolean[] = [];
+    const keepsNothing = pipeline([
+      clean,
+      total,
+      node({
+        name: "twice",
+        inputs: { totals },
+        outputs: { report },
+        run: async ({ totals }) => {
+          const [first] = totals.names;
+          seen.push((await totals.get(first!)) === (await totals.get(first!)));
+          return { report: { days: [...totals.names], total: 0 } };
+        },
+      }),
+    ]);
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2]);
+    await run(keepsNothing, root, { entries });
+    day(root, "2024-01-03", [3]); // the fan-in runs again; the first two days are cached
+    const r = await run(keepsNothing, root, { entries });
+    expect(partStatus(byName(r.record).get("total"))).toMatchObject({ "2024-01-01": "cached" });
+    // The value computed in the run is the one kept; a cached one is decoded on each load.
+    expect(seen).toEqual([true, false]);
+  });
+
   it("zero partitions: a warning, and the fan-in gets an empty collection", async () => {
     const root = tempProject();
     mkdirSync(join(root, "data/raw"), { recursive: true });
