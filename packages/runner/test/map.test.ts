@@ -246,7 +246,9 @@ describe("map nodes: per-partition execution and caching", () => {
         outputs: { report },
         run: async ({ totals }) => {
           const [first] = totals.names;
-          seen.push((await totals.get(first!)) === (await totals.get(first!)));
+          const once = await totals.get(first!);
+          const again = await totals.get(first!);
+          seen.push(once === again);
           return { report: { days: [...totals.names], total: 0 } };
         },
       }),
