@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { random } from "../../../test/support/random.ts";
+import { seededText } from "../../../test/support/random-text.ts";
 import { hashBytes } from "../src/hash.ts";
 import {
   type Credentials,
@@ -28,11 +29,7 @@ describe("collectionHash", () => {
     const units = ["a", "Z", "0", "-", "=", ".", "é", "日", "\0", "😀", "\ud800", "\udfff"];
     for (let seed = 1; seed <= 300; seed++) {
       const next = random(seed);
-      const text = (max: number) =>
-        Array.from(
-          { length: Math.floor(next() * max) },
-          () => units[Math.floor(next() * units.length)],
-        ).join("");
+      const text = (max: number) => seededText(next, units, max);
       const m = new Map<string, string>();
       for (let i = Math.floor(next() * 20); i > 0; i--) m.set(text(12), text(40));
       expect(await collectionHash(m), `seed ${seed}`).toBe(await reference(m));

@@ -513,15 +513,12 @@ describe("partitionsKey", () => {
   it("is the sha256 of its defining text, for 300 random partition lists", async () => {
     const { createHash } = await import("node:crypto");
     const { random } = await import("../../../test/support/random.ts");
+    const { seededText } = await import("../../../test/support/random-text.ts");
     const { partitionsKey } = await import("../src/exec/map.ts");
     const units = ["a", "0", "-", "é", "日", "\0", "\n", "😀", "\ud800"];
     for (let seed = 1; seed <= 300; seed++) {
       const next = random(seed);
-      const text = (max: number) =>
-        Array.from(
-          { length: Math.floor(next() * max) },
-          () => units[Math.floor(next() * units.length)],
-        ).join("");
+      const text = (max: number) => seededText(next, units, max);
       const parts = Array.from({ length: Math.floor(next() * 15) }, () => ({
         name: text(10),
         status: "cached" as const,
