@@ -2,6 +2,9 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { random } from "../../../test/support/random.ts";
+import { seededText } from "../../../test/support/random-text.ts";
+import { hashBytes } from "../src/hash.ts";
 import {
   type Credentials,
   collectionHash,
@@ -13,6 +16,28 @@ import { caught, planDataset, tempProject } from "./helpers.ts";
 import { type S3Server, startS3Server } from "./s3-server.ts";
 
 const Event = z.array(z.object({ user: z.string(), amount: z.number() }));
+
+describe("collectionHash", () => {
+  /** Its definition: the hash of the UTF-8 of this text (what every stored key was made with). */
+  const reference = (m: ReadonlyMap<string, string>) => {
+    let text = `partitions\0${m.size}`;
+    for (const n of [...m.keys()].sort()) text += `\0${n}\0${m.get(n)}`;
+    return hashBytes(new TextEncoder().encode(text));
+  };
+
+  it("is the hash of its defining text, for 300 random collections in any order", async () => {
+    const units = ["a", "Z", "0", "-", "=", ".", "é", "日", "\0", "😀", "\ud800", "\udfff"];
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = random(seed);
+      const text = (max: number) => seededText(next, units, max);
+      const m = new Map<string, string>();
+      for (let i = Math.floor(next() * 20); i > 0; i--) m.set(text(12), text(40));
+      expect(await collectionHash(m), `seed ${seed}`).toBe(await reference(m));
+      const shuffled = new Map([...m].sort(() => next() - 0.5));
+      expect(await collectionHash(shuffled), `seed ${seed}`).toBe(await reference(m));
+    }
+  });
+});
 
 describe("partition names", () => {
   it("accepts dates, Hive-style keys and plain words", () => {

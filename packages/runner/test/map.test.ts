@@ -214,6 +214,56 @@ describe("map nodes: per-partition execution and caching", () => {
     });
   });
 
+  it("the run record file keeps partitions by column (format 2); RunStore reads them back as they were", async () => {
+    const { RunStore } = await import("../src/index.ts");
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2, "two"]);
+    day(root, "2024-01-03", [3]);
+    const a = (await go(root, { keepGoing: true })).record; // ran, failed (with an error)
+    day(root, "2024-01-02", [2]);
+    const b = (await go(root)).record; // cached, ran (with a cause)
+    for (const r of [a, b]) {
+      const file = JSON.parse(readFileSync(join(root, ".pipewright/runs", `${r.id}.json`), "utf8"));
+      expect(file.format).toBe(2);
+      const clean = file.nodes.find((n: { name: string }) => n.name === "clean");
+      expect(clean.partitions).toBeUndefined();
+      expect(clean.partitionColumns.name).toEqual(["2024-01-01", "2024-01-02", "2024-01-03"]);
+      expect(await new RunStore(root).get(r.id)).toEqual(JSON.parse(JSON.stringify(r)));
+    }
+    const failed = a.nodes.find((n) => n.name === "clean")!.partitions![1]!;
+    expect([failed.status, failed.error?.code]).toEqual(["failed", "DATA_VALIDATION"]);
+  });
+
+  it("a fan-in holds one cached in-memory partition at a time: nothing keeps what it loaded", async () => {
+    const seen: boolean[] = [];
+    const keepsNothing = pipeline([
+      clean,
+      total,
+      node({
+        name: "twice",
+        inputs: { totals },
+        outputs: { report },
+        run: async ({ totals }) => {
+          const [first] = totals.names;
+          const once = await totals.get(first!);
+          const again = await totals.get(first!);
+          seen.push(once === again);
+          return { report: { days: [...totals.names], total: 0 } };
+        },
+      }),
+    ]);
+    const root = tempProject();
+    day(root, "2024-01-01", [1]);
+    day(root, "2024-01-02", [2]);
+    await run(keepsNothing, root, { entries });
+    day(root, "2024-01-03", [3]); // the fan-in runs again; the first two days are cached
+    const r = await run(keepsNothing, root, { entries });
+    expect(partStatus(byName(r.record).get("total"))).toMatchObject({ "2024-01-01": "cached" });
+    // The value computed in the run is the one kept; a cached one is decoded on each load.
+    expect(seen).toEqual([true, false]);
+  });
+
   it("zero partitions: a warning, and the fan-in gets an empty collection", async () => {
     const root = tempProject();
     mkdirSync(join(root, "data/raw"), { recursive: true });
@@ -456,5 +506,32 @@ describe("map nodes over lists", () => {
     expect(r.record.nodes[0]!.error!.message).toMatch(
       /item 1 is named "..\/etc", which must start/,
     );
+  });
+});
+
+describe("partitionsKey", () => {
+  it("is the sha256 of its defining text, for 300 random partition lists", async () => {
+    const { createHash } = await import("node:crypto");
+    const { random } = await import("../../../test/support/random.ts");
+    const { seededText } = await import("../../../test/support/random-text.ts");
+    const { partitionsKey } = await import("../src/exec/map.ts");
+    const units = ["a", "0", "-", "é", "日", "\0", "\n", "😀", "\ud800"];
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = random(seed);
+      const text = (max: number) => seededText(next, units, max);
+      const parts = Array.from({ length: Math.floor(next() * 15) }, () => ({
+        name: text(10),
+        status: "cached" as const,
+        durationMs: 0,
+        cacheKey: next() < 0.2 ? null : text(70),
+        input: null,
+        outputs: {},
+        attempts: 0,
+      }));
+      const joined = parts.map((p) => `${p.name}\0${p.cacheKey ?? ""}`).join("\n");
+      expect(partitionsKey(parts), `seed ${seed}`).toBe(
+        createHash("sha256").update(joined).digest("hex"),
+      );
+    }
   });
 });

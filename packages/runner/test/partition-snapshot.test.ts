@@ -308,6 +308,12 @@ describe("entries from unchecksummed sources", () => {
     expect(index.vouches("ka")).toBe(false);
     index.use("a", "ka");
     index.use("b", "kb");
+    // What a fan-in's load is told of the text: not vouched for, so it hashes it first.
+    expect(index.inlineOf("a", "out")).toEqual({
+      hash: good.outputs.out.hash,
+      text: inline("{}"),
+      vouched: false,
+    });
     await index.save("s");
     const after = await PartitionIndex.open(backend, "n");
     expect(after.get("ka")).toEqual(good);
@@ -326,11 +332,17 @@ describe("entries from unchecksummed sources", () => {
     await backend.write(PartitionIndex.path("m"), JSON.stringify(plain));
     const old = await PartitionIndex.open(backend, "m");
     expect(old.vouches("ka")).toBe(false);
+    expect(old.inlineOf("b", "out")?.vouched).toBe(false);
     old.use("a", "ka");
     old.use("b", "kb");
     old.use("c", "kc", { name: "c", outputs: {} });
     await old.save("s");
     const now = await PartitionIndex.open(backend, "m");
+    expect(now.inlineOf("a", "out")).toEqual({
+      hash: good.outputs.out.hash,
+      text: inline("{}"),
+      vouched: true,
+    });
     expect(now.get("ka")).toEqual(good);
     expect(now.get("kb")).toBeUndefined();
   });

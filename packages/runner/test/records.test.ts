@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { dataset, metrics, node, param, pipeline } from "@pipewright/core";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
-import { diffRuns, gitCommit, RunStore } from "../src/index.ts";
+import { random } from "../../../test/support/random.ts";
+import { diffRuns, gitCommit, type PartitionRecord, RunStore } from "../src/index.ts";
+import { fromColumns, toColumns } from "../src/records/partition-columns.ts";
 import { run, tempProject } from "./helpers.ts";
 
 const x = dataset("x", z.number());
@@ -89,6 +91,67 @@ describe("RunStore", () => {
     await run(p, root, { paramValues: { model: { alpha: 1 } }, runId: "good" });
     writeFileSync(join(root, ".pipewright/runs/torn.json"), "{");
     expect((await new RunStore(root).list()).map((r) => r.id)).toEqual(["good"]);
+  });
+});
+
+describe("partition columns (run record format 2)", () => {
+  /** Partition records of every shape the runner makes: any status, absent fields, rare ones. */
+  function randomPartitions(next: () => number): PartitionRecord[] {
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const hash = () => (next() < 0.15 ? null : next().toString(16).slice(2));
+    const ids = ["a", "b.c", "constructor", "toString"].slice(0, 1 + Math.floor(next() * 4));
+    return Array.from({ length: Math.floor(next() * 12) }, (_, i) => {
+      const outputs: Record<string, string> = {};
+      // Every output or none (a failed or skipped partition), as the runner records them.
+      if (next() < 0.8) for (const id of ids) outputs[id] = next().toString(36);
+      const p: PartitionRecord = {
+        name: `${pick(["p", "2024-01-0", "x=", "__proto__"])}${i}`,
+        status: pick(["ran", "cached", "failed", "skipped"] as const),
+        durationMs: pick([0, 0.004, 12.5, next() * 1000]),
+        cacheKey: hash(),
+        input: hash(),
+        outputs,
+        attempts: Math.floor(next() * 3),
+      };
+      if (next() < 0.3) p.cause = pick(["new", "changed", "missing-output", "no-cache"] as const);
+      if (next() < 0.2) p.metrics = { [pick(ids)]: { r2: next(), tags: ["x", null] } };
+      if (next() < 0.2) p.error = { code: "NODE_FAILED", message: `boom ${i}`, stack: "at x" };
+      return p;
+    });
+  }
+
+  test("columns written as JSON read back as the very records, for 500 random sets", () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const parts = randomPartitions(random(seed));
+      const back = fromColumns(JSON.parse(JSON.stringify(toColumns(parts))));
+      expect(back, `seed ${seed}`).toEqual(JSON.parse(JSON.stringify(parts)));
+      // Same keys in the same order: `runs show --json` prints what format 1 printed.
+      expect(JSON.stringify(back), `seed ${seed}`).toBe(JSON.stringify(parts));
+    }
+  });
+
+  test("malformed columns stand for no partitions; a format-1 record reads as it is", () => {
+    const ok = toColumns(randomPartitions(random(2)));
+    expect(ok.name.length).toBeGreaterThan(1);
+    expect(fromColumns({ ...ok, status: ok.status.slice(1) })).toBeUndefined();
+    expect(fromColumns({ ...ok, outputs: { a: [] } })).toBeUndefined();
+    expect(fromColumns(null)).toBeUndefined();
+    const root = tempProject();
+    mkdirSync(join(root, ".pipewright/runs"), { recursive: true });
+    const old = {
+      id: "old",
+      pipeline: "__default__",
+      status: "succeeded",
+      nodes: [{ name: "m", status: "cached", partitions: [{ name: "a", status: "cached" }] }],
+    };
+    writeFileSync(join(root, ".pipewright/runs/old.json"), JSON.stringify(old));
+    const torn = { ...old, id: "torn", format: 2, nodes: [{ name: "m", partitionColumns: {} }] };
+    writeFileSync(join(root, ".pipewright/runs/torn.json"), JSON.stringify(torn));
+    const store = new RunStore(root);
+    return Promise.all([
+      expect(store.get("old")).resolves.toEqual(old),
+      expect(store.get("torn")).resolves.toEqual({ ...old, id: "torn", nodes: [{ name: "m" }] }),
+    ]);
   });
 });
 

@@ -87,17 +87,16 @@ export class PartitionedStore {
     const suffix = partitionSuffix(ds);
     const files = await this.guard(ds, ctx, () => this.files(ds, base));
     const names: string[] = [];
-    for (const file of files) {
-      const rest = file.startsWith(base) ? file.slice(base.length) : undefined;
+    for (const rest of files) {
       // Deeper files belong to nested folders, which are not partitions of this one.
-      if (rest === undefined || rest.includes("/") || !rest.endsWith(suffix)) continue;
+      if (rest.includes("/") || !rest.endsWith(suffix)) continue;
       const name = suffix === "" ? rest : rest.slice(0, -suffix.length);
       if (name.startsWith(".") || name.startsWith("_")) continue; // hidden, _SUCCESS markers
       const problem = partitionNameProblem(name);
       if (problem)
         throw new DataError(
           ErrorCode.INVALID_NAME,
-          { dataset: ds.id, node: ctx.node, uri: file },
+          { dataset: ds.id, node: ctx.node, uri: base + rest },
           `file "${rest}" is not a valid partition: its name ${JSON.stringify(name)} ${problem}. Rename the file, or move it out of ${base}.`,
         );
       names.push(name);
@@ -106,13 +105,20 @@ export class PartitionedStore {
   }
 
   /**
-   * The files under `base`: for a local folder, only its own files, in one readdir (the
-   * storage's list walks nested folders and resolves every path, which is most of the
-   * cost of listing 10,000 partitions; nested files are not partitions anyway).
+   * The files under `base`, as paths relative to it: for a local folder, only its own
+   * files, in one readdir, their names as it gives them (the storage's list walks nested
+   * folders and resolves every path, which is most of the cost of listing 10,000
+   * partitions; nested files are not partitions anyway).
    */
   private async files(ds: PlanDataset, base: string): Promise<string[]> {
     const storage = this.data.storage(ds);
-    if (!(storage instanceof LocalStorage)) return storage.list(base);
+    const listed = async () => {
+      const out: string[] = [];
+      for (const file of await storage.list(base))
+        if (file.startsWith(base)) out.push(file.slice(base.length));
+      return out;
+    };
+    if (!(storage instanceof LocalStorage)) return listed();
     const dir = storage.pathOf(base);
     let entries: Dirent[];
     try {
@@ -120,10 +126,10 @@ export class PartitionedStore {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return [];
-      return storage.list(base); // the storage's own error
+      return listed(); // the storage's own error
     }
     const out: string[] = [];
-    for (const e of entries) if (e.isFile()) out.push(base + e.name);
+    for (const e of entries) if (e.isFile()) out.push(e.name);
     return out;
   }
 
@@ -316,10 +322,19 @@ function dataError(ds: PlanDataset, ctx: DataContext, e: unknown): unknown {
  * await collectionHash(new Map([["2024-01-01", "ab12..."]]))
  */
 export function collectionHash(partitions: ReadonlyMap<string, string>): Promise<string> {
-  let text = `partitions\0${partitions.size}`;
-  if (sortedKeys(partitions)) for (const [n, h] of partitions) text += `\0${n}\0${h}`;
-  else for (const n of [...partitions.keys()].sort()) text += `\0${n}\0${partitions.get(n)}`;
-  return hashBytes(new TextEncoder().encode(text));
+  // `partitions\0<size>` then `\0<name>\0<hash>` per partition, made by one join (a flat
+  // string at once): at 10,000 partitions, += made 20,000 cons strings and then a flat
+  // copy, garbage that every incremental run paid two or three times.
+  const parts: string[] = new Array(1 + 2 * partitions.size);
+  parts[0] = `partitions\0${partitions.size}`;
+  let at = 1;
+  const add = (h: string, n: string) => {
+    parts[at++] = n;
+    parts[at++] = h;
+  };
+  if (sortedKeys(partitions)) partitions.forEach(add);
+  else for (const n of [...partitions.keys()].sort()) add(partitions.get(n)!, n);
+  return hashBytes(new TextEncoder().encode(parts.join("\0")));
 }
 
 /** Whether a map's keys are in sort() order already (the runner keeps collections sorted). */

@@ -137,8 +137,13 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     );
     if (overDataset && node.map!.source === "partitions" && !ex.parts.sets.has(overDataset.id)) {
       // Listed from storage: what was read is now known, for the record and later readers.
+      // (Indexed loops over the partitions here and below: this function runs once, is
+      // not optimized, and a for-of made an iterator result per partition.)
       const read = new Map<string, string>();
-      for (const p of records) if (p?.input) read.set(p.name, p.input);
+      for (let i = 0; i < records.length; i++) {
+        const p = records[i];
+        if (p?.input) read.set(p.name, p.input);
+      }
       if (read.size === items.length) {
         const collection = await collectionHash(read);
         ex.parts.sets.set(overDataset.id, { hashes: read, values: new Map(), collection });
@@ -157,7 +162,7 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
       name: node.id,
       status: "cached",
       durationMs: 0,
-      cacheKey: sha("sha256", partitions.map((p) => `${p.name}\0${p.cacheKey ?? ""}`).join("\n")),
+      cacheKey: partitionsKey(partitions),
       inputs: state.inputs,
       outputs: {},
       attempts: 0,
@@ -166,8 +171,10 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     for (const id of Object.values(node.outputs)) {
       const ds = ex.index.datasets.get(id)!;
       const hashes = new Map<string, string>();
-      for (const p of partitions)
+      for (let i = 0; i < partitions.length; i++) {
+        const p = partitions[i]!;
         if (p.outputs[id] !== undefined) hashes.set(p.name, p.outputs[id]!);
+      }
       // A slice knows only its own partitions: removing stale ones is the listing's job.
       let h: string;
       if (!ex.batch) {
@@ -187,7 +194,8 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     if (removed.size > 0) record.removedPartitions = [...removed].sort();
     const failed: PartitionRecord[] = [];
     const ran: PartitionRecord[] = [];
-    for (const p of partitions) {
+    for (let i = 0; i < partitions.length; i++) {
+      const p = partitions[i]!;
       if (p.status === "failed") failed.push(p);
       else if (p.status === "ran") ran.push(p);
       if (p.attempts > record.attempts) record.attempts = p.attempts;
@@ -257,6 +265,23 @@ export async function processMapNode(ex: Execution, node: PlanNode): Promise<Nod
     ex.records.set(node.id, r);
     return r;
   }
+}
+
+/**
+ * A map node's key in its record: the sha256 of `<name>\0<key>` per partition, joined by
+ * newlines (a partition without a key: empty), made by one join rather than a string per
+ * partition and a join of those.
+ */
+export function partitionsKey(partitions: readonly PartitionRecord[]): string {
+  const parts: string[] = new Array(Math.max(0, 4 * partitions.length - 1));
+  for (let i = 0; i < partitions.length; i++) {
+    const p = partitions[i]!;
+    if (i > 0) parts[4 * i - 1] = "\n";
+    parts[4 * i] = p.name;
+    parts[4 * i + 1] = "\0";
+    parts[4 * i + 2] = p.cacheKey ?? "";
+  }
+  return sha("sha256", parts.join(""));
 }
 
 /** A short hash of the partition names, so a batch can tell that the listing changed. */
@@ -442,7 +467,8 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
   }
   if (memoKey !== undefined) index.keep(item.name);
   else index.use(item.name, key, undefined, hash);
-  return {
+  // A literal without a spread: one shape for every hit, built in place.
+  const rec: PartitionRecord = {
     name: item.name,
     status: "cached",
     durationMs: Math.round((now() - t0) * 1000) / 1000,
@@ -450,8 +476,9 @@ function quickHit(ex: Execution, item: Item, c: PartitionContext): PartitionReco
     input: hash,
     outputs,
     attempts: 0,
-    ...(entry?.metrics && { metrics: entry.metrics }),
   };
+  if (entry?.metrics) rec.metrics = entry.metrics;
+  return rec;
 }
 
 async function runPartition(

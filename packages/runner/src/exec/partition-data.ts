@@ -16,7 +16,10 @@ import type { Execution } from "./execution.ts";
 export interface PartitionSet {
   /** Partition name -> content hash, sorted by name when built by the runner. Never changed in place: replaced whole. */
   hashes: ReadonlyMap<string, string>;
-  /** In-memory datasets: the values computed in this run (cached ones load from blobs). */
+  /**
+   * In-memory datasets: the values computed in this run (cached ones are decoded from their
+   * blob or inline text on each load, and not kept).
+   */
   values: Map<string, unknown>;
   /** collectionHash(hashes), once taken (a fan-in and the record both need it). */
   collection?: string;
@@ -110,9 +113,9 @@ export class PartitionData {
           ErrorCode.CACHE_CORRUPT,
           `node "${node}": the cached value of partition "${name}" of in-memory dataset "${ds.id}" is missing from the cache store. Run again with --no-cache, or give "${ds.id}" a catalog entry.`,
         );
-      const value = await this.decode(ds, name, blob, node);
-      set?.values.set(name, value);
-      return value;
+      // Not kept: a fan-in walking 10,000 cached partitions holds one at a time (as
+      // documented), and the run does not carry 10,000 decoded values to its end.
+      return this.decode(ds, name, blob, node);
     }
     const read = await this.store.readHashed(ds, name, { node });
     if (read.hash !== hash) throw changed(ds, name, node);

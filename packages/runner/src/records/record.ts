@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ErrorCode, PipewrightError, writeFileAtomic } from "@pipewright/core";
 import { stateDir } from "../state.ts";
 import type { NodeRecord, RunCounts, RunRecord } from "../types.ts";
+import { storedRecord } from "./partition-columns.ts";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -67,10 +68,10 @@ export function runsDir(root: string): string {
   return join(stateDir(root), "runs");
 }
 
-/** Writes `<state dir>/runs/<id>.json` atomically. */
+/** Writes `<state dir>/runs/<id>.json` atomically (format 2, see storedRecord). */
 export function writeRunRecord(root: string, record: RunRecord): string {
   const file = join(runsDir(root), `${record.id}.json`);
   // Compact: a 10k-node record is several MB pretty-printed; `runs show` formats it.
-  writeFileAtomic(file, `${JSON.stringify(record)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(storedRecord(record))}\n`);
   return file;
 }

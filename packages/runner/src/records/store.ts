@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { didYouMean, ErrorCode, PipewrightError } from "@pipewright/core";
 import type { RunRecord, RunSummary } from "../types.ts";
+import { loadedRecord } from "./partition-columns.ts";
 import { runsDir } from "./record.ts";
 
 /**
@@ -35,7 +36,7 @@ export class RunStore {
   async list(): Promise<RunSummary[]> {
     const rows: RunSummary[] = [];
     for (const id of this.ids()) {
-      const r = this.read(id);
+      const r = this.read(id, false);
       if (r)
         rows.push({
           id: r.id,
@@ -90,7 +91,7 @@ export class RunStore {
   /** Node id -> cache key in the latest run (that used the cache), or an empty map. */
   latestKeys(): Map<string, string> {
     const id = this.ids().at(-1);
-    const record = id === undefined ? undefined : this.read(id);
+    const record = id === undefined ? undefined : this.read(id, false);
     // A --no-cache run moved no pointers: its keys say nothing about them.
     if (record?.options?.cache === false) return new Map();
     return new Map(
@@ -100,9 +101,15 @@ export class RunStore {
     );
   }
 
-  private read(id: string): RunRecord | undefined {
+  /**
+   * A record file, parsed. `partitions`: whether map nodes' partition columns become
+   * partition records (see loadedRecord); `runs ls` and the previous run's keys need none,
+   * and are spared 10,000 objects per map node.
+   */
+  private read(id: string, partitions = true): RunRecord | undefined {
     try {
-      return JSON.parse(readFileSync(join(this.dir, `${id}.json`), "utf8")) as RunRecord;
+      const stored = JSON.parse(readFileSync(join(this.dir, `${id}.json`), "utf8"));
+      return partitions ? loadedRecord(stored) : (stored as RunRecord);
     } catch {
       return undefined;
     }
