@@ -86,7 +86,8 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
   // per node that reads it.
   const fragments = new Map<string, string>();
   const planDatasets: PlanDataset[] = [];
-  for (const [id, ds] of [...datasets].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const id of [...datasets.keys()].sort()) {
+    const ds = datasets.get(id)!;
     const info = schemaInfo(ds.schema);
     schemas.set(info.hash, info.json);
     const binding = options.catalog?.resolve(id) ?? MEMORY;
@@ -95,18 +96,16 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     const parts = isPartitioned(ds);
     const fragment = `{"dataset":${JSON.stringify(id)},"format":${JSON.stringify(binding.type)},"location":${JSON.stringify(binding.uri ?? null)},"options":${canonicalJson(binding.options ?? null)},${parts ? '"partitioned":true,' : ""}"schema":"${info.hash}"}`;
     fragments.set(id, fragment);
-    const readers = consumers.get(id) ?? [];
-    planDatasets.push({
-      id,
-      kind: ds.options.kind ?? "data",
-      ...(ds.options.description !== undefined && { description: ds.options.description }),
-      schemaHash: info.hash,
-      storage: binding,
-      producer: producers.get(id)?.[0]?.id ?? null,
-      consumers:
-        readers.length === 1 ? [readers[0]!.id] : [...new Set(readers.map((n) => n.id))].sort(),
-      ...(parts && { partitioned: true as const }),
-    });
+    // Assigned one by one, in the plan's key order (no spreads of optional parts: this
+    // runs once per dataset).
+    const entry = { id, kind: ds.options.kind ?? "data" } as PlanDataset;
+    if (ds.options.description !== undefined) entry.description = ds.options.description;
+    entry.schemaHash = info.hash;
+    entry.storage = binding;
+    entry.producer = producers.get(id)?.[0]?.id ?? null;
+    entry.consumers = distinctIds(consumers.get(id));
+    if (parts) entry.partitioned = true;
+    planDatasets.push(entry);
   }
   const planParams: PlanParam[] = [];
   for (const [id, handle] of [...p.index.params].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -143,11 +142,26 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     order,
     datasets: planDatasets,
     params: planParams,
-    schemas: Object.fromEntries([...schemas].sort(([a], [b]) => (a < b ? -1 : 1))),
-    code: Object.fromEntries([...ctx.codes].sort(([a], [b]) => (a < b ? -1 : 1))),
+    schemas: sortedRecord(schemas),
+    code: sortedRecord(ctx.codes),
     inputs: planDatasets.filter((d) => d.producer === null).map((d) => d.id),
     outputs: planDatasets.filter((d) => d.consumers.length === 0).map((d) => d.id),
   };
+}
+
+/** The ids of `nodes`, sorted, each once (most datasets have one or two readers). */
+function distinctIds(nodes: readonly Node[] | undefined): string[] {
+  if (nodes === undefined || nodes.length === 0) return [];
+  if (nodes.length === 1) return [nodes[0]!.id];
+  const ids = nodes.map((n) => n.id).sort();
+  return ids.filter((id, i) => i === 0 || id !== ids[i - 1]);
+}
+
+/** A Map's entries as an object, keys sorted (the default sort: UTF-16 code units). */
+function sortedRecord<V>(map: ReadonlyMap<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const key of [...map.keys()].sort()) out[key] = map.get(key)!;
+  return out;
 }
 
 function readersOf(p: Pipeline, paramId: string): string[] {
@@ -193,7 +207,13 @@ interface SiteInfo {
 }
 
 function siteInfo(n: Node, ctx: NodeContext): SiteInfo {
-  const variant = `${n.codeVersion ?? ""}\0${n.codeFiles.join("\0")}`;
+  // The common case (no codeFiles) without a join per node.
+  const variant =
+    n.codeFiles.length === 0
+      ? n.codeVersion === null
+        ? "\0"
+        : `${n.codeVersion}\0`
+      : `${n.codeVersion ?? ""}\0${n.codeFiles.join("\0")}`;
   let bySite = ctx.sites.get(n.site);
   const known = bySite?.get(variant);
   if (known) return known;
@@ -294,7 +314,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     `{"code":"${codeHash}","id":${JSON.stringify(n.id)},"inputs":{${inputsJson}},"keyFormat":${KEY_FORMAT},${mapJson}` +
       `"outputs":{${outputsJson}},"packages":${packagesJson},"params":{${paramsJson}}}`,
   );
-  return {
+  const entry: PlanNode = {
     id: n.id,
     name: n.name,
     namespace: n.namespace,
@@ -309,6 +329,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     location,
     codeHash,
     cacheKey,
-    ...(map && { map }),
   };
+  if (map) entry.map = map;
+  return entry;
 }
