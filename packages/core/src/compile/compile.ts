@@ -178,12 +178,12 @@ interface NodeContext {
   params: Map<string, ResolvedParam>;
   /** Dataset id -> `{ dataset, format, location, options, schema }`, its part of a key. */
   fragments: Map<string, string>;
-  /** Per definition site: what every node declared there shares (by codeVersion and files). */
-  sites: Map<DefinitionSite | null, Map<string, SiteInfo>>;
+  /** Per definition site, by codeVersion and codeFiles: the fingerprint of nodes declaring either. */
+  sites: Map<DefinitionSite | null, Map<string, CodeInfo>>;
   /** Code hash -> fingerprint: the plan's `code` table. */
   codes: Map<string, CodeFingerprint>;
   /** Per closure (shared by every site whose stack has the same files): its fingerprint. */
-  byClosure: WeakMap<CodeClosure, Omit<SiteInfo, "location">>;
+  byClosure: WeakMap<CodeClosure, CodeInfo>;
 }
 
 /** The graph of every module on some node's definition stack, built once per compile. */
@@ -198,34 +198,40 @@ function moduleGraphFor(
   return entries.size === 0 ? undefined : ModuleGraph.of(root, entries, stateDir);
 }
 
-/** What nodes declared at one place share: their code fingerprint and location text. */
-interface SiteInfo {
+/** A code fingerprint as nodes' keys use it. */
+interface CodeInfo {
   code: CodeFingerprint;
   codeHash: string;
-  location: string | null;
   packagesJson: string;
 }
 
-function siteInfo(n: Node, ctx: NodeContext): SiteInfo {
-  // The common case (no codeFiles) without a join per node.
-  const variant =
-    n.codeFiles.length === 0
-      ? n.codeVersion === null
-        ? "\0"
-        : `${n.codeVersion}\0`
-      : `${n.codeVersion ?? ""}\0${n.codeFiles.join("\0")}`;
-  let bySite = ctx.sites.get(n.site);
-  const known = bySite?.get(variant);
-  if (known) return known;
-  const location = n.location
-    ? `${relativePath(ctx.root, n.location.file)}:${n.location.line}`
-    : null;
-  const info: SiteInfo = { ...codeInfo(n, ctx), location };
-  if (!bySite) {
-    bySite = new Map();
-    ctx.sites.set(n.site, bySite);
+/**
+ * The code fingerprint of a node. Most nodes (no codeVersion, no codeFiles) have the one of
+ * their stack's closure, shared by every node whose stack has the same files: looked up by
+ * closure, without a memo per definition site (each node has a site of its own, its line).
+ * The others are looked up by site and by what they declare.
+ */
+function codeInfo(n: Node, ctx: NodeContext): CodeInfo {
+  if (n.codeVersion === null && n.codeFiles.length === 0 && ctx.graph && n.site) {
+    const closure = ctx.graph.closure(n.site.files);
+    let info = ctx.byClosure.get(closure);
+    if (!info) {
+      info = fingerprint(n, ctx);
+      ctx.byClosure.set(closure, info);
+    }
+    return info;
   }
-  bySite.set(variant, info);
+  const variant = `${n.codeVersion ?? ""}\0${n.codeFiles.join("\0")}`;
+  let bySite = ctx.sites.get(n.site);
+  let info = bySite?.get(variant);
+  if (!info) {
+    info = fingerprint(n, ctx);
+    if (!bySite) {
+      bySite = new Map();
+      ctx.sites.set(n.site, bySite);
+    }
+    bySite.set(variant, info);
+  }
   return info;
 }
 
@@ -236,12 +242,8 @@ function relativePath(root: string, file: string): string {
     : relative(root, file).split(sep).join("/");
 }
 
-/** The code fingerprint of a node, computed once per distinct closure. */
-function codeInfo(n: Node, ctx: NodeContext): Omit<SiteInfo, "location"> {
-  const plain = n.codeVersion === null && n.codeFiles.length === 0 && ctx.graph && n.site;
-  const closure = plain ? ctx.graph!.closure(n.site!.files) : undefined;
-  const memo = closure && ctx.byClosure.get(closure);
-  if (memo) return memo;
+/** A node's code fingerprint, computed (see codeInfo for when). */
+function fingerprint(n: Node, ctx: NodeContext): CodeInfo {
   const base =
     n.codeVersion === null && ctx.graph && n.site
       ? ctx.graph.closure(n.site.files)
@@ -254,14 +256,15 @@ function codeInfo(n: Node, ctx: NodeContext): Omit<SiteInfo, "location"> {
   // names the plan's code table entry, so the packages are part of it too.
   const codeHash = hashJson({ version: n.codeVersion, files, packages: base.packages });
   ctx.codes.set(codeHash, code);
-  const info = { code, codeHash, packagesJson: canonicalJson(base.packages) };
-  if (closure) ctx.byClosure.set(closure, info);
-  return info;
+  return { code, codeHash, packagesJson: canonicalJson(base.packages) };
 }
 
 function planNode(n: Node, ctx: NodeContext): PlanNode {
   const { params, fragments } = ctx;
-  const { codeHash, location, packagesJson } = siteInfo(n, ctx);
+  const { codeHash, packagesJson } = codeInfo(n, ctx);
+  const location = n.location
+    ? `${relativePath(ctx.root, n.location.file)}:${n.location.line}`
+    : null;
   // The static part of the cache key: everything here can make a rerun produce different
   // outputs; the runner adds the inputs' content hashes. It is the sha256 of the canonical
   // JSON of { code, id, inputs: { key: { dataset, schema } }, keyFormat, outputs: { key:
