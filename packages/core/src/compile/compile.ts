@@ -153,6 +153,11 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
 function distinctIds(nodes: readonly Node[] | undefined): string[] {
   if (nodes === undefined || nodes.length === 0) return [];
   if (nodes.length === 1) return [nodes[0]!.id];
+  if (nodes.length === 2) {
+    const a = nodes[0]!.id;
+    const b = nodes[1]!.id;
+    return a === b ? [a] : a < b ? [a, b] : [b, a];
+  }
   const ids = nodes.map((n) => n.id).sort();
   return ids.filter((id, i) => i === 0 || id !== ids[i - 1]);
 }
