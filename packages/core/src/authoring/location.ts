@@ -107,12 +107,21 @@ function capture(
  * their formatting can reproduce, the frames are read from V8's call sites and only their
  * locations are mapped, as Node's formatter would map them.
  */
-export function callerSite(): DefinitionSite | null {
+export function callerSite(
+  /**
+   * The function that calls callerSite (node()): its frame is left out too, one frame
+   * less is taken (the same reach), and V8 makes no call site for it. It is pipewright's
+   * own, which siteOf passes over before any site.
+   */
+  caller?: (...args: never[]) => unknown,
+): DefinitionSite | null {
   const text = !nodeFormatsStacks();
-  const site = siteAt(capture(SHALLOW, text, callerSite), SHALLOW);
+  const from = caller ?? callerSite;
+  const less = caller ? 1 : 0;
+  const site = siteAt(capture(SHALLOW - less, text, from), SHALLOW - less);
   if (site !== undefined) return site;
   // Cut short: the callers beyond it decide, so the deep stack is the key.
-  return siteAt(capture(DEEP, text, callerSite), DEEP) ?? null;
+  return siteAt(capture(DEEP - less, text, from), DEEP - less) ?? null;
 }
 
 function siteAt(
@@ -192,19 +201,26 @@ function textFrames(stack: string): Frame[] {
  * @internal The definition site read from the call sites (as callerSite does, cached) and
  * from the formatted stack (uncached): for the test that keeps the two equal where Node formats stacks (see
  * nodeFormatsStacks). Call it as node() calls callerSite, from the function whose caller is
- * the definition site.
+ * the definition site; with `caller`, as callerSite(caller) reads it (the caller's frame
+ * left out), against the whole formatted stack.
  */
-export function callerSiteBothWays(): {
+export function callerSiteBothWays(caller?: (...args: never[]) => unknown): {
   fromCallSites: DefinitionSite | null | undefined;
   fromText: DefinitionSite | null | undefined;
 } {
-  const sites = capture(SHALLOW, false, callerSiteBothWays) as NodeJS.CallSite[];
+  const less = caller ? 1 : 0;
+  const sites = capture(SHALLOW - less, false, caller ?? callerSiteBothWays) as NodeJS.CallSite[];
   const stack = capture(SHALLOW, true, callerSiteBothWays) as string;
   return {
     // Through the memo of frames and the trie of stacks, as callerSite reads it.
-    fromCallSites: siteAt(sites, SHALLOW),
+    fromCallSites: siteAt(sites, SHALLOW - less),
     fromText: siteOf(textFrames(stack), SHALLOW),
   };
+}
+
+/** @internal callerSiteBothWays as node() reads its site: from a caller of pipewright's own. */
+export function callerSiteBothWaysVia(): ReturnType<typeof callerSiteBothWays> {
+  return callerSiteBothWays(callerSiteBothWaysVia);
 }
 
 /**

@@ -182,7 +182,7 @@ export function node<
     spec.timeout ?? null,
     spec.codeVersion ?? null,
     spec.cache ?? true,
-    callerSite(),
+    callerSite(node),
     spec.codeFiles ? [...spec.codeFiles] : [],
   );
 }
