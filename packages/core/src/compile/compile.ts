@@ -108,6 +108,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     planDatasets.push(entry);
   }
   const planParams: PlanParam[] = [];
+  const readers = paramReaders(p);
   for (const [id, handle] of [...p.index.params].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const info = schemaInfo(handle.schema);
     schemas.set(info.hash, info.json);
@@ -117,7 +118,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       schemaHash: info.hash,
       value: r.value,
       valueHash: r.valueHash,
-      consumers: readersOf(p, id),
+      consumers: [...(readers.get(id) ?? [])].sort(),
       ...(handle.runtime && { runtime: true as const }),
     });
   }
@@ -169,11 +170,23 @@ function sortedRecord<V>(map: ReadonlyMap<string, V>): Record<string, V> {
   return out;
 }
 
-function readersOf(p: Pipeline, paramId: string): string[] {
-  return p.items
-    .filter((n) => n.paramInputs().some(([, h]) => h.name === paramId))
-    .map((n) => n.id)
-    .sort();
+/**
+ * Param id -> the ids of the nodes reading it (each node once, in pipeline order), in one
+ * pass: a pass over every node per param was params × nodes.
+ */
+function paramReaders(p: Pipeline): Map<string, string[]> {
+  const readers = new Map<string, string[]>();
+  for (const n of p.items) {
+    const inputs = n.paramInputs();
+    for (const [i, [, h]] of inputs.entries()) {
+      // A node reading one param under two keys counts once.
+      if (inputs.findIndex(([, g]) => g.name === h.name) !== i) continue;
+      const ids = readers.get(h.name);
+      if (ids) ids.push(n.id);
+      else readers.set(h.name, [n.id]);
+    }
+  }
+  return readers;
 }
 
 interface NodeContext {
