@@ -96,14 +96,24 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     const parts = isPartitioned(ds);
     const fragment = `{"dataset":${JSON.stringify(id)},"format":${JSON.stringify(binding.type)},"location":${JSON.stringify(binding.uri ?? null)},"options":${canonicalJson(binding.options ?? null)},${parts ? '"partitioned":true,' : ""}"schema":"${info.hash}"}`;
     fragments.set(id, fragment);
-    // Assigned one by one, in the plan's key order (no spreads of optional parts: this
-    // runs once per dataset).
-    const entry = { id, kind: ds.options.kind ?? "data" } as PlanDataset;
-    if (ds.options.description !== undefined) entry.description = ds.options.description;
-    entry.schemaHash = info.hash;
-    entry.storage = binding;
-    entry.producer = producers.get(id)?.[0]?.id ?? null;
-    entry.consumers = distinctIds(consumers.get(id));
+    // Whole literals in the plan's key order (no spreads of optional parts, no properties
+    // added one by one: this runs once per dataset).
+    const kind = ds.options.kind ?? "data";
+    const { description } = ds.options;
+    const producer = producers.get(id)?.[0]?.id ?? null;
+    const readers = distinctIds(consumers.get(id));
+    const entry: PlanDataset =
+      description === undefined
+        ? { id, kind, schemaHash: info.hash, storage: binding, producer, consumers: readers }
+        : {
+            id,
+            kind,
+            description,
+            schemaHash: info.hash,
+            storage: binding,
+            producer,
+            consumers: readers,
+          };
     if (parts) entry.partitioned = true;
     planDatasets.push(entry);
   }
@@ -161,6 +171,15 @@ function distinctIds(nodes: readonly Node[] | undefined): string[] {
   }
   const ids = nodes.map((n) => n.id).sort();
   return ids.filter((id, i) => i === 0 || id !== ids[i - 1]);
+}
+
+/** An object's keys, sorted (the default sort); most nodes have one or two inputs and outputs. */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  if (keys.length === 2) {
+    if (keys[0]! > keys[1]!) keys.reverse();
+  } else if (keys.length > 2) keys.sort();
+  return keys;
 }
 
 /** A Map's entries as an object, keys sorted (the default sort: UTF-16 code units). */
@@ -294,7 +313,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   let inputsJson = "";
   let paramsJson = "";
   const mapping = mappingOf(n);
-  for (const key of Object.keys(n.inputs).sort()) {
+  for (const key of sortedKeys(n.inputs)) {
     const h = n.inputs[key]!;
     const k = JSON.stringify(key);
     if (h.type === "dataset") {
@@ -315,7 +334,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     }
   }
   let outputsJson = "";
-  for (const key of Object.keys(n.outputs).sort()) {
+  for (const key of sortedKeys(n.outputs)) {
     const h = n.outputs[key]!;
     outputs[key] = h.name;
     outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:${fragments.get(h.name)!}`;
