@@ -38,12 +38,14 @@ const DEEP = 62;
 /** Sites by formatted stack. */
 const byStack = new Map<string, DefinitionSite | null>();
 /**
- * Sites by call-site stack: a trie over its frames (see framesAt), one per depth. Nodes
- * declared by one factory call reach one leaf and share its site, without a key string
- * built per node() call (10k nodes: that string was a fifth of node()).
+ * Sites by call-site stack: a trie over its frames (see framesAt), one per depth, without a
+ * key string built per node() call (10k nodes: that string was a fifth of node()). It is
+ * walked outermost frame first, so the nodes of one factory call share the path down to
+ * their own node() line and each adds one leaf (innermost first, each added a path of its
+ * own, a Map per frame); a leaf's `next` is made when something goes below it.
  */
 interface StackTrie {
-  next: Map<Frame, StackTrie>;
+  next?: Map<Frame, StackTrie>;
   site?: DefinitionSite | null;
 }
 const byCallSites = new Map<number, StackTrie>();
@@ -136,9 +138,11 @@ function siteAt(
     return site;
   }
   const frames = stack.map(memoFrame);
-  let leaf = entry(byCallSites, depth, (): StackTrie => ({ next: new Map() }));
-  for (const frame of frames)
-    leaf = entry(leaf.next, frame, (): StackTrie => ({ next: new Map() }));
+  let leaf = entry(byCallSites, depth, (): StackTrie => ({}));
+  for (let i = frames.length - 1; i >= 0; i--) {
+    leaf.next ??= new Map();
+    leaf = entry(leaf.next, frames[i]!, (): StackTrie => ({}));
+  }
   if (leaf.site !== undefined) return leaf.site;
   const site = siteOf(frames, depth);
   if (site !== undefined) leaf.site = site;
