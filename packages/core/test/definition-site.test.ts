@@ -12,22 +12,24 @@ import { random } from "../../../test/support/random-plan.ts";
 import { esbuild } from "../src/compile/esbuild.ts";
 
 const LOCATION = join(import.meta.dirname, "..", "src", "authoring", "location.ts");
-const RECORD = "S.push(callerSiteBothWays());";
+// Both ways as callerSite() reads them, and as callerSite(node) does from node() (Via).
+const RECORDS = ["S.push(callerSiteBothWays());", "S.push(callerSiteBothWaysVia());"];
 
 /** Modules m0..mN; each function records a site and/or calls functions declared before it. */
 function randomProject(seed: number): Record<string, string> {
   const next = random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const record = () => pick(RECORDS);
   const modules = 2 + Math.floor(next() * 4);
   const files: Record<string, string> = {};
   const earlier: { module: number; name: string; async: boolean }[] = [];
   for (let m = 0; m < modules; m++) {
     const lines = [
-      `import { callerSiteBothWays } from ${JSON.stringify(LOCATION)};`,
+      `import { callerSiteBothWays, callerSiteBothWaysVia } from ${JSON.stringify(LOCATION)};`,
       ...Array.from({ length: m }, (_, i) => `import * as m${i} from "./m${i}.ts";`),
       "const S = (globalThis as { sites?: unknown[] }).sites!;",
     ];
-    if (next() < 0.4) lines.push(RECORD); // at import: above it is a module loader
+    if (next() < 0.4) lines.push(record()); // at import: above it is a module loader
     for (let f = 0; f < 1 + Math.floor(next() * 4); f++) {
       const name = `f${f}`;
       const isAsync = next() < 0.3;
@@ -41,12 +43,12 @@ function randomProject(seed: number): Record<string, string> {
           : undefined;
         body.push(
           pick([
-            RECORD,
-            `[1, 2].map(() => { ${RECORD} });`,
-            `new (class { constructor() { ${RECORD} } })();`,
-            `({ method() { ${RECORD} } }).method();`,
-            call ? `${call};` : RECORD,
-            call && !isAsync ? `[0].forEach(() => { ${call}; });` : RECORD,
+            record(),
+            `[1, 2].map(() => { ${record()} });`,
+            `new (class { constructor() { ${record()} } })();`,
+            `({ method() { ${record()} } }).method();`,
+            call ? `${call};` : record(),
+            call && !isAsync ? `[0].forEach(() => { ${call}; });` : record(),
           ]),
         );
       }

@@ -29,19 +29,23 @@ const MODULE_LOADER =
   /node:internal\/modules\/|\bModuleJob\.|\bModule\._compile\b|ModuleRunner\.|ModuleEvaluator\./;
 // Most stacks reach a boundary (a module loader, pipewright's own code) within a few
 // frames; formatting a stack costs per frame, so a short one is taken first and a deep
-// one only when the short one ran out before any boundary.
-const SHALLOW = 12;
+// one only when the short one ran out before any boundary. Both count the frames above
+// the function that calls capture (callerSite: node() first), 12 and 64 frames with
+// capture's own two.
+const SHALLOW = 10;
 // Deep enough for factories of factories and the loaders above them.
-const DEEP = 64;
+const DEEP = 62;
 /** Sites by formatted stack. */
 const byStack = new Map<string, DefinitionSite | null>();
 /**
- * Sites by call-site stack: a trie over its frames (see framesAt), one per depth. Nodes
- * declared by one factory call reach one leaf and share its site, without a key string
- * built per node() call (10k nodes: that string was a fifth of node()).
+ * Sites by call-site stack: a trie over its frames (see framesAt), one per depth, without a
+ * key string built per node() call (10k nodes: that string was a fifth of node()). It is
+ * walked outermost frame first, so the nodes of one factory call share the path down to
+ * their own node() line and each adds one leaf (innermost first, each added a path of its
+ * own, a Map per frame); a leaf's `next` is made when something goes below it.
  */
 interface StackTrie {
-  next: Map<Frame, StackTrie>;
+  next?: Map<Frame, StackTrie>;
   site?: DefinitionSite | null;
 }
 const byCallSites = new Map<number, StackTrie>();
@@ -55,20 +59,40 @@ interface Frame {
   line: number;
   column: number;
   loader: boolean;
+  /** What siteOf makes of its file, worked out on first use (see kindOf). */
+  kind?: FileKind;
+  /** The file as a path, when kind is "project". */
+  path?: string;
 }
 
 /**
- * The stack, `depth` frames deep: as text formatted by whoever formats stacks, or (`text`
- * false) as V8's call sites, unformatted. Called by callerSite directly, so that both have
- * the same frames below node()'s caller.
+ * What a frame's file is to siteOf: no absolute file (a Node internal), a project bundle's
+ * own frame (esbuild's module-init helper: a loader), project code, pipewright's own code,
+ * or something else (an installed package, a file not on disk).
  */
-function capture(depth: number, text: boolean): string | NodeJS.CallSite[] {
+type FileKind = "none" | "bundle" | "project" | "framework" | "other";
+
+/**
+ * The stack above `from` (the function calling capture), `depth` frames deep: as text
+ * formatted by whoever formats stacks, or (`text` false) as V8's call sites, unformatted.
+ * The frames of capture and `from` are the same every time and pipewright's own: V8 leaves
+ * them out rather than making call sites for them.
+ */
+function capture(
+  depth: number,
+  text: boolean,
+  from: (...args: never[]) => unknown,
+): string | NodeJS.CallSite[] {
   const prepare = Error.prepareStackTrace;
   const saved = Error.stackTraceLimit;
+  // An error without a stack of its own, given the one above `from`.
+  Error.stackTraceLimit = 0;
+  const holder = new Error();
   Error.stackTraceLimit = depth;
   if (!text) Error.prepareStackTrace = (_, sites) => sites;
   try {
-    return new Error().stack ?? "";
+    Error.captureStackTrace(holder, from);
+    return holder.stack ?? "";
   } finally {
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = prepare;
     Error.stackTraceLimit = saved;
@@ -85,12 +109,21 @@ function capture(depth: number, text: boolean): string | NodeJS.CallSite[] {
  * their formatting can reproduce, the frames are read from V8's call sites and only their
  * locations are mapped, as Node's formatter would map them.
  */
-export function callerSite(): DefinitionSite | null {
+export function callerSite(
+  /**
+   * The function that calls callerSite (node()): its frame is left out too, one frame
+   * less is taken (the same reach), and V8 makes no call site for it. It is pipewright's
+   * own, which siteOf passes over before any site.
+   */
+  caller?: (...args: never[]) => unknown,
+): DefinitionSite | null {
   const text = !nodeFormatsStacks();
-  const site = siteAt(capture(SHALLOW, text), SHALLOW);
+  const from = caller ?? callerSite;
+  const less = caller ? 1 : 0;
+  const site = siteAt(capture(SHALLOW - less, text, from), SHALLOW - less);
   if (site !== undefined) return site;
   // Cut short: the callers beyond it decide, so the deep stack is the key.
-  return siteAt(capture(DEEP, text), DEEP) ?? null;
+  return siteAt(capture(DEEP - less, text, from), DEEP - less) ?? null;
 }
 
 function siteAt(
@@ -105,9 +138,11 @@ function siteAt(
     return site;
   }
   const frames = stack.map(memoFrame);
-  let leaf = entry(byCallSites, depth, (): StackTrie => ({ next: new Map() }));
-  for (const frame of frames)
-    leaf = entry(leaf.next, frame, (): StackTrie => ({ next: new Map() }));
+  let leaf = entry(byCallSites, depth, (): StackTrie => ({}));
+  for (let i = frames.length - 1; i >= 0; i--) {
+    leaf.next ??= new Map();
+    leaf = entry(leaf.next, frames[i]!, (): StackTrie => ({}));
+  }
   if (leaf.site !== undefined) return leaf.site;
   const site = siteOf(frames, depth);
   if (site !== undefined) leaf.site = site;
@@ -119,17 +154,17 @@ function siteAt(
  * object per place in the code, mapped once, so that equal stacks have identical frames.
  */
 const framesAt = new Map<string, Map<number, Frame>>();
-// Columns below 2^24 and lines below 2^29 pack into one exact double.
-const COLUMNS = 2 ** 24;
-
+/**
+ * Keyed by the offset in the script, which names the same place as its line and column
+ * (one lookup in V8 instead of two line-table searches); line and column are read only for
+ * a place not seen before.
+ */
 function memoFrame(site: NodeJS.CallSite): Frame {
   const name = site.getFileName();
   if (name == null || site.isEval()) return frameOf(site);
-  const line = site.getLineNumber() ?? 0;
-  const column = site.getColumnNumber() ?? 0;
-  if (column >= COLUMNS) return frameOf(site);
+  const position = (site as NodeJS.CallSite & { getPosition(): number }).getPosition();
   const inFile = entry(framesAt, name, () => new Map<number, Frame>());
-  return entry(inFile, line * COLUMNS + column, () => frameOf(site));
+  return entry(inFile, position, () => frameOf(site));
 }
 
 /** The value of `key` in `map`, made and added when missing. */
@@ -170,19 +205,26 @@ function textFrames(stack: string): Frame[] {
  * @internal The definition site read from the call sites (as callerSite does, cached) and
  * from the formatted stack (uncached): for the test that keeps the two equal where Node formats stacks (see
  * nodeFormatsStacks). Call it as node() calls callerSite, from the function whose caller is
- * the definition site.
+ * the definition site; with `caller`, as callerSite(caller) reads it (the caller's frame
+ * left out), against the whole formatted stack.
  */
-export function callerSiteBothWays(): {
+export function callerSiteBothWays(caller?: (...args: never[]) => unknown): {
   fromCallSites: DefinitionSite | null | undefined;
   fromText: DefinitionSite | null | undefined;
 } {
-  const sites = capture(SHALLOW, false) as NodeJS.CallSite[];
-  const stack = capture(SHALLOW, true) as string;
+  const less = caller ? 1 : 0;
+  const sites = capture(SHALLOW - less, false, caller ?? callerSiteBothWays) as NodeJS.CallSite[];
+  const stack = capture(SHALLOW, true, callerSiteBothWays) as string;
   return {
     // Through the memo of frames and the trie of stacks, as callerSite reads it.
-    fromCallSites: siteAt(sites, SHALLOW),
+    fromCallSites: siteAt(sites, SHALLOW - less),
     fromText: siteOf(textFrames(stack), SHALLOW),
   };
+}
+
+/** @internal callerSiteBothWays as node() reads its site: from a caller of pipewright's own. */
+export function callerSiteBothWaysVia(): ReturnType<typeof callerSiteBothWays> {
+  return callerSiteBothWays(callerSiteBothWaysVia);
 }
 
 /**
@@ -256,22 +298,43 @@ function siteOf(frames: readonly Frame[], depth: number): DefinitionSite | null 
     // Above a module loader are the modules that imported this one, not callers that
     // built the node: importing a module does not change what its nodes run.
     if (frame.loader) return site;
-    if (frame.file === undefined || !ABSOLUTE.test(frame.file)) continue;
-    const file = pathOf(frame.file);
+    const kind = kindOf(frame);
+    if (kind === "none") continue;
     // A frame left in a project bundle (not mapped back to a source file) is esbuild's
     // module-init helper: a module loader, like Node's own.
-    if (BUNDLE_FILE.test(file)) return site;
-    if (!isProjectFile(file)) {
+    if (kind === "bundle") return site;
+    if (kind !== "project") {
       // Above pipewright's own code (the CLI calling a pipeline factory, a test harness
       // calling the CLI's loader) is whoever invoked pipewright, not a caller that built
       // the node: a plan must not depend on how the project was loaded.
-      if (site !== null && isFrameworkFile(file)) return site;
+      if (site !== null && kind === "framework") return site;
       continue;
     }
+    const file = frame.path!;
     if (site === null) site = { location: { file, line: frame.line, column: frame.column }, files };
     if (!files.includes(file)) files.push(file);
   }
   return frames.length >= depth ? undefined : site;
+}
+
+/**
+ * What a frame's file is, kept on the frame: memoised frames recur in every stack that
+ * passes through them (a factory's caller, the config), and are classified once.
+ */
+function kindOf(frame: Frame): FileKind {
+  if (frame.kind !== undefined) return frame.kind;
+  let kind: FileKind;
+  if (frame.file === undefined || !ABSOLUTE.test(frame.file)) kind = "none";
+  else {
+    const file = pathOf(frame.file);
+    if (BUNDLE_FILE.test(file)) kind = "bundle";
+    else if (isProjectFile(file)) {
+      kind = "project";
+      frame.path = file;
+    } else kind = isFrameworkFile(file) ? "framework" : "other";
+  }
+  frame.kind = kind;
+  return kind;
 }
 
 const projectFiles = new Map<string, boolean>();

@@ -92,7 +92,9 @@ export class Node {
     if (!this.splitInputs) {
       const datasets: [string, Dataset<unknown>][] = [];
       const params: [string, Param<unknown>][] = [];
-      for (const [key, h] of Object.entries(this.inputs)) {
+      // Object.keys, not entries: one pair per input, the ones kept.
+      for (const key of Object.keys(this.inputs)) {
+        const h = this.inputs[key]!;
         if (h.type === "dataset") datasets.push([key, h]);
         else params.push([key, h]);
       }
@@ -180,7 +182,7 @@ export function node<
     spec.timeout ?? null,
     spec.codeVersion ?? null,
     spec.cache ?? true,
-    callerSite(),
+    callerSite(node),
     spec.codeFiles ? [...spec.codeFiles] : [],
   );
 }

@@ -86,7 +86,8 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
   // per node that reads it.
   const fragments = new Map<string, string>();
   const planDatasets: PlanDataset[] = [];
-  for (const [id, ds] of [...datasets].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const id of [...datasets.keys()].sort()) {
+    const ds = datasets.get(id)!;
     const info = schemaInfo(ds.schema);
     schemas.set(info.hash, info.json);
     const binding = options.catalog?.resolve(id) ?? MEMORY;
@@ -95,20 +96,29 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     const parts = isPartitioned(ds);
     const fragment = `{"dataset":${JSON.stringify(id)},"format":${JSON.stringify(binding.type)},"location":${JSON.stringify(binding.uri ?? null)},"options":${canonicalJson(binding.options ?? null)},${parts ? '"partitioned":true,' : ""}"schema":"${info.hash}"}`;
     fragments.set(id, fragment);
-    const readers = consumers.get(id) ?? [];
-    planDatasets.push({
-      id,
-      kind: ds.options.kind ?? "data",
-      ...(ds.options.description !== undefined && { description: ds.options.description }),
-      schemaHash: info.hash,
-      storage: binding,
-      producer: producers.get(id)?.[0]?.id ?? null,
-      consumers:
-        readers.length === 1 ? [readers[0]!.id] : [...new Set(readers.map((n) => n.id))].sort(),
-      ...(parts && { partitioned: true as const }),
-    });
+    // Whole literals in the plan's key order (no spreads of optional parts, no properties
+    // added one by one: this runs once per dataset).
+    const kind = ds.options.kind ?? "data";
+    const { description } = ds.options;
+    const producer = producers.get(id)?.[0]?.id ?? null;
+    const readers = distinctIds(consumers.get(id));
+    const entry: PlanDataset =
+      description === undefined
+        ? { id, kind, schemaHash: info.hash, storage: binding, producer, consumers: readers }
+        : {
+            id,
+            kind,
+            description,
+            schemaHash: info.hash,
+            storage: binding,
+            producer,
+            consumers: readers,
+          };
+    if (parts) entry.partitioned = true;
+    planDatasets.push(entry);
   }
   const planParams: PlanParam[] = [];
+  const readers = paramReaders(p);
   for (const [id, handle] of [...p.index.params].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const info = schemaInfo(handle.schema);
     schemas.set(info.hash, info.json);
@@ -118,7 +128,7 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
       schemaHash: info.hash,
       value: r.value,
       valueHash: r.valueHash,
-      consumers: readersOf(p, id),
+      consumers: [...(readers.get(id) ?? [])].sort(),
       ...(handle.runtime && { runtime: true as const }),
     });
   }
@@ -143,18 +153,59 @@ export function compile(p: Pipeline, options: CompileOptions = {}): Plan {
     order,
     datasets: planDatasets,
     params: planParams,
-    schemas: Object.fromEntries([...schemas].sort(([a], [b]) => (a < b ? -1 : 1))),
-    code: Object.fromEntries([...ctx.codes].sort(([a], [b]) => (a < b ? -1 : 1))),
+    schemas: sortedRecord(schemas),
+    code: sortedRecord(ctx.codes),
     inputs: planDatasets.filter((d) => d.producer === null).map((d) => d.id),
     outputs: planDatasets.filter((d) => d.consumers.length === 0).map((d) => d.id),
   };
 }
 
-function readersOf(p: Pipeline, paramId: string): string[] {
-  return p.items
-    .filter((n) => n.paramInputs().some(([, h]) => h.name === paramId))
-    .map((n) => n.id)
-    .sort();
+/** The ids of `nodes`, sorted, each once (most datasets have one or two readers). */
+function distinctIds(nodes: readonly Node[] | undefined): string[] {
+  if (nodes === undefined || nodes.length === 0) return [];
+  if (nodes.length === 1) return [nodes[0]!.id];
+  if (nodes.length === 2) {
+    const a = nodes[0]!.id;
+    const b = nodes[1]!.id;
+    return a === b ? [a] : a < b ? [a, b] : [b, a];
+  }
+  const ids = nodes.map((n) => n.id).sort();
+  return ids.filter((id, i) => i === 0 || id !== ids[i - 1]);
+}
+
+/** An object's keys, sorted (the default sort); most nodes have one or two inputs and outputs. */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  if (keys.length === 2) {
+    if (keys[0]! > keys[1]!) keys.reverse();
+  } else if (keys.length > 2) keys.sort();
+  return keys;
+}
+
+/** A Map's entries as an object, keys sorted (the default sort: UTF-16 code units). */
+function sortedRecord<V>(map: ReadonlyMap<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const key of [...map.keys()].sort()) out[key] = map.get(key)!;
+  return out;
+}
+
+/**
+ * Param id -> the ids of the nodes reading it (each node once, in pipeline order), in one
+ * pass: a pass over every node per param was params × nodes.
+ */
+function paramReaders(p: Pipeline): Map<string, string[]> {
+  const readers = new Map<string, string[]>();
+  for (const n of p.items) {
+    const inputs = n.paramInputs();
+    for (const [i, [, h]] of inputs.entries()) {
+      // A node reading one param under two keys counts once.
+      if (inputs.findIndex(([, g]) => g.name === h.name) !== i) continue;
+      const ids = readers.get(h.name);
+      if (ids) ids.push(n.id);
+      else readers.set(h.name, [n.id]);
+    }
+  }
+  return readers;
 }
 
 interface NodeContext {
@@ -164,12 +215,12 @@ interface NodeContext {
   params: Map<string, ResolvedParam>;
   /** Dataset id -> `{ dataset, format, location, options, schema }`, its part of a key. */
   fragments: Map<string, string>;
-  /** Per definition site: what every node declared there shares (by codeVersion and files). */
-  sites: Map<DefinitionSite | null, Map<string, SiteInfo>>;
+  /** Per definition site, by codeVersion and codeFiles: the fingerprint of nodes declaring either. */
+  sites: Map<DefinitionSite | null, Map<string, CodeInfo>>;
   /** Code hash -> fingerprint: the plan's `code` table. */
   codes: Map<string, CodeFingerprint>;
   /** Per closure (shared by every site whose stack has the same files): its fingerprint. */
-  byClosure: WeakMap<CodeClosure, Omit<SiteInfo, "location">>;
+  byClosure: WeakMap<CodeClosure, CodeInfo>;
 }
 
 /** The graph of every module on some node's definition stack, built once per compile. */
@@ -184,28 +235,40 @@ function moduleGraphFor(
   return entries.size === 0 ? undefined : ModuleGraph.of(root, entries, stateDir);
 }
 
-/** What nodes declared at one place share: their code fingerprint and location text. */
-interface SiteInfo {
+/** A code fingerprint as nodes' keys use it. */
+interface CodeInfo {
   code: CodeFingerprint;
   codeHash: string;
-  location: string | null;
   packagesJson: string;
 }
 
-function siteInfo(n: Node, ctx: NodeContext): SiteInfo {
+/**
+ * The code fingerprint of a node. Most nodes (no codeVersion, no codeFiles) have the one of
+ * their stack's closure, shared by every node whose stack has the same files: looked up by
+ * closure, without a memo per definition site (each node has a site of its own, its line).
+ * The others are looked up by site and by what they declare.
+ */
+function codeInfo(n: Node, ctx: NodeContext): CodeInfo {
+  if (n.codeVersion === null && n.codeFiles.length === 0 && ctx.graph && n.site) {
+    const closure = ctx.graph.closure(n.site.files);
+    let info = ctx.byClosure.get(closure);
+    if (!info) {
+      info = fingerprint(n, ctx);
+      ctx.byClosure.set(closure, info);
+    }
+    return info;
+  }
   const variant = `${n.codeVersion ?? ""}\0${n.codeFiles.join("\0")}`;
   let bySite = ctx.sites.get(n.site);
-  const known = bySite?.get(variant);
-  if (known) return known;
-  const location = n.location
-    ? `${relativePath(ctx.root, n.location.file)}:${n.location.line}`
-    : null;
-  const info: SiteInfo = { ...codeInfo(n, ctx), location };
-  if (!bySite) {
-    bySite = new Map();
-    ctx.sites.set(n.site, bySite);
+  let info = bySite?.get(variant);
+  if (!info) {
+    info = fingerprint(n, ctx);
+    if (!bySite) {
+      bySite = new Map();
+      ctx.sites.set(n.site, bySite);
+    }
+    bySite.set(variant, info);
   }
-  bySite.set(variant, info);
   return info;
 }
 
@@ -216,12 +279,8 @@ function relativePath(root: string, file: string): string {
     : relative(root, file).split(sep).join("/");
 }
 
-/** The code fingerprint of a node, computed once per distinct closure. */
-function codeInfo(n: Node, ctx: NodeContext): Omit<SiteInfo, "location"> {
-  const plain = n.codeVersion === null && n.codeFiles.length === 0 && ctx.graph && n.site;
-  const closure = plain ? ctx.graph!.closure(n.site!.files) : undefined;
-  const memo = closure && ctx.byClosure.get(closure);
-  if (memo) return memo;
+/** A node's code fingerprint, computed (see codeInfo for when). */
+function fingerprint(n: Node, ctx: NodeContext): CodeInfo {
   const base =
     n.codeVersion === null && ctx.graph && n.site
       ? ctx.graph.closure(n.site.files)
@@ -234,14 +293,15 @@ function codeInfo(n: Node, ctx: NodeContext): Omit<SiteInfo, "location"> {
   // names the plan's code table entry, so the packages are part of it too.
   const codeHash = hashJson({ version: n.codeVersion, files, packages: base.packages });
   ctx.codes.set(codeHash, code);
-  const info = { code, codeHash, packagesJson: canonicalJson(base.packages) };
-  if (closure) ctx.byClosure.set(closure, info);
-  return info;
+  return { code, codeHash, packagesJson: canonicalJson(base.packages) };
 }
 
 function planNode(n: Node, ctx: NodeContext): PlanNode {
   const { params, fragments } = ctx;
-  const { codeHash, location, packagesJson } = siteInfo(n, ctx);
+  const { codeHash, packagesJson } = codeInfo(n, ctx);
+  const location = n.location
+    ? `${relativePath(ctx.root, n.location.file)}:${n.location.line}`
+    : null;
   // The static part of the cache key: everything here can make a rerun produce different
   // outputs; the runner adds the inputs' content hashes. It is the sha256 of the canonical
   // JSON of { code, id, inputs: { key: { dataset, schema } }, keyFormat, outputs: { key:
@@ -253,7 +313,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
   let inputsJson = "";
   let paramsJson = "";
   const mapping = mappingOf(n);
-  for (const key of Object.keys(n.inputs).sort()) {
+  for (const key of sortedKeys(n.inputs)) {
     const h = n.inputs[key]!;
     const k = JSON.stringify(key);
     if (h.type === "dataset") {
@@ -274,7 +334,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     }
   }
   let outputsJson = "";
-  for (const key of Object.keys(n.outputs).sort()) {
+  for (const key of sortedKeys(n.outputs)) {
     const h = n.outputs[key]!;
     outputs[key] = h.name;
     outputsJson += `${outputsJson ? "," : ""}${JSON.stringify(key)}:${fragments.get(h.name)!}`;
@@ -294,7 +354,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     `{"code":"${codeHash}","id":${JSON.stringify(n.id)},"inputs":{${inputsJson}},"keyFormat":${KEY_FORMAT},${mapJson}` +
       `"outputs":{${outputsJson}},"packages":${packagesJson},"params":{${paramsJson}}}`,
   );
-  return {
+  const entry: PlanNode = {
     id: n.id,
     name: n.name,
     namespace: n.namespace,
@@ -309,6 +369,7 @@ function planNode(n: Node, ctx: NodeContext): PlanNode {
     location,
     codeHash,
     cacheKey,
-    ...(map && { map }),
   };
+  if (map) entry.map = map;
+  return entry;
 }

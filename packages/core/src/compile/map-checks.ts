@@ -1,3 +1,4 @@
+import type { Dataset } from "../authoring/dataset.ts";
 import { mappingOf } from "../authoring/map-node.ts";
 import type { Node } from "../authoring/node.ts";
 import { isPartitioned } from "../authoring/partitioned.ts";
@@ -57,19 +58,22 @@ export function mapIssues(p: Pipeline, root: string): Issue[] {
   // One name, one kind: a reader expecting a file must not get a folder of partitions.
   const first = p.index.datasets;
   const reported = new Set<string>();
+  const check = (h: Dataset<unknown>, n: Node) => {
+    const f = first.get(h.name);
+    // The same handle as the first (the norm) is of its kind by definition.
+    if (!f || f === h || isPartitioned(f) === isPartitioned(h) || reported.has(h.name)) return;
+    reported.add(h.name);
+    issues.push({
+      code: ErrorCode.SCHEMA_MISMATCH,
+      message: `"${h.name}" is declared both as a partitioned dataset and as a plain one (node ${where(n)}). Declare it once and share the handle.`,
+      path: ["datasets", h.name],
+      nodes: [n.id],
+      datasets: [h.name],
+    });
+  };
   for (const n of p.items) {
-    for (const h of [...n.datasetInputs().map(([, d]) => d), ...Object.values(n.outputs)]) {
-      const f = first.get(h.name);
-      if (!f || isPartitioned(f) === isPartitioned(h) || reported.has(h.name)) continue;
-      reported.add(h.name);
-      issues.push({
-        code: ErrorCode.SCHEMA_MISMATCH,
-        message: `"${h.name}" is declared both as a partitioned dataset and as a plain one (node ${where(n)}). Declare it once and share the handle.`,
-        path: ["datasets", h.name],
-        nodes: [n.id],
-        datasets: [h.name],
-      });
-    }
+    for (const [, h] of n.datasetInputs()) check(h, n);
+    for (const h of Object.values(n.outputs)) check(h, n);
   }
   return issues;
 }

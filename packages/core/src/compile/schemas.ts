@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hashJson, sha256 } from "../util/canonical.ts";
+import { keyedObject } from "../util/keyed-object.ts";
 
 export interface SchemaInfo {
   /** JSON Schema (draft 2020-12) of the zod type, as zod v4 exports it. */
@@ -60,10 +61,10 @@ export function plainJsonSchema(schema: z.ZodType): Record<string, unknown> | un
  * the finished object (a sort per object, a string per value) cost as much as writing it.
  */
 function plainSchema(schema: z.ZodType): Plain | undefined {
-  const body = plain(schema, new Set());
+  const body = plain(schema, new Set(), true);
   return (
     body && {
-      json: { $schema: DRAFT, ...body.json },
+      json: body.json,
       // "$schema" sorts before every key plain() writes.
       canonical: `{"$schema":${DRAFT_JSON},${body.canonical.slice(1)}`,
     }
@@ -86,17 +87,21 @@ interface Internals {
   optout?: string;
 }
 
-const LEAVES: Record<string, Plain> = {
-  string: { json: { type: "string" }, canonical: '{"type":"string"}' },
-  number: { json: { type: "number" }, canonical: '{"type":"number"}' },
-  boolean: { json: { type: "boolean" }, canonical: '{"type":"boolean"}' },
+/** The leaf types, by zod's name: their JSON Schema is `{ type }`. */
+const LEAVES: Record<string, string> = {
+  string: '{"type":"string"}',
+  number: '{"type":"number"}',
+  boolean: '{"type":"boolean"}',
 };
 
 /**
  * `open`: the schemas being written, outside in. A schema that contains itself (a getter in
- * a shape) is left to zod, which writes it with $defs and $ref.
+ * a shape) is left to zod, which writes it with $defs and $ref. `top`: the outermost
+ * schema, whose JSON starts with "$schema" (written first rather than spread in after:
+ * a spread of objects of several shapes took V8's slow path, once per dataset). Its
+ * canonical text leaves "$schema" to plainSchema.
  */
-function plain(schema: z.ZodType, open: Set<z.ZodType>): Plain | undefined {
+function plain(schema: z.ZodType, open: Set<z.ZodType>, top = false): Plain | undefined {
   const zod = (schema as unknown as { _zod: Internals })._zod;
   const def = zod.def;
   // Anything that changes the export: checks and formats, a parent (metadata), a custom
@@ -112,31 +117,36 @@ function plain(schema: z.ZodType, open: Set<z.ZodType>): Plain | undefined {
   )
     return undefined;
   const leaf = LEAVES[def.type];
-  if (leaf) return { json: { ...leaf.json }, canonical: leaf.canonical };
+  if (leaf !== undefined)
+    return { json: top ? { $schema: DRAFT, type: def.type } : { type: def.type }, canonical: leaf };
   open.add(schema);
   try {
-    if (def.type === "optional") return plain(def.innerType!, open);
+    if (def.type === "optional") return plain(def.innerType!, open, top);
     if (def.type === "array") {
       const items = plain(def.element!, open);
       return (
         items && {
-          json: { type: "array", items: items.json },
+          json: top
+            ? { $schema: DRAFT, type: "array", items: items.json }
+            : { type: "array", items: items.json },
           canonical: `{"items":${items.canonical},"type":"array"}`,
         }
       );
     }
-    return def.type === "object" ? plainObject(def, open) : undefined;
+    return def.type === "object" ? plainObject(def, open, top) : undefined;
   } finally {
     open.delete(schema);
   }
 }
 
-function plainObject(def: Internals["def"], open: Set<z.ZodType>): Plain | undefined {
+function plainObject(def: Internals["def"], open: Set<z.ZodType>, top: boolean): Plain | undefined {
   const shape = shapeOf(def);
   if (Object.getOwnPropertySymbols(shape).length > 0) return undefined;
   if (def.catchall !== undefined && def.catchall._zod.def.type !== "never") return undefined;
-  const properties: Record<string, unknown> = {};
-  const texts = new Map<string, string>();
+  // Field names differ from schema to schema: see keyedObject.
+  const properties = keyedObject<unknown>();
+  const keys: string[] = [];
+  const texts: string[] = [];
   const required: string[] = [];
   for (const key in shape) {
     // A "__proto__" key needs zod's own care.
@@ -145,21 +155,23 @@ function plainObject(def: Internals["def"], open: Set<z.ZodType>): Plain | undef
     const body = plain(field, open);
     if (body === undefined) return undefined;
     properties[key] = body.json;
-    texts.set(key, body.canonical);
+    keys.push(key);
+    texts.push(body.canonical);
     if ((field as unknown as { _zod: Internals })._zod.optout === undefined) required.push(key);
   }
   // canonicalJson's order: keys sorted by UTF-16 code units; arrays (required) as they are.
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
   let props = "";
-  for (const key of [...texts.keys()].sort())
-    props += `${props ? "," : ""}${JSON.stringify(key)}:${texts.get(key)}`;
+  for (const i of order) props += `${props ? "," : ""}${JSON.stringify(keys[i])}:${texts[i]}`;
   const requiredJson = required.length > 0 ? `"required":${JSON.stringify(required)},` : "";
+  // Assigned in zod's key order.
+  const json: Record<string, unknown> = top
+    ? { $schema: DRAFT, type: "object", properties }
+    : { type: "object", properties };
+  if (required.length > 0) json.required = required;
+  json.additionalProperties = false;
   return {
-    json: {
-      type: "object",
-      properties,
-      ...(required.length > 0 && { required }),
-      additionalProperties: false,
-    },
+    json,
     canonical: `{"additionalProperties":false,"properties":{${props}},${requiredJson}"type":"object"}`,
   };
 }

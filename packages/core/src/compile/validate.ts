@@ -85,7 +85,7 @@ export function structuralIssues(
         nodes: [n.id],
       });
     }
-    issues.push(...settingIssues(n, root));
+    settingIssues(n, root, issues);
     const inputs = n.datasetInputs();
     for (const [key, h] of inputs) {
       nameIssue("dataset", h.name, n, "inputs", key);
@@ -120,8 +120,8 @@ export function structuralIssues(
     }
   }
   for (const [ds, nodes] of producers) {
-    const distinct = [...new Set(nodes.map((n) => n.id))];
     if (nodes.length > 1) {
+      const distinct = [...new Set(nodes.map((n) => n.id))];
       issues.push({
         code: ErrorCode.DUPLICATE_OUTPUT,
         message: `dataset "${ds}" is written by ${nodes.length} nodes: ${nodes.map((n) => describe(n, root)).join(", ")}. Each dataset has one producer; write to separate datasets and combine them in a node.`,
@@ -158,7 +158,17 @@ export function structuralIssues(
  * Resources, retries and timeout as engines need them: a bad quantity would otherwise
  * only fail when a pod is created, in the middle of a run.
  */
-function settingIssues(n: Node, root: string): Issue[] {
+function settingIssues(n: Node, root: string, issues: Issue[]): void {
+  // Most nodes set none of these: nothing to check, nothing allocated.
+  const { cpu, memory, gpu } = n.resources;
+  if (
+    cpu === undefined &&
+    memory === undefined &&
+    gpu === undefined &&
+    n.retries === 0 &&
+    n.timeout === null
+  )
+    return;
   const problems: [string, string][] = [];
   for (const key of ["cpu", "memory"] as const) {
     const v = n.resources[key];
@@ -166,17 +176,17 @@ function settingIssues(n: Node, root: string): Issue[] {
       problems.push([`resources.${key}`, `${JSON.stringify(v)} ${QUANTITY_HINT}`]);
     }
   }
-  const { gpu } = n.resources;
   if (gpu !== undefined && !(Number.isInteger(gpu) && gpu >= 0))
     problems.push(["resources.gpu", `${gpu} must be a whole number ≥ 0`]);
   if (!(Number.isInteger(n.retries) && n.retries >= 0))
     problems.push(["retries", `${n.retries} must be a whole number ≥ 0`]);
   if (n.timeout !== null && !(Number.isFinite(n.timeout) && n.timeout > 0))
     problems.push(["timeout", `${n.timeout} must be a number of seconds > 0`]);
-  return problems.map(([field, problem]) => ({
-    code: ErrorCode.INVALID_OPTION,
-    message: `node ${n.describe(root)}: ${field} ${problem}.`,
-    path: ["nodes", n.id, ...field.split(".")],
-    nodes: [n.id],
-  }));
+  for (const [field, problem] of problems)
+    issues.push({
+      code: ErrorCode.INVALID_OPTION,
+      message: `node ${n.describe(root)}: ${field} ${problem}.`,
+      path: ["nodes", n.id, ...field.split(".")],
+      nodes: [n.id],
+    });
 }
