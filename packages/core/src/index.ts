@@ -91,5 +91,6 @@ export { parsePlan, planHash, serializePlan } from "./plan/serialize.ts";
 export { mergeSettings, nodeSettings, type TaskSettings } from "./plan/task-settings.ts";
 export { inFolderOf, writeFileAtomic } from "./util/atomic.ts";
 export { canonicalJson, hashJson, sha256 } from "./util/canonical.ts";
+export { keyedObject } from "./util/keyed-object.ts";
 export { closest, didYouMean } from "./util/names.ts";
 export { STATE_DIR_ENV, stateDir } from "./util/state-dir.ts";

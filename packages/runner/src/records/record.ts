@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { ErrorCode, PipewrightError, writeFileAtomic } from "@pipewright/core";
+import { ErrorCode, keyedObject, PipewrightError, writeFileAtomic } from "@pipewright/core";
 import { stateDir } from "../state.ts";
 import type { NodeRecord, RunCounts, RunRecord } from "../types.ts";
 import { storedRecord } from "./partition-columns.ts";
@@ -45,17 +45,11 @@ export function givenRunId(runId: string, nodes: readonly string[] | undefined):
 }
 
 /**
- * An empty object for a node record's dataset id -> hash maps (`inputs`, `outputs`). Its
- * keys differ from node to node, so an ordinary `{}` got a hidden class of its own for
- * every key added, and on a 100k-node run V8's transition tree of `{}` held 100k of them:
- * ~1.5 µs a key, plus their garbage collection. This one is in V8's dictionary mode from
- * the start (Object.create(null)) and still an ordinary object (Object.prototype).
+ * An empty object for a node record's dataset id -> hash maps (`inputs`, `outputs`): their
+ * keys differ from node to node, so an ordinary `{}` grew V8's transition tree by one
+ * hidden class per key (100k of them on a 100k-node run). See core's keyedObject.
  */
-export function byDataset<T>(): Record<string, T> {
-  const o = Object.create(null) as Record<string, T>;
-  Object.setPrototypeOf(o, Object.prototype);
-  return o;
-}
+export const byDataset: <T>() => Record<string, T> = keyedObject;
 
 export function countNodes(nodes: readonly NodeRecord[]): RunCounts {
   const counts: RunCounts = { ran: 0, cached: 0, failed: 0, skipped: 0 };
