@@ -33,15 +33,26 @@ function run(cmd: string, args: string[], cwd: string): void {
  * right after an edit. A user's next command comes later than that.
  */
 function median(cmd: string, args: string[], cwd: string, runs = 7): number {
-  run(cmd, args, cwd);
+  return medians([[cmd, args]], cwd, runs)[0]!;
+}
+
+/**
+ * The medians of several commands measured in turns: each is warmed up once, then every
+ * round runs each once. This VM's speed drifts over a minute; in turns, every command's
+ * samples see the same drift, so their ratios (the start-up targets are ratios to
+ * `node -e 0`) are fair, where one command's samples after another's were not.
+ */
+function medians(commands: [string, string[]][], cwd: string, runs = 7): number[] {
+  for (const [cmd, args] of commands) run(cmd, args, cwd);
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    run(cmd, args, cwd);
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  const times = commands.map((): number[] => []);
+  for (let i = 0; i < runs; i++)
+    commands.forEach(([cmd, args], c) => {
+      const start = performance.now();
+      run(cmd, args, cwd);
+      times[c]!.push(performance.now() - start);
+    });
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(runs / 2)]!);
 }
 
 /** A spaceflights project installed from freshly packed tarballs. */
@@ -142,32 +153,32 @@ export async function bench(): Promise<BenchSection> {
   try {
     const project = install(work);
     const bin = join(project, "node_modules", "pipewright", "bin", "pipewright.js");
-    const node = (args: string[]) => median(process.execPath, [bin, ...args], project);
-    const floor = median(process.execPath, ["-e", "0"], project);
-    const zod = median(
-      process.execPath,
-      ["--input-type=module", "-e", 'await import("zod")'],
-      project,
-    );
-    const ls = node(["ls"]);
+    // The start-up rows in turns (see medians), on a project that has run once, so that
+    // `status` and a `run-node` find everything cached, as on a user's second command.
+    run(process.execPath, [bin, "run"], project);
     const buildDir = join(project, ".pipewright", "build");
     const bundle = join(buildDir, readdirSync(buildDir).find((f) => f.endsWith(".mjs"))!);
-    const projectOnly = median(
-      process.execPath,
-      ["--input-type=module", "-e", PROJECT_ONLY, pathToFileURL(bundle).href],
-      project,
-    );
     const mainJs = pathToFileURL(
       join(project, "node_modules", "pipewright", "dist", "main.js"),
     ).href;
-    const projectAndCli = median(
+    const module = (code: string, ...args: string[]): [string, string[]] => [
       process.execPath,
-      ["--input-type=module", "-e", PROJECT_AND_CLI, pathToFileURL(bundle).href, mainJs],
+      ["--input-type=module", "-e", code, ...args],
+    ];
+    const pw = (...args: string[]): [string, string[]] => [process.execPath, [bin, ...args]];
+    const [floor, zod, projectOnly, projectAndCli, ls, status, runNode] = medians(
+      [
+        [process.execPath, ["-e", "0"]],
+        module('await import("zod")'),
+        module(PROJECT_ONLY, pathToFileURL(bundle).href),
+        module(PROJECT_AND_CLI, pathToFileURL(bundle).href, mainJs),
+        pw("ls"),
+        pw("status"),
+        pw("run-node", "--node", "preprocess_companies"),
+      ],
       project,
-    );
-    const status = node(["status"]);
-    run(process.execPath, [bin, "run"], project);
-    const runNode = node(["run-node", "--node", "preprocess_companies"]);
+      9,
+    ) as [number, number, number, number, number, number, number];
     // An edit changes the module graph's stamps: the bundle is rebuilt by esbuild first.
     const edited = join(project, "src", "lib", "metrics.ts");
     let edits = 0;
@@ -244,7 +255,7 @@ export async function bench(): Promise<BenchSection> {
         },
       ],
       notes: [
-        "Installed with npm from tarballs made by `pnpm pack-all`, outside the workspace; a fresh process each time, median of 7 after one warm-up and a 2 s pause (the warm-up's stamps are racily clean for 2 s; see docs/caching.md) (5 for the edit and tsx rows, 3 for the CPU-bound runs).",
+        "Installed with npm from tarballs made by `pnpm pack-all`, outside the workspace; a fresh process each time. The rows from `node -e 0` to `run-node` are measured in turns (9 rounds, each running every one of them once, after one warm-up each and a 2 s pause: the warm-up's stamps are racily clean for 2 s; see docs/caching.md), so that the VM's drift over the minute falls on all of them alike, on a project that has run once (`status` and `run-node` find everything cached); medians. The edit and tsx rows: median of 5; the CPU-bound runs: median of 3.",
         "The project is loaded from `.pipewright/build/project-*.mjs`, reused while the module graph's file stamps match; the tsx row is the other way of loading it.",
         "The no-CLI row imports that same bundle with plain `node` and awaits every pipeline factory of its config: the least any command that shows the pipelines must do.",
       ],
