@@ -246,9 +246,12 @@ interface CodeInfo {
  * The code fingerprint of a node. Most nodes (no codeVersion, no codeFiles) have the one of
  * their stack's closure, shared by every node whose stack has the same files: looked up by
  * closure, without a memo per definition site (each node has a site of its own, its line).
- * The others are looked up by site and by what they declare.
+ * The others are looked up by site and by what they declare, except a node without a site
+ * and without a codeVersion: its own function's text is its fingerprint (see fingerprint),
+ * so nodes without sites never share one (they all have the same site, null).
  */
 function codeInfo(n: Node, ctx: NodeContext): CodeInfo {
+  if (n.site === null && n.codeVersion === null) return fingerprint(n, ctx);
   if (n.codeVersion === null && n.codeFiles.length === 0 && ctx.graph && n.site) {
     const closure = ctx.graph.closure(n.site.files);
     let info = ctx.byClosure.get(closure);
