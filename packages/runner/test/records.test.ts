@@ -136,6 +136,21 @@ describe("partition columns (run record format 2)", () => {
     expect(fromColumns({ ...ok, status: ok.status.slice(1) })).toBeUndefined();
     expect(fromColumns({ ...ok, outputs: { a: [] } })).toBeUndefined();
     expect(fromColumns(null)).toBeUndefined();
+    // Cells of the wrong type, as a hand-edited file could hold.
+    expect(fromColumns({ ...ok, name: [1, ...ok.name.slice(1)] })).toBeUndefined();
+    expect(fromColumns({ ...ok, attempts: [null, ...ok.attempts.slice(1)] })).toBeUndefined();
+    expect(fromColumns({ ...ok, cacheKey: [3, ...ok.cacheKey.slice(1)] })).toBeUndefined();
+    // An extra field named __proto__ is not copied (it would set the record's prototype).
+    const hostile = JSON.parse(
+      JSON.stringify({ ...ok, extra: {} }).replace(
+        '"extra":{}',
+        '"extra":{"0":{"__proto__":{"polluted":1},"cause":"x"}}',
+      ),
+    );
+    const [first] = fromColumns(hostile)!;
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect((first as { polluted?: number }).polluted).toBeUndefined();
+    expect(first!.cause).toBe("x");
     const root = tempProject();
     mkdirSync(join(root, ".pipewright/runs"), { recursive: true });
     const old = {

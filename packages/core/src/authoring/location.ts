@@ -150,8 +150,9 @@ function siteAt(
 }
 
 /**
- * Frames by their unmapped position (file name as V8 gives it, then line and column): one
- * object per place in the code, mapped once, so that equal stacks have identical frames.
+ * Frames by their unmapped position (file name as V8 gives it, then the offset in that
+ * script, see memoFrame): one object per place in the code, mapped once, so that equal
+ * stacks have identical frames.
  */
 const framesAt = new Map<string, Map<number, Frame>>();
 /**

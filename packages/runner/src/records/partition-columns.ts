@@ -93,6 +93,17 @@ export function fromColumns(c: unknown): PartitionRecord[] | undefined {
   if (typeof outputs !== "object" || outputs === null) return undefined;
   const ids = Object.keys(outputs);
   if (!ids.every((id) => Array.isArray(outputs[id]) && outputs[id]!.length === n)) return undefined;
+  const textOrNull = (x: unknown) => x === null || typeof x === "string";
+  for (let i = 0; i < n; i++)
+    if (
+      typeof name[i] !== "string" ||
+      typeof status[i] !== "string" ||
+      typeof durationMs[i] !== "number" ||
+      typeof attempts[i] !== "number" ||
+      !textOrNull(cacheKey[i]) ||
+      !textOrNull(input[i])
+    )
+      return undefined;
   const out: PartitionRecord[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const o: Record<string, string> = byDataset();
@@ -111,8 +122,10 @@ export function fromColumns(c: unknown): PartitionRecord[] | undefined {
     };
     const more = extra?.[i];
     if (typeof more === "object" && more !== null)
+      // (not "__proto__": a hand-edited file must not set a record's prototype)
       for (const k of Object.keys(more) as (keyof PartitionRecord)[])
-        if (!COLUMNS.has(k)) Object.assign(p, { [k]: more[k] });
+        if (!COLUMNS.has(k) && k !== ("__proto__" as string))
+          (p as unknown as Record<string, unknown>)[k] = more[k];
     out[i] = p;
   }
   return out;
