@@ -266,22 +266,19 @@ describe("the runner's per-position bookkeeping, on random in-memory DAGs", () =
       for (const [id, v] of part.seen) expect(v).toBe(want.get(id));
       expectConsistent(part.record, specs);
 
-      const first = await runPipeline({
-        root,
-        plan,
-        pipeline: p,
-        store: new DataStore({ root }),
-        cacheDir,
-      });
+      // A run with the cache on, then the same run again: everything cached.
+      const cachedRun = (memory?: Map<string, unknown>) =>
+        runPipeline({
+          root,
+          plan,
+          pipeline: p,
+          store: new DataStore({ root }),
+          cacheDir,
+          ...(memory && { memory }),
+        });
+      const first = await cachedRun();
       const memory = new Map<string, unknown>();
-      const again = await runPipeline({
-        root,
-        plan,
-        pipeline: p,
-        store: new DataStore({ root }),
-        cacheDir,
-        memory,
-      });
+      const again = await cachedRun(memory);
       expect(again.nodes.every((r) => r.status === "cached")).toBe(true);
       expect(again.nodes.map((r) => r.outputs)).toEqual(first.nodes.map((r) => r.outputs));
       expect(Object.fromEntries(memory)).toEqual(Object.fromEntries(want));
