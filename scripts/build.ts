@@ -62,7 +62,7 @@ const BUNDLED: Record<string, string[]> = {
   "@pipewright/core": ["index.js"],
   "@pipewright/io": ["index.js"],
   "@pipewright/runner": ["index.js", "worker/main.js"],
-  pipewright: ["index.js", "main.js"],
+  pipewright: ["index.js", "main.js", "image/launch.js", "image/build-main.js"],
 };
 
 /**

@@ -5,6 +5,7 @@
 // a project is then loaded from a bundle, or through tsx only when it must be (see
 // src/loader.ts).
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 // Node 20.15 is the oldest with everything pipewright calls (zlib.crc32, crypto.hash,
 // import.meta.dirname): say so instead of failing later on a missing function.
@@ -24,6 +25,27 @@ if (fromSource) {
   // The project loader needs no second registration (see src/loader.ts).
   globalThis[Symbol.for("pipewright.tsx-registered")] = true;
 }
-const entry = fromSource ? source : new URL("../dist/main.js", import.meta.url);
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// Installed, a project that has started before runs from its start-up image: one file
+// evaluated through V8's code cache (see src/image/launch.ts and docs/startup.md).
+const image = fromSource ? undefined : await import("../dist/image/launch.js");
+const bin = fileURLToPath(import.meta.url);
+const launched = image ? await image.launch(argv, bin) : {};
+if (image?.imageMode("verbose"))
+  process.stderr.write(
+    launched.image
+      ? `pipewright: started from ${launched.image}\n`
+      : `pipewright: no start-up image: ${launched.why}\n`,
+  );
+if (launched.code !== undefined) process.exitCode = launched.code;
+else {
+  const entry = fromSource ? source : new URL("../dist/main.js", import.meta.url);
+  const { main } = await import(entry.href);
+  process.exitCode = await main(argv);
+  if (image && launched.build)
+    await image.buildAfter(
+      launched.build,
+      bin,
+      fileURLToPath(new URL("../dist/image/build-main.js", import.meta.url)),
+    );
+}

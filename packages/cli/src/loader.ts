@@ -1,5 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { bundleProject, stateDir } from "@pipewright/core";
+import { IMAGE_PROJECT, type ImageProject } from "./image/manifest.ts";
 
 const TSX = Symbol.for("pipewright.tsx-registered");
 
@@ -29,6 +30,13 @@ export interface LoadedModule {
  * bundle could behave differently, or when PIPEWRIGHT_LOADER=tsx.
  */
 export async function importConfig(configFile: string, root: string): Promise<LoadedModule> {
+  // Started from the project's image (see image/launch.ts), which holds the config; the
+  // workers of --parallel import the ES module bundle it was built beside.
+  const image = (globalThis as { [IMAGE_PROJECT]?: ImageProject })[IMAGE_PROJECT];
+  if (image?.configFile === configFile) {
+    process.setSourceMapsEnabled(true);
+    return { module: await image.load(), file: image.projectBundle };
+  }
   let fallback = "PIPEWRIGHT_LOADER=tsx";
   if (process.env.PIPEWRIGHT_LOADER !== "tsx") {
     let bundle: ReturnType<typeof bundleProject> | undefined;

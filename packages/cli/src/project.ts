@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import {
   type CompileOptions,
   closest,
@@ -15,15 +15,9 @@ import {
 import type { Catalog, Credentials, DataStore } from "@pipewright/io";
 import { unknownEntryIssues, unmatchedEntries } from "./catalog-check.ts";
 import type { PipewrightConfig } from "./config.ts";
+import { findConfig } from "./config-file.ts";
 import { confFile, deepMerge, type Environment, resolveEnvironment } from "./environment.ts";
 import { importConfig } from "./loader.ts";
-
-const CONFIG_NAMES = [
-  "pipewright.config.ts",
-  "pipewright.config.mts",
-  "pipewright.config.js",
-  "pipewright.config.mjs",
-];
 
 /** A loaded project: its config, and lazy access to pipelines, catalog and params. */
 export interface Project {
@@ -36,14 +30,6 @@ export interface Project {
   pipelineNames: string[];
   /** The name to use when --pipeline is not given. */
   defaultPipeline: string;
-}
-
-/** Finds pipewright.config.* in `dir` or its parents. */
-export function findConfig(dir: string): string | undefined {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    for (const name of CONFIG_NAMES) if (existsSync(join(d, name))) return join(d, name);
-    if (dirname(d) === d) return undefined;
-  }
 }
 
 /** Where a thrown error points in the user's code, from its stack: " (at src/x.ts:3)". */

@@ -22,8 +22,12 @@ export interface DefinitionSite {
 }
 
 const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/;
-/** A project bundle written by core's bundleProject. */
-const BUNDLE_FILE = /[\\/]build[\\/]project-[0-9a-f]{20}\.mjs$/;
+/**
+ * A project bundle written by core's bundleProject, or the CLI's start-up image (which holds
+ * the project too: see the CLI's image/build.ts).
+ */
+const BUNDLE_FILE =
+  /[\\/]build[\\/]project-[0-9a-f]{20}\.mjs$|[\\/]\.pipewright[\\/]image[\\/]image-[0-9a-f]{20}\.cjs$/;
 /** Frames of Node's, tsx's and vitest's module loaders (ESM and CommonJS). */
 const MODULE_LOADER =
   /node:internal\/modules\/|\bModuleJob\.|\bModule\._compile\b|ModuleRunner\.|ModuleEvaluator\./;

@@ -1,0 +1,213 @@
+import { isAscii } from "node:buffer";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import Module, { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { Script } from "node:vm";
+import { findConfig } from "../config-file.ts";
+import {
+  IMAGE_PROJECT,
+  type ImageManifest,
+  type ImageProject,
+  imageDir,
+  readManifest,
+  staleness,
+} from "./manifest.ts";
+
+/**
+ * The commands a start-up image runs: those that load the project and work in this
+ * process. `check` (tsc), `init` (no project yet), `viz --serve` (a watcher) and the rest
+ * start the ordinary way.
+ */
+const IMAGE_COMMANDS = new Set(["ls", "status", "run-node", "run", "compile"]);
+
+/**
+ * Whether PIPEWRIGHT_IMAGE, a comma-separated list, holds `mode`: `off` (start the ordinary
+ * way, always), `sync` (build a missing image before exiting, not in the background),
+ * `verbose` (say on stderr whether the image ran, and if not why).
+ */
+export function imageMode(mode: "off" | "sync" | "verbose"): boolean {
+  return (process.env.PIPEWRIGHT_IMAGE ?? "").split(",").includes(mode);
+}
+
+/** The command line's command and project, as main() will read them. */
+function target(argv: readonly string[]): {
+  command: string | undefined;
+  configFile: string | undefined;
+} {
+  let cwd = process.cwd();
+  let command: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--cwd" && i + 1 < argv.length) cwd = resolve(cwd, argv[++i]!);
+    else if (a.startsWith("--cwd=")) cwd = resolve(cwd, a.slice(6));
+    else if (command === undefined && !a.startsWith("-")) command = a;
+  }
+  return {
+    command,
+    configFile: command && IMAGE_COMMANDS.has(command) ? findConfig(cwd) : undefined,
+  };
+}
+
+export interface Launch {
+  /** The exit code when the image ran the command; undefined: start the ordinary way. */
+  code?: number;
+  /** The image that ran the command. */
+  image?: string;
+  /** Why no image was used (for PIPEWRIGHT_IMAGE=verbose and the tests). */
+  why?: string;
+  /** Set when the ordinary start should build an image afterwards (see buildAfter). */
+  build?: { root: string; configFile: string };
+}
+
+/**
+ * Runs the command from the project's start-up image when there is one and every file it
+ * was built from is unchanged (see manifest.ts). `launcher` is the bin's own path.
+ */
+export async function launch(argv: readonly string[], launcher: string): Promise<Launch> {
+  if (imageMode("off") || process.env.PIPEWRIGHT_LOADER === "tsx") return { why: "turned off" };
+  const { command, configFile } = target(argv);
+  if (!configFile) return { why: `${command ?? "no command"} does not use an image` };
+  const root = dirname(configFile);
+  const manifest = readManifest(root);
+  const stale = manifest ? staleness(manifest, { launcher, configFile }) : "no image yet";
+  if (stale !== undefined || !manifest?.image) {
+    const why = stale ?? `the project has no image: ${manifest?.failed}`;
+    return { why, ...(stale !== undefined && { build: { root, configFile } }) };
+  }
+  const code = await runImage(manifest, argv, command!);
+  return code === undefined
+    ? { why: `${manifest.image} failed to start` }
+    : { code, image: manifest.image };
+}
+
+/**
+ * Evaluates the image through V8's code cache (written beside it after its first run, with
+ * every function that run compiled) and runs the CLI's main() from it. The project's
+ * modules are evaluated when the CLI loads the config, as without an image, so that their
+ * errors are reported the same way. Undefined when the image itself fails to evaluate
+ * (pipewright's packages and zod, before any project code or command has run): the
+ * ordinary start takes over.
+ */
+async function runImage(
+  m: ImageManifest,
+  argv: readonly string[],
+  command: string,
+): Promise<number | undefined> {
+  const file = m.image!;
+  const cacheFile = `${file}.cache`;
+  let cachedData: Buffer | undefined;
+  let covered: string[] = [];
+  try {
+    cachedData = readFileSync(cacheFile);
+    covered = readFileSync(`${cacheFile}-commands`, "utf8").split("\n");
+  } catch {
+    // Not yet written: this run writes it.
+  }
+  let script: Script;
+  let image: ImageExports;
+  try {
+    const bytes = readFileSync(file);
+    // esbuild writes ASCII (non-ASCII text escaped): read as latin1, which needs no decoding.
+    const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+    registerSourceMap(file, source);
+    script = new Script(source, { filename: file, cachedData });
+    const module = { exports: {} as ImageExports };
+    const init = script.runInThisContext() as (...args: unknown[]) => void;
+    init.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+    image = module.exports;
+  } catch {
+    return undefined;
+  }
+  const project: ImageProject = {
+    configFile: m.configFile,
+    load: image.loadConfig,
+    projectBundle: m.projectBundle!,
+    image: file,
+  };
+  (globalThis as Record<symbol, unknown>)[IMAGE_PROJECT] = project;
+  const code = await image.main(argv);
+  // The cache holds the functions compiled so far: those its earlier runs compiled (restored
+  // from it) and this run's. Each command adds its own once, so that `status` after `ls`
+  // does not compile its functions on every start.
+  if (cachedData === undefined || script.cachedDataRejected) covered = [];
+  if (!covered.includes(command)) writeCache(cacheFile, script, [...covered, command]);
+  return code;
+}
+
+/** What the image's entry exports (see build.ts). */
+interface ImageExports {
+  main: (argv: readonly string[]) => Promise<number>;
+  loadConfig: () => Promise<unknown>;
+}
+
+/**
+ * Source maps on, and the image's map known to Node, so that stack traces and node()
+ * definition sites name the project's .ts files, as with the project's ES module bundle.
+ * Node registers a script's map only when its own module loader compiles the script; the
+ * image is compiled by vm.Script for the code cache, so the map is registered by
+ * compiling just the image's sourceMappingURL comment, under the image's file name,
+ * through Node's CommonJS compile (Module#_compile: not public, hence the checks).
+ */
+function registerSourceMap(file: string, source: string): void {
+  process.setSourceMapsEnabled(true);
+  const at = source.lastIndexOf("//# sourceMappingURL=");
+  const stub = new Module(file) as Module & { _compile?: (code: string, file: string) => void };
+  if (at >= 0 && typeof stub._compile === "function") stub._compile(source.slice(at), file);
+}
+
+/** Writes the code cache, then the commands it covers (a reader may see fewer, never more). */
+function writeCache(cacheFile: string, script: Script, commands: string[]): void {
+  const tmp = `${cacheFile}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, cacheFile);
+    writeFileSync(tmp, commands.join("\n"));
+    renameSync(tmp, `${cacheFile}-commands`);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** How long a build's lock holds: a builder killed mid-build does not block the next forever. */
+const LOCK_MS = 120_000;
+
+/**
+ * Starts building the project's image in the background, after an ordinary start found
+ * none (or a stale one): the user's command does not wait for esbuild, and the next start
+ * uses the image. PIPEWRIGHT_IMAGE=sync builds it in the foreground instead (a Dockerfile's
+ * build step, whose background processes end with the step; the tests). One build at a
+ * time per project (a lock file beside the image).
+ */
+export async function buildAfter(
+  build: { root: string; configFile: string },
+  launcher: string,
+  builder: string,
+): Promise<void> {
+  const lock = join(imageDir(build.root), "build.lock");
+  try {
+    const st = statSync(lock, { throwIfNoEntry: false });
+    if (st && Date.now() - st.mtimeMs < LOCK_MS) return;
+    if (st) rmSync(lock, { force: true });
+    mkdirSync(dirname(lock), { recursive: true });
+    closeSync(openSync(lock, "wx"));
+  } catch {
+    return;
+  }
+  const args = [builder, build.root, build.configFile, launcher, lock];
+  if (imageMode("sync")) {
+    const { spawnSync } = await import("node:child_process");
+    spawnSync(process.execPath, args, { stdio: "ignore" });
+    return;
+  }
+  const { spawn } = await import("node:child_process");
+  spawn(process.execPath, args, { detached: true, stdio: "ignore" }).unref();
+}

@@ -1,0 +1,102 @@
+import { SourceMap } from "node:module";
+import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
+import { describe, expect, test } from "vitest";
+import { random } from "../../../test/support/random.ts";
+import { projectOnlyMap, type RawSourceMap } from "../src/image/source-map.ts";
+
+const SOURCES = [
+  "../../src/pipeline.ts",
+  "../../src/lib/metrics.ts",
+  "../../pipewright.config.ts",
+  "../../node_modules/zod/v4/core/core.js",
+  "../../node_modules/zod/v4/classic/schemas.js",
+  "../../node_modules/@pipewright/core/dist/index.js",
+  "../../node_modules/pipewright/dist/main.js",
+  "../../node_modules/pipewright/node_modules/yaml/dist/index.js",
+];
+const packageOf = (source: string) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1];
+
+/** A random map over SOURCES: lines of segments in column order, runs of one source. */
+function randomMap(next: () => number): RawSourceMap {
+  const names = ["run", "node", "parse", "toJSONSchema", "main", "summarise"];
+  const lines: SourceMapSegment[][] = [];
+  for (let l = 0, count = 1 + Math.floor(next() * 30); l < count; l++) {
+    const line: SourceMapSegment[] = [];
+    let column = Math.floor(next() * 3);
+    let source = Math.floor(next() * SOURCES.length);
+    for (let s = 0, n = Math.floor(next() * 12); s < n; s++) {
+      if (next() < 0.3) source = Math.floor(next() * SOURCES.length);
+      const at = [column, source, Math.floor(next() * 500), Math.floor(next() * 80)] as const;
+      line.push(next() < 0.3 ? [...at, Math.floor(next() * names.length)] : [...at]);
+      column += 1 + Math.floor(next() * 40);
+    }
+    lines.push(line);
+  }
+  return { version: 3, sources: SOURCES, names, mappings: encode(lines) };
+}
+
+describe("the start-up image's source map (projectOnlyMap)", () => {
+  test("every generated position maps as before in project code, and to its package's folder elsewhere (Node's own SourceMap reads both)", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const next = random(seed);
+      const full = randomMap(next);
+      const cut = projectOnlyMap(full);
+      const before = new SourceMap(full);
+      const after = new SourceMap(cut);
+      for (let line = 0; line < 30; line++) {
+        for (let column = 0; column < 400; column += 7) {
+          const was = before.findEntry(line, column) as {
+            originalSource?: string;
+            originalLine?: number;
+            originalColumn?: number;
+            name?: string;
+          };
+          const now = after.findEntry(line, column) as typeof was;
+          if (was.originalSource === undefined) {
+            expect(now.originalSource, `seed ${seed} ${line}:${column}`).toBeUndefined();
+            continue;
+          }
+          const folder = packageOf(was.originalSource.replace(/^.*?(node_modules)/, "$1"));
+          // Node's findEntry carries a name over to segments that have none: not compared.
+          if (folder === undefined)
+            expect({ ...now, name: undefined }, `seed ${seed} ${line}:${column}`).toEqual({
+              ...was,
+              name: undefined,
+            });
+          else
+            expect(now.originalSource, `seed ${seed} ${line}:${column}`).toBe(
+              was.originalSource.slice(0, was.originalSource.indexOf(folder) + folder.length),
+            );
+        }
+      }
+    }
+  });
+
+  test("project segments keep their names", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const full = randomMap(random(seed));
+      const cut = projectOnlyMap(full);
+      const named = (map: RawSourceMap) =>
+        decode(map.mappings).flatMap((line, l) =>
+          line
+            .filter((s) => s.length === 5 && packageOf(map.sources[s[1]]!) === undefined)
+            .map((s) => `${l}:${s[0]} ${map.sources[s[1]]} ${map.names[s[4]!]}`),
+        );
+      expect(named(cut), `seed ${seed}`).toEqual(named(full));
+    }
+  });
+
+  test("package code keeps one mapping per run, so the map is a fraction of the original", () => {
+    const next = random(7);
+    const full = randomMap(next);
+    const cut = projectOnlyMap(full);
+    expect(cut.sources).toEqual([
+      ...new Set(
+        full.sources.map((s) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(s)?.[1] ?? s),
+      ),
+    ]);
+    expect(cut.mappings.length).toBeLessThan(full.mappings.length);
+    // Only the names project segments use are kept.
+    expect(cut.names.length).toBeLessThanOrEqual(full.names.length);
+  });
+});
