@@ -16,6 +16,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,15 +25,19 @@ import { PlanSchema } from "@pipewright/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import YAML from "yaml";
 import { modulesLoadedBy } from "../support/modules.ts";
+import { random } from "../support/random.ts";
 import { followDockerfile, shell } from "./dockerfile.ts";
 
 const repo = join(import.meta.dirname, "..", "..");
 // A clean environment: nothing from pnpm or vitest (npm_config_*, NODE_OPTIONS) leaks into npm.
+// Start-up images are built before a command exits, not in the background, so that no
+// process outlives its command (and every later command of a test starts from an image).
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? "/usr/bin:/bin",
   HOME: process.env.HOME ?? "/root",
   CI: "true",
   NO_COLOR: "1",
+  PIPEWRIGHT_IMAGE: "sync",
   ...(process.env.TMPDIR && { TMPDIR: process.env.TMPDIR }),
 };
 
@@ -196,8 +201,9 @@ describe("pipewright outside the repository", () => {
     // In the workspace tsx itself loads worker_threads and child_process, so only the
     // installed CLI can show what pipewright's own code pulls in.
     const bin = join(project, "node_modules/pipewright/bin/pipewright.js");
+    // The ordinary start, without the project's start-up image (see the next test).
     const loaded = (args: string[]) => {
-      const r = modulesLoadedBy([bin, ...args], project);
+      const r = modulesLoadedBy([bin, ...args], project, { PIPEWRIGHT_IMAGE: "off" });
       expect(r.status, r.stderr).toBe(0);
       return r.urls;
     };
@@ -210,6 +216,111 @@ describe("pipewright outside the repository", () => {
       expect(urls, args[0]).not.toContain("node:child_process");
       expect(urls, args[0]).not.toContain("node:worker_threads");
     }
+  });
+
+  test("the start-up image: every command's output as without it, and a stale image is never used (random edits)", () => {
+    const bin = join(project, "node_modules/pipewright/bin/pipewright.js");
+    const run = (args: string, mode: string) =>
+      shell(`node ${bin} ${args}`, { cwd: project, env: { ...env, PIPEWRIGHT_IMAGE: mode } });
+    /** The command from the image (built first if need be) and the ordinary way: same bytes. */
+    const same = (args: string, view = (stdout: string): unknown => stdout) => {
+      run(args, "sync");
+      const image = run(args, "verbose");
+      expect(image.stderr, args).toMatch(/^pipewright: started from .*image-[0-9a-f]{20}\.cjs\n/);
+      const plain = run(args, "off");
+      expect(image.status, args).toBe(plain.status);
+      expect(view(image.stdout), args).toEqual(view(plain.stdout));
+      // Progress lines name durations and the run's id.
+      const timeless = (text: string) =>
+        text.replace(/\b\d+(\.\d+)? ?m?s\b/g, "T").replace(/run \d{4}-\S+/g, "run ID");
+      expect(timeless(image.stderr.replace(/^pipewright: started from .*\n/, "")), args).toBe(
+        timeless(plain.stderr),
+      );
+    };
+    for (const args of [
+      "ls",
+      "status --json",
+      "compile --target local",
+      "compile --target argo",
+      "compile --target airflow",
+      "compile --target kubeflow",
+      "run-node --node keep_valid",
+    ])
+      same(args);
+    // A run's record has its own id and times: its nodes and what happened to them.
+    const nodes = (stdout: string) =>
+      (JSON.parse(stdout) as { nodes: { name: string; status: string }[] }).nodes.map(
+        (n) => `${n.name} ${n.status}`,
+      );
+    same("run --json --no-cache", nodes);
+    same("run --json", nodes);
+    // From the image, zod and pipewright's packages are not loaded as ES modules.
+    const urls = modulesLoadedBy([bin, "ls"], project, { PIPEWRIGHT_IMAGE: "" }).urls;
+    expect(urls.filter((u) => /\/node_modules\/(zod|@pipewright)\//.test(u))).toEqual([]);
+    expect(urls.some((u) => u.endsWith("/pipewright/dist/image/launch.js"))).toBe(true);
+    expect(urls.some((u) => u.endsWith("/pipewright/dist/main.js"))).toBe(false);
+
+    // Random edits of the project's code, each followed by a compile: the first after the
+    // edit must not start from the image built before it, and every plan (code hashes,
+    // locations, cache keys) must be the ordinary start's. Each edit gets an mtime of its
+    // own in the past, so the image is rebuilt without waiting out RACY_MS.
+    const source = join(project, "src", "pipeline.ts");
+    const original = readFileSync(source, "utf8");
+    const helper = join(project, "src", "helper.ts");
+    const next = random(Number(process.env.E2E_SEED ?? 12));
+    let clock = Math.floor(Date.now() / 1000) - 3600;
+    const write = (file: string, text: string) => {
+      writeFileSync(file, text);
+      clock += 1;
+      utimesSync(file, clock, clock);
+    };
+    const edits: [string, (text: string) => void][] = [
+      ["a comment line", (t) => write(source, `// edit ${clock}\n${t}`)],
+      [
+        "a same-size change of a number",
+        (t) =>
+          write(
+            source,
+            t.replace(/\b(\d)\b/, (d) => String((Number(d) + 1) % 10)),
+          ),
+      ],
+      [
+        "a node's code",
+        (t) =>
+          write(
+            source,
+            t.replace(/\(m\) => (\d+ \* 0 \+ )?m\.value/, `(m) => ${clock} * 0 + m.value`),
+          ),
+      ],
+      [
+        "a new module imported",
+        (t) => {
+          write(helper, `export const helped = ${clock};\n`);
+          write(source, `import { helped } from "./helper.ts";\nvoid helped;\n${t}`);
+        },
+      ],
+      ["the original back", () => write(source, original)],
+    ];
+    let fromImage = 0;
+    const missed: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const [what, edit] = edits[Math.floor(next() * edits.length)]!;
+      edit(readFileSync(source, "utf8"));
+      // The first builds a new image before it exits (sync), the second starts from it.
+      const first = run("compile --target local", "verbose,sync");
+      expect(first.stderr, `round ${round}: ${what}`).toMatch(/^pipewright: no start-up image: /);
+      const again = run("compile --target local", "verbose");
+      if (/^pipewright: started from /.test(again.stderr)) fromImage++;
+      else missed.push(`round ${round} (${what}): ${again.stderr.split("\n")[0]}`);
+      const plain = run("compile --target local", "off");
+      expect(first.stdout, `round ${round}: ${what}`).toBe(plain.stdout);
+      expect(again.stdout, `round ${round}: ${what}`).toBe(plain.stdout);
+    }
+    // The property is only tested where the image ran.
+    expect(missed).toEqual([]);
+    expect(fromImage).toBe(10);
+    write(source, original);
+    rmSync(helper, { force: true });
   });
 
   test("the generated Dockerfile, followed in a clean folder, runs an emitted Argo task", () => {
@@ -251,10 +362,17 @@ describe("pipewright outside the repository", () => {
     const player = asRoot ? users!(image.user ?? "root") : undefined;
     const r = shell(quoted, {
       cwd: image.map(container.workingDir ?? image.workdir),
-      env: { ...image.env, ...taskEnv, ...(player && { HOME: player.home }) },
+      env: {
+        ...image.env,
+        ...taskEnv,
+        ...(player && { HOME: player.home }),
+        PIPEWRIGHT_IMAGE: "verbose",
+      },
       user: player?.account,
     });
     expect(r.status, `${quoted}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    // The task started from the start-up image the Dockerfile's build step made.
+    expect(r.stderr).toMatch(/^pipewright: started from \S+\/\.pipewright\/image\/image-/);
     expect(JSON.parse(readFileSync(join(app, "data/02_output/summary.json"), "utf8"))).toEqual({
       count: 3,
       mean: 11.75 / 3,

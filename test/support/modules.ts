@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 export function modulesLoadedBy(
   args: string[],
   cwd: string,
+  env: Record<string, string> = {},
 ): { urls: string[]; status: number | null; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), "pw-modules-"));
   const log = join(dir, "loaded.txt");
@@ -43,7 +44,7 @@ process.on("exit", () => {
   const r = spawnSync(process.execPath, ["--import", join(dir, "register.mjs"), ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", CI: "true" },
+    env: { ...process.env, NO_COLOR: "1", CI: "true", ...env },
   });
   const urls = readFileSync(log, "utf8").split("\n").filter(Boolean);
   return { urls, status: r.status, stderr: r.stderr };

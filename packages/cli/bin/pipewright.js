@@ -31,12 +31,6 @@ const argv = process.argv.slice(2);
 const image = fromSource ? undefined : await import("../dist/image/launch.js");
 const bin = fileURLToPath(import.meta.url);
 const launched = image ? await image.launch(argv, bin) : {};
-if (image?.imageMode("verbose"))
-  process.stderr.write(
-    launched.image
-      ? `pipewright: started from ${launched.image}\n`
-      : `pipewright: no start-up image: ${launched.why}\n`,
-  );
 if (launched.code !== undefined) process.exitCode = launched.code;
 else {
   const entry = fromSource ? source : new URL("../dist/main.js", import.meta.url);

@@ -87,8 +87,10 @@ ${vendored ? "COPY --chown=node:node vendor ./vendor\n" : ""}RUN npm ci --omit=d
 COPY --chown=node:node . .
 ENV PATH=/app/node_modules/.bin:$PATH
 # Loads the config once at build time: a config that fails fails the build, and the
-# project's bundle (.pipewright/build) ships in the image, so tasks start without esbuild.
-RUN pipewright ls > /dev/null
+# project's bundle (.pipewright/build) and start-up image (.pipewright/image, built here
+# rather than in the background) ship in the image, so tasks start without esbuild; the
+# second command writes the image's code cache.
+RUN PIPEWRIGHT_IMAGE=sync pipewright ls > /dev/null && pipewright ls > /dev/null
 CMD ["pipewright", "--help"]
 `;
 }

@@ -18,6 +18,7 @@ import {
   type ImageManifest,
   type ImageProject,
   imageDir,
+  manifestFile,
   readManifest,
   staleness,
 } from "./manifest.ts";
@@ -60,8 +61,6 @@ function target(argv: readonly string[]): {
 export interface Launch {
   /** The exit code when the image ran the command; undefined: start the ordinary way. */
   code?: number;
-  /** The image that ran the command. */
-  image?: string;
   /** Why no image was used (for PIPEWRIGHT_IMAGE=verbose and the tests). */
   why?: string;
   /** Set when the ordinary start should build an image afterwards (see buildAfter). */
@@ -73,9 +72,18 @@ export interface Launch {
  * was built from is unchanged (see manifest.ts). `launcher` is the bin's own path.
  */
 export async function launch(argv: readonly string[], launcher: string): Promise<Launch> {
+  const launched = await decide(argv, launcher);
+  if (launched.why !== undefined && imageMode("verbose"))
+    process.stderr.write(`pipewright: no start-up image: ${launched.why}\n`);
+  return launched;
+}
+
+async function decide(argv: readonly string[], launcher: string): Promise<Launch> {
   if (imageMode("off") || process.env.PIPEWRIGHT_LOADER === "tsx") return { why: "turned off" };
   const { command, configFile } = target(argv);
-  if (!configFile) return { why: `${command ?? "no command"} does not use an image` };
+  if (!command || !IMAGE_COMMANDS.has(command))
+    return { why: `${command ?? "no command"}: only ${[...IMAGE_COMMANDS].join(", ")} use one` };
+  if (!configFile) return { why: "no pipewright.config.* here or above" };
   const root = dirname(configFile);
   const manifest = readManifest(root);
   const stale = manifest ? staleness(manifest, { launcher, configFile }) : "no image yet";
@@ -83,10 +91,16 @@ export async function launch(argv: readonly string[], launcher: string): Promise
     const why = stale ?? `the project has no image: ${manifest?.failed}`;
     return { why, ...(stale !== undefined && { build: { root, configFile } }) };
   }
-  const code = await runImage(manifest, argv, command!);
-  return code === undefined
-    ? { why: `${manifest.image} failed to start` }
-    : { code, image: manifest.image };
+  const code = await runImage(manifest, argv, command);
+  if (code !== undefined) return { code };
+  // Not tried again until a file it was built from changes (then it is rebuilt).
+  const failed = `${manifest.image} failed to start`;
+  try {
+    writeFileSync(manifestFile(root), JSON.stringify({ ...manifest, image: undefined, failed }));
+  } catch {
+    // A read-only project: the next start tries the image again, and falls back again.
+  }
+  return { why: failed };
 }
 
 /**
@@ -134,6 +148,7 @@ async function runImage(
     image: file,
   };
   (globalThis as Record<symbol, unknown>)[IMAGE_PROJECT] = project;
+  if (imageMode("verbose")) process.stderr.write(`pipewright: started from ${file}\n`);
   const code = await image.main(argv);
   // The cache holds the functions compiled so far: those its earlier runs compiled (restored
   // from it) and this run's. Each command adds its own once, so that `status` after `ls`
