@@ -30,7 +30,19 @@ describe("content hashing (xxh3-128)", () => {
   });
 
   it("hashFile streams and equals hashBytes, at and around chunk boundaries", async () => {
-    for (const size of [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 2 * CHUNK + 7]) {
+    const small = 1024 * 1024; // read whole up to here
+    for (const size of [
+      0,
+      1,
+      small - 1,
+      small,
+      small + 1,
+      CHUNK - 1,
+      CHUNK,
+      CHUNK + 1,
+      2 * CHUNK,
+      2 * CHUNK + 7,
+    ]) {
       const data = new Uint8Array(size);
       for (let i = 0; i < size; i += 997) data[i] = (i * 31) & 255;
       const path = join(project.root, `f${size}`);

@@ -104,8 +104,8 @@ async function decide(argv: readonly string[], launcher: string): Promise<Launch
 }
 
 /**
- * Evaluates the image through V8's code cache (written beside it after its first run, with
- * every function that run compiled) and runs the CLI's main() from it. The project's
+ * Evaluates the image through V8's code cache for the command (written beside it after
+ * the command's first run from it, with every function that run compiled) and runs the CLI's main() from it. The project's
  * modules are evaluated when the CLI loads the config, as without an image, so that their
  * errors are reported the same way. Undefined when the image itself fails to evaluate
  * (pipewright's packages and zod, before any project code or command has run): the
@@ -117,14 +117,17 @@ async function runImage(
   command: string,
 ): Promise<number | undefined> {
   const file = m.image!;
-  const cacheFile = `${file}.cache`;
-  let cachedData: Buffer | undefined;
-  let covered: string[] = [];
-  try {
-    cachedData = readFileSync(cacheFile);
-    covered = readFileSync(`${cacheFile}-commands`, "utf8").split("\n");
-  } catch {
-    // Not yet written: this run writes it.
+  // One cache per command, holding what that command compiles: V8 restores a whole cache
+  // on every start, and `ls` has no use for the runner's functions.
+  const cacheFile = `${file}.${command}.cache`;
+  // Until the command has its own, another's serves (V8 takes any cache of the same
+  // script): what `ls` compiled, loading the project, is most of any command's start. The
+  // Dockerfile `pipewright init` writes runs `ls` at build time for every task's run-node.
+  let own = true;
+  let cachedData = readOrUndefined(cacheFile);
+  if (cachedData === undefined) {
+    own = false;
+    cachedData = readOrUndefined(`${file}.ls.cache`);
   }
   let script: Script;
   let image: ImageExports;
@@ -150,11 +153,7 @@ async function runImage(
   (globalThis as Record<symbol, unknown>)[IMAGE_PROJECT] = project;
   if (imageMode("verbose")) process.stderr.write(`pipewright: started from ${file}\n`);
   const code = await image.main(argv);
-  // The cache holds the functions compiled so far: those its earlier runs compiled (restored
-  // from it) and this run's. Each command adds its own once, so that `status` after `ls`
-  // does not compile its functions on every start.
-  if (cachedData === undefined || script.cachedDataRejected) covered = [];
-  if (!covered.includes(command)) writeCache(cacheFile, script, [...covered, command]);
+  if (!own || script.cachedDataRejected) writeCache(cacheFile, script);
   return code;
 }
 
@@ -179,14 +178,20 @@ function registerSourceMap(file: string, source: string): void {
   if (at >= 0 && typeof stub._compile === "function") stub._compile(source.slice(at), file);
 }
 
-/** Writes the code cache, then the commands it covers (a reader may see fewer, never more). */
-function writeCache(cacheFile: string, script: Script, commands: string[]): void {
+function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the code cache: every function compiled so far, this run's among them. */
+function writeCache(cacheFile: string, script: Script): void {
   const tmp = `${cacheFile}.tmp-${process.pid}`;
   try {
     writeFileSync(tmp, script.createCachedData());
     renameSync(tmp, cacheFile);
-    writeFileSync(tmp, commands.join("\n"));
-    renameSync(tmp, `${cacheFile}-commands`);
   } catch {
     rmSync(tmp, { force: true });
   }
