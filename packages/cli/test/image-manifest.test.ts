@@ -66,6 +66,15 @@ describe("a start-up image's manifest (staleness)", () => {
     expect(staleness(manifest([b]), expected)).toBe(undefined);
   });
 
+  test("the project's bundle, which --parallel workers import, must still be there", () => {
+    const bundle = file("project-0123.mjs", "export {};\n", 0);
+    const m = { ...manifest([file("a.ts", "x")]), projectBundle: bundle };
+    // Written just now (an edit rebuilt it), and not racy: only its presence counts.
+    expect(staleness(m, expected)).toBe(undefined);
+    rmSync(bundle);
+    expect(staleness(m, expected)).toBe(`${bundle} is gone`);
+  });
+
   test("another pipewright, or another config, does not use the image", () => {
     const m = manifest([file("a.ts", "x")]);
     expect(staleness(m, { ...expected, launcher: "/other/bin.js" })).toMatch(/another pipewright/);

@@ -69,8 +69,7 @@ async function buildOnce(build: ImageBuild): Promise<ImageManifest> {
     const bundle = bundleProject(build.root, build.configFile, stateDir(build.root));
     if (!("file" in bundle)) throw new Error(bundle.fallback);
     const { file, metafile } = await esbuildImage(build, dir);
-    // Workers of --parallel import the project's bundle: the image is only whole with it.
-    const stamps = [...inputStamps(build.root, metafile), stampOf(bundle.file)];
+    const stamps = inputStamps(build.root, metafile);
     manifest = { ...base, image: file, projectBundle: bundle.file, stamps };
   } catch (error) {
     manifest = {

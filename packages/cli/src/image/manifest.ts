@@ -90,6 +90,10 @@ export function staleness(
 ): string | undefined {
   if (m.launcher !== expected.launcher) return `built by another pipewright (${m.launcher})`;
   if (m.configFile !== expected.configFile) return `built for ${m.configFile}`;
+  // Workers of --parallel import the project's bundle: the image is only whole with it. It
+  // is pipewright's own output, named by the stamps of its sources, so only its presence
+  // is checked (a stamp of it would be racy right after an edit rebuilt it).
+  if (m.projectBundle && stampOf(m.projectBundle)[1] < 0) return `${m.projectBundle} is gone`;
   for (const [path, mtimeMs, size] of m.stamps) {
     const now = stampOf(path);
     if (now[1] !== mtimeMs || now[2] !== size) return `${path} changed`;
