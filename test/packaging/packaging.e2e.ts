@@ -301,26 +301,54 @@ describe("pipewright outside the repository", () => {
       ],
       ["the original back", () => write(source, original)],
     ];
-    let fromImage = 0;
-    const missed: string[] = [];
-    for (let round = 0; round < 10; round++) {
-      const [what, edit] = edits[Math.floor(next() * edits.length)]!;
-      edit(readFileSync(source, "utf8"));
-      // The first builds a new image before it exits (sync), the second starts from it.
-      const first = run("compile --target local", "verbose,sync");
-      expect(first.stderr, `round ${round}: ${what}`).toMatch(/^pipewright: no start-up image: /);
-      const again = run("compile --target local", "verbose");
-      if (/^pipewright: started from /.test(again.stderr)) fromImage++;
-      else missed.push(`round ${round} (${what}): ${again.stderr.split("\n")[0]}`);
-      const plain = run("compile --target local", "off");
-      expect(first.stdout, `round ${round}: ${what}`).toBe(plain.stdout);
-      expect(again.stdout, `round ${round}: ${what}`).toBe(plain.stdout);
+    try {
+      editAndCompare();
+    } finally {
+      write(source, original);
+      rmSync(helper, { force: true });
     }
-    // The property is only tested where the image ran.
-    expect(missed).toEqual([]);
-    expect(fromImage).toBe(10);
-    write(source, original);
-    rmSync(helper, { force: true });
+
+    function editAndCompare() {
+      let fromImage = 0;
+      const missed: string[] = [];
+      for (let round = 0; round < 10; round++) {
+        const [what, edit] = edits[Math.floor(next() * edits.length)]!;
+        edit(readFileSync(source, "utf8"));
+        // The first builds a new image before it exits (sync), the second starts from it.
+        const first = run("compile --target local", "verbose,sync");
+        expect(first.stderr, `round ${round}: ${what}`).toMatch(/^pipewright: no start-up image: /);
+        const again = run("compile --target local", "verbose");
+        if (/^pipewright: started from /.test(again.stderr)) fromImage++;
+        else missed.push(`round ${round} (${what}): ${again.stderr.split("\n")[0]}`);
+        const plain = run("compile --target local", "off");
+        expect(first.stdout, `round ${round}: ${what}`).toBe(plain.stdout);
+        expect(again.stdout, `round ${round}: ${what}`).toBe(plain.stdout);
+      }
+      // The property is only tested where the image ran.
+      expect(missed).toEqual([]);
+      expect(fromImage).toBe(10);
+
+      // A module that throws as it loads: the same CONFIG_FAILED, file and line, from the image.
+      write(source, `${original}\nthrow new Error("broken on purpose");\n`);
+      same("ls");
+      expect(run("ls", "off").stderr).toMatch(
+        /\[CONFIG_FAILED\].*broken on purpose \(at src\/pipeline\.ts:\d+\)/,
+      );
+      // Top-level await, which a CommonJS image cannot hold: no image, said once, and the
+      // ordinary start does the work (not a build attempt on every start).
+      write(source, `${original}\nawait Promise.resolve();\n`);
+      const noImage = run("ls", "verbose,sync");
+      expect(noImage.status).toBe(0);
+      const manifest = join(project, ".pipewright", "image", "manifest.json");
+      expect(JSON.parse(readFileSync(manifest, "utf8")).failed).toMatch(
+        /^src\/pipeline\.ts:\d+: .*await/i,
+      );
+      const written = statSync(manifest).mtimeMs;
+      const again = run("ls", "verbose,sync");
+      expect(again.stderr).toMatch(/^pipewright: no start-up image: the project has no image: /);
+      expect(again.stdout).toBe(run("ls", "off").stdout);
+      expect(statSync(manifest).mtimeMs).toBe(written);
+    }
   });
 
   test("the generated Dockerfile, followed in a clean folder, runs an emitted Argo task", () => {

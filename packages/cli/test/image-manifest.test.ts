@@ -64,6 +64,9 @@ describe("a start-up image's manifest (staleness)", () => {
     expect(staleness(manifest([a]), expected)).toMatch(/changed just before/);
     const b = file("b.ts", "x", RACY_MS + 1000);
     expect(staleness(manifest([b]), expected)).toBe(undefined);
+    // A failed build is not tried again for a racy stamp: no image is used either way.
+    const { image: _, ...failed } = { ...manifest([a]), failed: "top-level await" };
+    expect(staleness(failed, expected)).toBe(undefined);
   });
 
   test("the project's bundle, which --parallel workers import, must still be there", () => {

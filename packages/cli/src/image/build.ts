@@ -72,15 +72,22 @@ async function buildOnce(build: ImageBuild): Promise<ImageManifest> {
     const stamps = inputStamps(build.root, metafile);
     manifest = { ...base, image: file, projectBundle: bundle.file, stamps };
   } catch (error) {
-    manifest = {
-      ...base,
-      failed: (error as Error).message.split("\n")[0]!,
-      stamps: sourceStamps(build.root),
-    };
+    manifest = { ...base, failed: reason(error), stamps: sourceStamps(build.root) };
   }
   writeFileAtomic(manifestFile(build.root), JSON.stringify(manifest));
   removeOthers(dir, manifest.image);
   return manifest;
+}
+
+/** Why a build failed, in one line: esbuild's first error with its file and line. */
+function reason(error: unknown): string {
+  const first = (
+    error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }
+  ).errors?.[0];
+  if (first === undefined) return (error as Error).message.split("\n")[0]!;
+  return first.location
+    ? `${first.location.file}:${first.location.line}: ${first.text}`
+    : first.text;
 }
 
 async function esbuildImage(

@@ -97,7 +97,10 @@ export function staleness(
   for (const [path, mtimeMs, size] of m.stamps) {
     const now = stampOf(path);
     if (now[1] !== mtimeMs || now[2] !== size) return `${path} changed`;
-    if (mtimeMs > m.startedAt - RACY_MS) return `${path} changed just before the image was built`;
+    // A failed build's stamps only say when to try again: a change they miss costs an
+    // image, never a stale result.
+    if (m.image !== undefined && mtimeMs > m.startedAt - RACY_MS)
+      return `${path} changed just before the image was built`;
   }
   return undefined;
 }
