@@ -301,11 +301,19 @@ describe("pipewright outside the repository", () => {
       ],
       ["the original back", () => write(source, original)],
     ];
+    const pkgFile = join(project, "package.json");
+    const pkgText = readFileSync(pkgFile, "utf8");
     try {
       editAndCompare();
     } finally {
       write(source, original);
-      rmSync(helper, { force: true });
+      write(pkgFile, pkgText);
+      for (const extra of [
+        helper,
+        join(project, "src", "lib.ts"),
+        join(project, "src", "node_modules"),
+      ])
+        rmSync(extra, { recursive: true, force: true });
     }
 
     function editAndCompare() {
@@ -348,6 +356,51 @@ describe("pipewright outside the repository", () => {
       expect(again.stderr).toMatch(/^pipewright: no start-up image: the project has no image: /);
       expect(again.stdout).toBe(run("ls", "off").stdout);
       expect(statSync(manifest).mtimeMs).toBe(written);
+
+      // An import() of a computed specifier: no image (it would become a require), said
+      // with its file and line.
+      write(source, `${original}\nexport const load = (p: string) => import(p);\n`);
+      run("ls", "sync");
+      expect(JSON.parse(readFileSync(manifest, "utf8")).failed).toMatch(
+        /^src\/pipeline\.ts:\d+: import\(\) of a specifier computed at run time/,
+      );
+      // Project code reached by a package.json "imports" alias is bundled, not required.
+      write(
+        pkgFile,
+        JSON.stringify({ ...JSON.parse(pkgText), imports: { "#lib": "./src/lib.ts" } }),
+      );
+      write(join(project, "src", "lib.ts"), "export const limit = 5;\n");
+      write(
+        source,
+        `import { limit } from "#lib";\n${original.replace("m.value <= threshold", "m.value <= Math.min(threshold, limit)")}`,
+      );
+      same("compile --target local");
+      same("run --json --no-cache", nodes);
+      // A node_modules appearing in a folder above the project's modules (where a package
+      // installed there would be found first, as in a monorepo) is a change.
+      const above = join(project, "..", "node_modules");
+      mkdirSync(above);
+      const nearer = run("ls", "verbose,sync");
+      rmSync(above, { recursive: true });
+      expect(nearer.stderr).toMatch(
+        /^pipewright: no start-up image: \S+-e2e-\w+\/node_modules changed/,
+      );
+      // Strict mode, as in the ordinary start: assigning to a frozen object throws.
+      write(
+        source,
+        `${original}\nconst frozen = Object.freeze({ a: 1 });\n(frozen as { a: number }).a = 2;\n`,
+      );
+      same("ls");
+      expect(run("ls", "off").stderr).toMatch(/CONFIG_FAILED.*read only property/);
+      // A removed image is built again, not given up on.
+      write(source, original);
+      same("ls");
+      for (const f of readdirSync(join(project, ".pipewright", "image")))
+        if (/^image-[0-9a-f]{20}\.cjs$/.test(f)) rmSync(join(project, ".pipewright", "image", f));
+      expect(run("ls", "verbose,sync").stderr).toMatch(
+        /^pipewright: no start-up image: \S+ is gone/,
+      );
+      expect(run("ls", "verbose").stderr).toMatch(/^pipewright: started from /);
     }
   });
 

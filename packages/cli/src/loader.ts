@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { bundleProject, stateDir } from "@pipewright/core";
+import { bundleProject, ErrorCode, PipewrightError, stateDir } from "@pipewright/core";
 import { IMAGE_PROJECT, type ImageProject } from "./image/manifest.ts";
 
 const TSX = Symbol.for("pipewright.tsx-registered");
@@ -37,6 +37,14 @@ export async function importConfig(configFile: string, root: string): Promise<Lo
     process.setSourceMapsEnabled(true);
     return { module: await image.load(), file: image.projectBundle };
   }
+  // In an image, import() has become require (see image/build.ts): another project's
+  // config cannot be loaded from it. The launcher finds the config main() will, so this
+  // is a bug, said as one.
+  if (image)
+    throw new PipewrightError(
+      ErrorCode.INTERNAL,
+      `started from the start-up image of ${image.configFile}, but the command loads ${configFile}. Run it with PIPEWRIGHT_IMAGE=off, and report this.`,
+    );
   let fallback = "PIPEWRIGHT_LOADER=tsx";
   if (process.env.PIPEWRIGHT_LOADER !== "tsx") {
     let bundle: ReturnType<typeof bundleProject> | undefined;

@@ -1,11 +1,12 @@
 // The background builder of a project's start-up image (see launch.ts buildAfter):
-// `node build-main.js ROOT CONFIG LAUNCHER LOCK`. Its output goes nowhere; the manifest it
+// `node build-main.js ROOT CONFIG LAUNCHER LOCK TOKEN`. Its output goes nowhere; the manifest it
 // writes says whether the image was built and, if not, why.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildImage } from "./build.ts";
 
-const [root, configFile, launcher, lock] = process.argv.slice(2) as [
+const [root, configFile, launcher, lock, token] = process.argv.slice(2) as [
+  string,
   string,
   string,
   string,
@@ -19,5 +20,12 @@ const main = new URL(
 try {
   await buildImage({ root, configFile, launcher, mainFile: fileURLToPath(main) });
 } finally {
-  rmSync(lock, { force: true });
+  // Only our own lock: one taken over after LOCK_MS belongs to the builder that took it.
+  let holder: string | undefined;
+  try {
+    holder = readFileSync(lock, "utf8");
+  } catch {
+    // Removed already.
+  }
+  if (holder === token) rmSync(lock, { force: true });
 }

@@ -1,32 +1,20 @@
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { builtinModules, createRequire } from "node:module";
-import { dirname, isAbsolute, join, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { bundleProject, hashJson, stateDir, writeFileAtomic } from "@pipewright/core";
-import type { Metafile, Plugin } from "esbuild";
+import type { Metafile } from "esbuild";
 import {
   IMAGE_FORMAT,
   type ImageManifest,
-  type ImageStamp,
   imageDir,
   manifestFile,
   RACY_MS,
-  stampOf,
   WRAPPER_END,
   WRAPPER_START,
 } from "./manifest.ts";
+import { computedImports, fixedImportMeta, outsidePackages } from "./plugins.ts";
 import { projectOnlyMap, type RawSourceMap } from "./source-map.ts";
-
-/**
- * Packages bundled into the image: everything that must be one instance for the CLI and the
- * project alike (a zod schema the project makes is read by core's zod; a PipewrightError the
- * project throws is recognised by the CLI's). Other packages stay outside, imported from
- * where they are installed, as the project's ES module bundle imports them.
- */
-const INSIDE = /^(?:zod|pipewright|@pipewright\/[^/]+)(?:\/|$)/;
-const BUILTIN = new Set(builtinModules);
-/** Resolution files: their appearance or change in a folder above a module changes imports. */
-const RESOLUTION_FILES = ["package.json", "tsconfig.json", "jsconfig.json"];
+import { inputStamps, sourceStamps } from "./stamps.ts";
 
 export interface ImageBuild {
   root: string;
@@ -68,8 +56,8 @@ async function buildOnce(build: ImageBuild): Promise<ImageManifest> {
   try {
     const bundle = bundleProject(build.root, build.configFile, stateDir(build.root));
     if (!("file" in bundle)) throw new Error(bundle.fallback);
-    const { file, metafile } = await esbuildImage(build, dir);
-    const stamps = inputStamps(build.root, metafile);
+    const { file, metafile, outside } = await esbuildImage(build, dir);
+    const stamps = inputStamps(build.root, metafile, outside);
     manifest = { ...base, image: file, projectBundle: bundle.file, stamps };
   } catch (error) {
     manifest = { ...base, failed: reason(error), stamps: sourceStamps(build.root) };
@@ -93,7 +81,7 @@ function reason(error: unknown): string {
 async function esbuildImage(
   build: ImageBuild,
   dir: string,
-): Promise<{ file: string; metafile: Metafile }> {
+): Promise<{ file: string; metafile: Metafile; outside: Set<string> }> {
   const esbuild = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
   const stub = join(dir, `entry-${process.pid}.mjs`);
   // The CLI, and the config as a module the loader imports when it loads the project (the
@@ -103,6 +91,8 @@ async function esbuildImage(
     `export { main } from ${JSON.stringify(build.mainFile)};\nexport const loadConfig = () => import(${JSON.stringify(build.configFile)});\n`,
   );
   const tmp = join(dir, `image-${process.pid}.tmp.cjs`);
+  const outside = new Set<string>();
+  const computed: string[] = [];
   try {
     const result = await esbuild.build({
       entryPoints: [stub],
@@ -124,7 +114,7 @@ async function esbuildImage(
       footer: { js: WRAPPER_END },
       metafile: true,
       logLevel: "silent",
-      plugins: [outsidePackages(), fixedImportMeta()],
+      plugins: [outsidePackages(outside), computedImports(computed, build.root), fixedImportMeta()],
       // Code that V8 restores from a code cache cannot run import() in Node 20 ("A dynamic
       // import callback was not specified"): every import() becomes a require.
       supported: { "dynamic-import": false },
@@ -133,6 +123,10 @@ async function esbuildImage(
       o.imports.filter((i) => i.kind === "dynamic-import").map((i) => i.path),
     );
     if (left.length > 0) throw new Error(`import() left in the image: ${left.join(", ")}`);
+    if (computed.length > 0)
+      throw new Error(
+        `${computed.join(", ")}: import() of a specifier computed at run time, which an image cannot hold`,
+      );
     const code = readFileSync(tmp, "utf8");
     const id = hashJson({ v: IMAGE_FORMAT, code: hashJson(code) }).slice(0, 20);
     const file = join(dir, `image-${id}.cjs`);
@@ -146,7 +140,7 @@ async function esbuildImage(
         `//# sourceMappingURL=${file.slice(dir.length + 1)}.map\n`,
       ),
     );
-    return { file, metafile: result.metafile };
+    return { file, metafile: result.metafile, outside };
   } finally {
     rmSync(stub, { force: true });
     rmSync(tmp, { force: true });
@@ -154,136 +148,23 @@ async function esbuildImage(
   }
 }
 
-/**
- * Leaves packages other than INSIDE where they are installed, required by absolute path
- * (resolved from the importing file, so a package nested under pipewright's own
- * node_modules is found). Every import becomes a require, dynamic ones too (see
- * esbuildImage), so each is resolved for require; a package with no CommonJS entry is
- * bundled instead, since Node before 20.19 cannot require it.
- */
-function outsidePackages(): Plugin {
-  return {
-    name: "pipewright-outside-packages",
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData === "inner" || args.kind === "entry-point") return undefined;
-        const bare = args.path.replace(/^node:/, "");
-        if (BUILTIN.has(bare) || BUILTIN.has(bare.split("/")[0]!)) return { external: true };
-        if (INSIDE.test(args.path)) return undefined;
-        const found = await b.resolve(args.path, {
-          kind: "require-call",
-          resolveDir: args.resolveDir,
-          importer: args.importer,
-          pluginData: "inner",
-        });
-        if (found.errors.length > 0 || !isAbsolute(found.path) || isEsm(found.path))
-          return undefined;
-        return { path: found.path, external: true };
-      });
-    },
-  };
-}
-
-/** Whether Node loads `file` as an ES module (.mjs, or .js in a "type": "module" package). */
-function isEsm(file: string): boolean {
-  if (file.endsWith(".mjs")) return true;
-  if (file.endsWith(".cjs") || !file.endsWith(".js")) return false;
-  for (let d = dirname(file); dirname(d) !== d; d = dirname(d)) {
-    try {
-      return (
-        (JSON.parse(readFileSync(join(d, "package.json"), "utf8")) as { type?: string }).type ===
-        "module"
-      );
-    } catch {
-      // No package.json here: look further up.
-    }
-  }
-  return false;
-}
+/** How old a build's temporary file must be to be a killed builder's, not a running one's. */
+const LEFT_BEHIND_MS = 10 * 60_000;
 
 /**
- * Gives installed modules their own `import.meta` (url, dirname, filename), which a
- * CommonJS bundle does not have: pipewright's packages find their package.json, the
- * runner's worker entry and viz's page assets through it. Project modules that use
- * `import.meta` have no image (bundleProject falls back first).
+ * Removes images other than `keep` (an earlier build's) with their maps and code caches,
+ * and what a killed builder left behind (its entry and temporary files).
  */
-function fixedImportMeta(): Plugin {
-  return {
-    name: "pipewright-import-meta",
-    setup(b) {
-      b.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, (args) => {
-        const text = readFileSync(args.path, "utf8");
-        if (!text.includes("import.meta")) return undefined;
-        return {
-          contents: text
-            .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
-            .replaceAll("import.meta.dirname", JSON.stringify(dirname(args.path)))
-            .replaceAll("import.meta.filename", JSON.stringify(args.path)),
-          loader: "js",
-          resolveDir: dirname(args.path),
-        };
-      });
-    },
-  };
-}
-
-/**
- * Stamps of what the image depends on: every bundled file; for the project's modules, their
- * folders (a file added there can change what an import resolves to) and the resolution
- * files in every folder above them; for each bundled package, its package.json and the
- * node_modules folders a new install would change.
- */
-function inputStamps(root: string, metafile: Metafile): ImageStamp[] {
-  const paths = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
-    const file = resolve(root, input);
-    if (file.includes(`${sep}.pipewright${sep}image${sep}`)) continue;
-    paths.add(file);
-    const inPackage = file.lastIndexOf(`${sep}node_modules${sep}`);
-    if (inPackage < 0) {
-      paths.add(dirname(file));
-      for (let d = dirname(file); ; d = dirname(d)) {
-        for (const name of RESOLUTION_FILES) paths.add(join(d, name));
-        if (dirname(d) === d) break;
-      }
-    } else {
-      const modules = file.slice(0, inPackage + sep.length + "node_modules".length);
-      const rest = file.slice(modules.length + 1).split(sep);
-      const pkg = join(modules, ...rest.slice(0, rest[0]!.startsWith("@") ? 2 : 1));
-      paths.add(modules);
-      paths.add(join(pkg, "package.json"));
-      paths.add(join(pkg, "node_modules"));
-    }
-  }
-  return [...paths].sort().map(stampOf);
-}
-
-/** Stamps of the project's source files and folders, for a failed build (see buildImage). */
-function sourceStamps(root: string): ImageStamp[] {
-  const out: string[] = [root];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name.startsWith(".") || e.name === "node_modules") continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) {
-        out.push(p);
-        walk(p);
-      } else if (/\.[cm]?[jt]sx?$|^package\.json$|^tsconfig\.json$/.test(e.name)) out.push(p);
-    }
-  };
-  try {
-    walk(root);
-  } catch {
-    // Unreadable folders: the stamps taken so far still catch most edits.
-  }
-  return out.map(stampOf);
-}
-
-/** Removes images other than `keep` (an earlier build's), and their maps and code caches. */
 function removeOthers(dir: string, keep: string | undefined): void {
   for (const name of readdirSync(dir)) {
-    if (!name.startsWith("image-") || name.includes(".tmp")) continue;
     const file = join(dir, name);
+    const temporary = name.startsWith("entry-") || name.includes(".tmp");
+    if (temporary) {
+      const st = statSync(file, { throwIfNoEntry: false });
+      if (st && Date.now() - st.mtimeMs > LEFT_BEHIND_MS) rmSync(file, { force: true });
+      continue;
+    }
+    if (!name.startsWith("image-")) continue;
     if (keep && (file === keep || file.startsWith(`${keep}.`))) continue;
     rmSync(file, { force: true });
   }

@@ -1,14 +1,5 @@
 import { isAscii } from "node:buffer";
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { Script } from "node:vm";
@@ -44,12 +35,13 @@ function target(argv: readonly string[]): {
   command: string | undefined;
   configFile: string | undefined;
 } {
+  // As main() reads it: the last --cwd wins, resolved against the process's folder.
   let cwd = process.cwd();
   let command: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === "--cwd" && i + 1 < argv.length) cwd = resolve(cwd, argv[++i]!);
-    else if (a.startsWith("--cwd=")) cwd = resolve(cwd, a.slice(6));
+    if (a === "--cwd" && i + 1 < argv.length) cwd = resolve(process.cwd(), argv[++i]!);
+    else if (a.startsWith("--cwd=")) cwd = resolve(process.cwd(), a.slice(6));
     else if (command === undefined && !a.startsWith("-")) command = a;
   }
   return {
@@ -91,7 +83,11 @@ async function decide(argv: readonly string[], launcher: string): Promise<Launch
     const why = stale ?? `the project has no image: ${manifest?.failed}`;
     return { why, ...(stale !== undefined && { build: { root, configFile } }) };
   }
-  const code = await runImage(manifest, argv, command);
+  const source = readOrUndefined(manifest.image);
+  // Removed or unreadable: built again, like a stale one.
+  if (source === undefined)
+    return { why: `${manifest.image} is gone`, build: { root, configFile } };
+  const code = await runImage(manifest, source, argv, command);
   if (code !== undefined) return { code };
   // Not tried again until a file it was built from changes (then it is rebuilt).
   const failed = `${manifest.image} failed to start`;
@@ -113,6 +109,7 @@ async function decide(argv: readonly string[], launcher: string): Promise<Launch
  */
 async function runImage(
   m: ImageManifest,
+  bytes: Buffer,
   argv: readonly string[],
   command: string,
 ): Promise<number | undefined> {
@@ -132,7 +129,6 @@ async function runImage(
   let script: Script;
   let image: ImageExports;
   try {
-    const bytes = readFileSync(file);
     // esbuild writes ASCII (non-ASCII text escaped): read as latin1, which needs no decoding.
     const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
     registerSourceMap(file, source);
@@ -213,16 +209,18 @@ export async function buildAfter(
   builder: string,
 ): Promise<void> {
   const lock = join(imageDir(build.root), "build.lock");
+  // The builder removes the lock only while it still holds this token (see build-main.ts).
+  const token = `${process.pid}-${Date.now()}`;
   try {
     const st = statSync(lock, { throwIfNoEntry: false });
     if (st && Date.now() - st.mtimeMs < LOCK_MS) return;
     if (st) rmSync(lock, { force: true });
     mkdirSync(dirname(lock), { recursive: true });
-    closeSync(openSync(lock, "wx"));
+    writeFileSync(lock, token, { flag: "wx" });
   } catch {
     return;
   }
-  const args = [builder, build.root, build.configFile, launcher, lock];
+  const args = [builder, build.root, build.configFile, launcher, lock, token];
   if (imageMode("sync")) {
     const { spawnSync } = await import("node:child_process");
     spawnSync(process.execPath, args, { stdio: "ignore" });

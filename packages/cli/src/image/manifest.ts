@@ -1,12 +1,16 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-/** The image's first and last text: a function of CommonJS's five module variables. */
-export const WRAPPER_START = "(function (exports, require, module, __filename, __dirname) {";
+/**
+ * The image's first and last text: a function of CommonJS's five module variables, in strict
+ * mode, as every module in it is (ES modules all; CommonJS packages stay outside).
+ */
+export const WRAPPER_START =
+  '(function (exports, require, module, __filename, __dirname) {"use strict";';
 export const WRAPPER_END = "\n})";
 
 /** Bumped when the image's layout or the manifest's fields change: older ones are rebuilt. */
-export const IMAGE_FORMAT = 1;
+export const IMAGE_FORMAT = 2;
 
 /**
  * A file or folder as the image saw it: [path, mtimeMs, size], or [path, -1, 0] when it was

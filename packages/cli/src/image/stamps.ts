@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve, sep } from "node:path";
+import type { Metafile } from "esbuild";
+import { type ImageStamp, stampOf } from "./manifest.ts";
+
+/** Files whose appearance or change in a folder above a module changes what imports resolve to. */
+const RESOLUTION_FILES = ["package.json", "tsconfig.json", "jsconfig.json", "node_modules"];
+const NODE_MODULES = `${sep}node_modules${sep}`;
+
+/**
+ * Stamps of everything the image depends on, so that any change makes it stale:
+ * - every bundled file, and every outside package's file it requires (and its package.json);
+ * - for the project's modules: each folder from the module's up to the project root (a file
+ *   added anywhere there can change what an import resolves to: `./sub` to sub.ts instead
+ *   of sub/index.ts), and in every folder above them up to the filesystem's root, the
+ *   resolution files and `node_modules` (a package installed nearer wins), present or not;
+ * - for each package: its package.json, its own node_modules, and the node_modules (and
+ *   @scope) folder it was found in (an install or upgrade there, a pnpm link retargeted);
+ * - each tsconfig's `extends` chain, whose options change how TypeScript compiles.
+ */
+export function inputStamps(
+  root: string,
+  metafile: Metafile,
+  outside: Iterable<string>,
+): ImageStamp[] {
+  const paths = new Set<string>();
+  const packageFile = (file: string) => {
+    const at = file.lastIndexOf(NODE_MODULES);
+    const modules = file.slice(0, at + NODE_MODULES.length - 1);
+    const [first, second] = file.slice(modules.length + 1).split(sep);
+    const scoped = first!.startsWith("@");
+    const pkg = join(modules, first!, ...(scoped ? [second!] : []));
+    paths.add(modules);
+    if (scoped) paths.add(join(modules, first!));
+    paths.add(join(pkg, "package.json"));
+    paths.add(join(pkg, "node_modules"));
+  };
+  for (const input of Object.keys(metafile.inputs)) {
+    const file = resolve(root, input);
+    if (file.includes(`${sep}.pipewright${sep}image${sep}`)) continue;
+    paths.add(file);
+    if (file.includes(NODE_MODULES)) {
+      packageFile(file);
+      continue;
+    }
+    paths.add(dirname(file));
+    for (let d = dirname(file); ; d = dirname(d)) {
+      if (d === root || d.startsWith(root + sep)) paths.add(d);
+      for (const name of RESOLUTION_FILES) paths.add(join(d, name));
+      if (dirname(d) === d) break;
+    }
+  }
+  for (const file of outside) {
+    paths.add(file);
+    packageFile(file);
+  }
+  const stamps = [...paths].map(stampOf);
+  for (const [path, mtimeMs] of stamps)
+    if (mtimeMs >= 0 && /[\\/][jt]sconfig\.json$/.test(path))
+      for (const base of extendsChain(path)) paths.add(base);
+  return [...paths].sort().map(stampOf);
+}
+
+/** The files a tsconfig extends, transitively (relative paths and packages' configs). */
+function extendsChain(config: string, seen = new Set<string>()): string[] {
+  if (seen.has(config)) return [];
+  seen.add(config);
+  let bases: unknown;
+  try {
+    // tsconfig is JSON with comments and trailing commas: drop them before parsing.
+    const text = readFileSync(config, "utf8")
+      .replace(/\/\*[\s\S]*?\*\/|(^|[^:"])\/\/.*$/gm, "$1")
+      .replace(/,(\s*[}\]])/g, "$1");
+    bases = (JSON.parse(text) as { extends?: unknown }).extends;
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const base of ([] as unknown[]).concat(bases ?? [])) {
+    if (typeof base !== "string") continue;
+    let file: string | undefined;
+    try {
+      file = base.startsWith(".")
+        ? resolve(dirname(config), base.endsWith(".json") ? base : `${base}.json`)
+        : createRequire(config).resolve(base);
+    } catch {
+      // A base that cannot be found: TypeScript would fail on it too.
+    }
+    if (file) out.push(file, ...extendsChain(file, seen));
+  }
+  return out;
+}
+
+/** Stamps of the project's source files and folders, for a failed build (see build.ts). */
+export function sourceStamps(root: string): ImageStamp[] {
+  const out: string[] = [root];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith(".") || e.name === "node_modules") continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        out.push(p);
+        walk(p);
+      } else if (/\.[cm]?[jt]sx?$|^package\.json$|^[jt]sconfig.*\.json$/.test(e.name)) out.push(p);
+    }
+  };
+  try {
+    walk(root);
+  } catch {
+    // Unreadable folders: the stamps taken so far still catch most edits.
+  }
+  return out.map(stampOf);
+}
