@@ -87,6 +87,7 @@ describe("computed import() (no image holds one)", () => {
     for (const bad of [
       "import(p)",
       "import( base + '/x.mjs')",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a template, on purpose
       "import(`./${name}.ts`)",
       "await import(pathToFileURL(f).href)",
     ])
