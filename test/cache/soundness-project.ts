@@ -17,10 +17,14 @@ export const FILES: Record<string, string> = {
     2,
   ),
   "tsconfig.json": JSON.stringify(
-    { compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["src/lib/*"] } } },
+    {
+      extends: "./tsconfig.base.json",
+      compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["src/lib/*"] } },
+    },
     null,
     2,
   ),
+  "tsconfig.base.json": JSON.stringify({ compilerOptions: { useDefineForClassFields: true } }),
   "pipewright.config.ts": `import { defineConfig } from "pipewright";
 export default defineConfig({
   pipelines: { __default__: () => import("./src/pipeline.ts").then((m) => m.all) },
@@ -112,6 +116,29 @@ import { node } from "@pipewright/core";
 import { input, out } from "./datasets.ts";
 export const sql = node({ name: "sql", codeFiles: ["sql/query.sql"], inputs: { input }, outputs: { o: out("sql") }, run: ({ input }) => ({ o: { v: input.x + readFileSync("sql/query.sql", "utf8").length } }) });
 `,
+  // A declared field resets what the base constructor set, or not, as the tsconfig it
+  // extends says; an extensionless import resolves to a folder's index until a file of
+  // that name appears beside the folder.
+  "src/layout.ts": `import { node } from "@pipewright/core";
+import { input, out } from "./datasets.ts";
+import { sub } from "./parts/sub";
+class Base {
+  constructor() {
+    this.init();
+  }
+  init(): void {}
+}
+class Derived extends Base {
+  value?: number;
+  override init(): void {
+    this.value = 5;
+  }
+}
+export const fields = node({ name: "fields", inputs: { input }, outputs: { o: out("fields") }, run: ({ input }) => ({ o: { v: input.x + (new Derived().value ?? -1) } }) });
+export const resolved = node({ name: "resolved", inputs: { input }, outputs: { o: out("resolved") }, run: ({ input }) => ({ o: { v: sub(input.x) } }) });
+`,
+  // src/parts holds no module itself, only the folder sub/.
+  "src/parts/sub/index.ts": "export const sub = (x: number) => x + 60;\n",
   "src/total.ts": `import { node } from "@pipewright/core";
 import { factor, out } from "./datasets.ts";
 export const total = node({
@@ -128,10 +155,11 @@ import { fromFactory } from "./factory-use.ts";
 import { g } from "./g.ts";
 import { h } from "./h.ts";
 import { imports } from "./imports.ts";
+import { fields, resolved } from "./layout.ts";
 import { method, own } from "./own.ts";
 import { sql } from "./sql.ts";
 import { total } from "./total.ts";
-export const all = pipeline([own, method, ...imports, fromFactory, g, h, sql, total]);
+export const all = pipeline([own, method, ...imports, fromFactory, g, h, sql, total, fields, resolved]);
 `,
 };
 
@@ -151,6 +179,8 @@ export const NODES = [
   "h",
   "sql",
   "total",
+  "fields",
+  "resolved",
 ];
 
 /** Catalog: the input and every output stored as JSON files. */

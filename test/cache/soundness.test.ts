@@ -125,6 +125,14 @@ const EDITS: Edit[] = [
       edit(d, "src/imports.ts", "import { dflt, renamed }", "import { dflt, extra, renamed }");
     },
   },
+  {
+    name: "a tsconfig option in the base config it extends changes how a class compiles",
+    apply: (d) => edit(d, "tsconfig.base.json", "true", "false"),
+  },
+  {
+    name: "a file appears where an extensionless import now resolves (sub.ts beside sub/)",
+    apply: (d) => writeFile(d, "src/parts/sub.ts", "export const sub = (x: number) => x + 61;\n"),
+  },
 ];
 
 describe("cache soundness through the CLI: a cached run equals a from-scratch run after every edit", () => {

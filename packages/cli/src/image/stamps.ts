@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readdirSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
+import { tsconfigChain } from "@pipewright/core";
 import type { Metafile } from "esbuild";
 import { type ImageStamp, stampOf } from "./manifest.ts";
 
@@ -58,38 +58,8 @@ export function inputStamps(
   const stamps = [...paths].map(stampOf);
   for (const [path, mtimeMs] of stamps)
     if (mtimeMs >= 0 && /[\\/][jt]sconfig\.json$/.test(path))
-      for (const base of extendsChain(path)) paths.add(base);
+      for (const base of tsconfigChain(path)) paths.add(base);
   return [...paths].sort().map(stampOf);
-}
-
-/** The files a tsconfig extends, transitively (relative paths and packages' configs). */
-function extendsChain(config: string, seen = new Set<string>()): string[] {
-  if (seen.has(config)) return [];
-  seen.add(config);
-  let bases: unknown;
-  try {
-    // tsconfig is JSON with comments and trailing commas: drop them before parsing.
-    const text = readFileSync(config, "utf8")
-      .replace(/\/\*[\s\S]*?\*\/|(^|[^:"])\/\/.*$/gm, "$1")
-      .replace(/,(\s*[}\]])/g, "$1");
-    bases = (JSON.parse(text) as { extends?: unknown }).extends;
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const base of ([] as unknown[]).concat(bases ?? [])) {
-    if (typeof base !== "string") continue;
-    let file: string | undefined;
-    try {
-      file = base.startsWith(".")
-        ? resolve(dirname(config), base.endsWith(".json") ? base : `${base}.json`)
-        : createRequire(config).resolve(base);
-    } catch {
-      // A base that cannot be found: TypeScript would fail on it too.
-    }
-    if (file) out.push(file, ...extendsChain(file, seen));
-  }
-  return out;
 }
 
 /** Stamps of the project's source files and folders, for a failed build (see build.ts). */

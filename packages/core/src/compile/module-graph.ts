@@ -8,7 +8,14 @@ import { frameworkPackageOf } from "../util/framework.ts";
 import { codeHashes } from "./code-hash.ts";
 import { esbuild } from "./esbuild.ts";
 import { forgetPackages, installedPackage, isFrameworkPackage, packageNameOf } from "./packages.ts";
-import { type GraphState, loadState, saveState, stampsValid, takeStamps } from "./stamps.ts";
+import {
+  configsUnchanged,
+  type GraphState,
+  loadState,
+  saveState,
+  stampsValid,
+  takeStamps,
+} from "./stamps.ts";
 
 /** The code a node can run: project files by code hash, packages by version. */
 export interface CodeClosure {
@@ -73,6 +80,10 @@ export class ModuleGraph {
     const out: Record<string, string> = {};
     for (const [f, m] of Object.entries(this.state.modules))
       out[this.rel(f)] = `${m.stamp.mtimeMs}:${m.stamp.size}`;
+    // How the modules compile depends on their tsconfig and its bases too: a bundle named by
+    // these stamps is rebuilt when one changes.
+    for (const [f, st] of Object.entries(this.state.configs))
+      out[this.rel(f)] = st ? `${st.mtimeMs}:${st.size}` : "absent";
     return out;
   }
 
@@ -190,7 +201,11 @@ function build(root: string, entries: string[], previous: GraphState | undefined
     .filter((path) => !path.includes(":") && path !== ENTRIES)
     .map((path) => resolve(root, path))
     .filter((file) => !nodeModulesPackage(file) && !frameworkPackageOf(file));
-  const hashes = codeHashes(root, own, previous?.modules ?? {});
+  // A module's reprint (its code hash) depends on the tsconfig that applies to it, not only
+  // on its own text: when a config changed (an option, a base it extends), every module is
+  // reprinted rather than keeping the hash its unchanged stamp would vouch for.
+  const reusable = previous && configsUnchanged(previous) ? previous.modules : {};
+  const hashes = codeHashes(root, own, reusable);
   for (const [path, input] of Object.entries(metafile.inputs)) {
     const file = resolve(root, path);
     if (!hashes.has(file)) continue;
@@ -228,7 +243,14 @@ function build(root: string, entries: string[], previous: GraphState | undefined
     };
   }
   const manifests = [...packageOf.values()].map((p) => p.manifest);
-  return { v: 2, root, entries, modules, packages, ...takeStamps(Object.keys(modules), manifests) };
+  return {
+    v: 3,
+    root,
+    entries,
+    modules,
+    packages,
+    ...takeStamps(root, Object.keys(modules), manifests),
+  };
 }
 
 function resolveGraph(root: string, entries: string[], external: string[] | undefined): Metafile {

@@ -1,6 +1,7 @@
 import { readFileSync, type Stats, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { tsconfigChain } from "./tsconfig-chain.ts";
 
 /** What identifies a file's content without reading it. */
 export interface Stamp {
@@ -37,7 +38,7 @@ export interface GraphState {
   configs: Record<string, Stamp | null>;
 }
 
-const VERSION = 2;
+const VERSION = 3;
 /** Files that change how imports resolve, looked for in every folder above a module. */
 const RESOLUTION_FILES = ["tsconfig.json", "jsconfig.json", "package.json"];
 const memory = new Map<string, GraphState>();
@@ -66,31 +67,49 @@ function same(a: Stamp | null, st: Stats | null): boolean {
   );
 }
 
-/** The stamps that make a graph valid: its folders and the resolution files above them. */
+/**
+ * The stamps that make a graph valid: the folders of its modules and every folder above
+ * them up to the project root (a file added to any of them can change what an import
+ * resolves to: `../helpers/sub` to sub.ts instead of sub/index.ts), the resolution files in
+ * every folder above them, and the tsconfig files those extend.
+ */
 export function takeStamps(
+  root: string,
   files: readonly string[],
   manifests: readonly string[],
 ): Pick<GraphState, "dirs" | "configs"> {
   const dirs: Record<string, Stamp> = {};
   const configs: Record<string, Stamp | null> = {};
   const visited = new Set<string>();
+  const config = (path: string) => {
+    const st = statOrNull(path);
+    configs[path] = st && stampOf(st);
+    return st;
+  };
   for (const file of files) {
     const dir = dirname(file);
     if (!(dir in dirs)) dirs[dir] = stampOf(statSync(dir));
     for (let d = dir; !visited.has(d); d = dirname(d)) {
       visited.add(d);
+      if (d.startsWith(root + sep) && !(d in dirs)) dirs[d] = stampOf(statSync(d));
       for (const name of RESOLUTION_FILES) {
-        const st = statOrNull(join(d, name));
-        configs[join(d, name)] = st && stampOf(st);
+        const path = join(d, name);
+        if (config(path) && name !== "package.json")
+          for (const base of tsconfigChain(path)) config(base);
       }
       if (dirname(d) === d) break;
     }
   }
-  for (const m of manifests) {
-    const st = statOrNull(m);
-    configs[m] = st && stampOf(st);
-  }
+  if (!(root in dirs)) dirs[root] = stampOf(statSync(root));
+  for (const m of manifests) config(m);
   return { dirs, configs };
+}
+
+/** Whether every config file (tsconfig, its bases, package.json) is as the graph saw it. */
+export function configsUnchanged(state: GraphState): boolean {
+  for (const [path, stamp] of Object.entries(state.configs))
+    if (!same(stamp, statOrNull(path))) return false;
+  return true;
 }
 
 /** Whether nothing the graph depends on has changed since it was built. */
@@ -99,9 +118,7 @@ export function stampsValid(state: GraphState): boolean {
     if (!same(m.stamp, statOrNull(file))) return false;
   for (const [dir, stamp] of Object.entries(state.dirs))
     if (!same(stamp, statOrNull(dir))) return false;
-  for (const [path, stamp] of Object.entries(state.configs))
-    if (!same(stamp, statOrNull(path))) return false;
-  return true;
+  return configsUnchanged(state);
 }
 
 const stateFile = (dir: string) => join(dir, "fingerprints.json");
