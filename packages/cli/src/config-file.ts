@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /** The names a project's config may have, in the order they are looked for. */
@@ -16,7 +16,12 @@ export const CONFIG_NAMES = [
  */
 export function findConfig(dir: string): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
-    for (const name of CONFIG_NAMES) if (existsSync(join(d, name))) return join(d, name);
+    for (const name of CONFIG_NAMES) {
+      // Its real path: Node loads modules by real path, so their stack frames (node()
+      // definition sites) and the module graph must name a project reached through a
+      // symlink by the same one.
+      if (existsSync(join(d, name))) return realpathSync(join(d, name));
+    }
     if (dirname(d) === d) return undefined;
   }
 }
