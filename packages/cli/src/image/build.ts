@@ -31,7 +31,8 @@ export interface ImageBuild {
  * V8's code cache instead of Node's ES module loader (see docs/startup.md for why and for
  * what it measured). Writes the image, its source map and the manifest that says what it
  * was built from; on failure, a manifest that says why, so an unchanged project does not
- * try again. Never throws: the CLI works the same without an image.
+ * try again. Throws only when the manifest cannot be written (the CLI works the same
+ * without an image).
  */
 export async function buildImage(build: ImageBuild): Promise<ImageManifest> {
   const manifest = await buildOnce(build);

@@ -91,11 +91,8 @@ async function decide(argv: readonly string[], launcher: string): Promise<Launch
   if (code !== undefined) return { code };
   // Not tried again until a file it was built from changes (then it is rebuilt).
   const failed = `${manifest.image} failed to start`;
-  try {
-    writeFileSync(manifestFile(root), JSON.stringify({ ...manifest, image: undefined, failed }));
-  } catch {
-    // A read-only project: the next start tries the image again, and falls back again.
-  }
+  // A read-only project: the next start tries the image again, and falls back again.
+  writeAtomic(manifestFile(root), JSON.stringify({ ...manifest, image: undefined, failed }));
   return { why: failed };
 }
 
@@ -129,7 +126,8 @@ async function runImage(
   let script: Script;
   let image: ImageExports;
   try {
-    // esbuild writes ASCII (non-ASCII text escaped): read as latin1, which needs no decoding.
+    // esbuild escapes most non-ASCII text (not in regular expressions): an ASCII image is
+    // read as latin1, which needs no decoding. The code cache is only valid for the same text.
     const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
     registerSourceMap(file, source);
     script = new Script(source, { filename: file, cachedData });
@@ -144,12 +142,12 @@ async function runImage(
     configFile: m.configFile,
     load: image.loadConfig,
     projectBundle: m.projectBundle!,
-    image: file,
   };
   (globalThis as Record<symbol, unknown>)[IMAGE_PROJECT] = project;
   if (imageMode("verbose")) process.stderr.write(`pipewright: started from ${file}\n`);
   const code = await image.main(argv);
-  if (!own || script.cachedDataRejected) writeCache(cacheFile, script);
+  // Every function compiled so far, this run's among them.
+  if (!own || script.cachedDataRejected) writeAtomic(cacheFile, script.createCachedData());
   return code;
 }
 
@@ -182,12 +180,16 @@ function readOrUndefined(file: string): Buffer | undefined {
   }
 }
 
-/** Writes the code cache: every function compiled so far, this run's among them. */
-function writeCache(cacheFile: string, script: Script): void {
-  const tmp = `${cacheFile}.tmp-${process.pid}`;
+/**
+ * Writes `file` whole or not at all (a temporary file renamed over it), and gives up
+ * quietly: the image is a speed-up, and a project that cannot be written only loses it.
+ * Not core's writeFileAtomic: the launcher loads no package (core would load zod).
+ */
+function writeAtomic(file: string, data: string | Buffer): void {
+  const tmp = `${file}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, script.createCachedData());
-    renameSync(tmp, cacheFile);
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
   } catch {
     rmSync(tmp, { force: true });
   }

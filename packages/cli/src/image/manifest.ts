@@ -41,8 +41,9 @@ export interface ImageManifest {
 
 /**
  * A file changed within this long before the build started may have changed again within
- * the same mtime tick after esbuild read it (git's "racily clean" rule, as for the module
- * graph's stamps in core): such an image is not used, and the next build, later, settles it.
+ * the same mtime tick after esbuild read it (git's "racily clean" rule, the same 2 s as the
+ * module graph's stamps in core, which the launcher cannot import without loading zod):
+ * such an image is not used, and the next build, later, settles it.
  */
 export const RACY_MS = 2000;
 
@@ -53,7 +54,6 @@ export interface ImageProject {
   load: () => Promise<unknown>;
   /** The project's ES module bundle, which --parallel workers import. */
   projectBundle: string;
-  image: string;
 }
 
 /** The global the launcher sets for the loader: a symbol, so no two copies disagree. */
