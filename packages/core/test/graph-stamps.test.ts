@@ -21,6 +21,17 @@ describe("the module graph's stamps (takeStamps)", () => {
       expect(Object.keys(dirs), dir).toContain(join(root, dir));
   });
 
+  test("node_modules in every folder above a module, present or not: a package installed nearer wins", () => {
+    mkdirSync(join(root, "app", "src"), { recursive: true });
+    mkdirSync(join(root, "app", "node_modules"));
+    const file = join(root, "app", "src", "a.ts");
+    writeFileSync(file, "export {};\n");
+    const { configs } = takeStamps(join(root, "app"), [file], []);
+    expect(configs[join(root, "app", "node_modules")]).not.toBeNull();
+    expect(Object.keys(configs)).toContain(join(root, "app", "src", "node_modules"));
+    expect(configs[join(root, "app", "src", "node_modules")]).toBeNull();
+  });
+
   test("a tsconfig's bases, whose options change how every module compiles", () => {
     writeFileSync(join(root, "a.ts"), "export {};\n");
     writeFileSync(join(root, "tsconfig.json"), '{ "extends": "./tsconfig.base.json" }');

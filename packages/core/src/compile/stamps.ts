@@ -39,8 +39,12 @@ export interface GraphState {
 }
 
 const VERSION = 3;
-/** Files that change how imports resolve, looked for in every folder above a module. */
-const RESOLUTION_FILES = ["tsconfig.json", "jsconfig.json", "package.json"];
+/**
+ * What changes how imports resolve, looked for in every folder above a module: configs, and
+ * node_modules, whose listing changes when a package is installed there (nearer than the
+ * one an import found before, as in a monorepo whose app has its own node_modules).
+ */
+const RESOLUTION_FILES = ["tsconfig.json", "jsconfig.json", "package.json", "node_modules"];
 const memory = new Map<string, GraphState>();
 
 export function stampOf(st: Stats): Stamp {
@@ -94,7 +98,7 @@ export function takeStamps(
       if (d.startsWith(root + sep) && !(d in dirs)) dirs[d] = stampOf(statSync(d));
       for (const name of RESOLUTION_FILES) {
         const path = join(d, name);
-        if (config(path) && name !== "package.json")
+        if (config(path) && name.endsWith("config.json"))
           for (const base of tsconfigChain(path)) config(base);
       }
       if (dirname(d) === d) break;
