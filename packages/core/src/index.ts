@@ -31,7 +31,7 @@ export { bundleProject, type ProjectBundle } from "./compile/bundle.ts";
 export { type CompileOptions, compile } from "./compile/compile.ts";
 export { lookupParam } from "./compile/params.ts";
 export { schemaInfo } from "./compile/schemas.ts";
-export { tsconfigChain } from "./compile/tsconfig-chain.ts";
+export { takeStamps } from "./compile/stamps.ts";
 export type { CatalogResolver } from "./compile/validate.ts";
 export { ErrorCode } from "./errors/codes.ts";
 export { CompileError, type Issue, PipewrightError } from "./errors/errors.ts";

@@ -1,23 +1,20 @@
 import { readdirSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
-import { tsconfigChain } from "@pipewright/core";
+import { join, resolve, sep } from "node:path";
+import { takeStamps } from "@pipewright/core";
 import type { Metafile } from "esbuild";
 import { type ImageStamp, stampOf } from "./manifest.ts";
 
-/** Files whose appearance or change in a folder above a module changes what imports resolve to. */
-const RESOLUTION_FILES = ["package.json", "tsconfig.json", "jsconfig.json", "node_modules"];
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
 /**
  * Stamps of everything the image depends on, so that any change makes it stale:
  * - every bundled file, and every outside package's file it requires (and its package.json);
- * - for the project's modules: each folder from the module's up to the project root (a file
- *   added anywhere there can change what an import resolves to: `./sub` to sub.ts instead
- *   of sub/index.ts), and in every folder above them up to the filesystem's root, the
- *   resolution files and `node_modules` (a package installed nearer wins), present or not;
+ * - for the project's modules, what the module graph stamps for its fingerprints (core's
+ *   takeStamps): each folder from a module's up to the project root, the resolution files
+ *   and node_modules in every folder above them, present or not, and tsconfig `extends`
+ *   chains, so that the image and the fingerprints go stale on the same changes;
  * - for each package: its package.json, its own node_modules, and the node_modules (and
- *   @scope) folder it was found in (an install or upgrade there, a pnpm link retargeted);
- * - each tsconfig's `extends` chain, whose options change how TypeScript compiles.
+ *   @scope) folder it was found in (an install or upgrade there, a pnpm link retargeted).
  */
 export function inputStamps(
   root: string,
@@ -36,29 +33,20 @@ export function inputStamps(
     paths.add(join(pkg, "package.json"));
     paths.add(join(pkg, "node_modules"));
   };
+  const projectFiles: string[] = [];
   for (const input of Object.keys(metafile.inputs)) {
     const file = resolve(root, input);
     if (file.includes(`${sep}.pipewright${sep}image${sep}`)) continue;
     paths.add(file);
-    if (file.includes(NODE_MODULES)) {
-      packageFile(file);
-      continue;
-    }
-    paths.add(dirname(file));
-    for (let d = dirname(file); ; d = dirname(d)) {
-      if (d === root || d.startsWith(root + sep)) paths.add(d);
-      for (const name of RESOLUTION_FILES) paths.add(join(d, name));
-      if (dirname(d) === d) break;
-    }
+    if (file.includes(NODE_MODULES)) packageFile(file);
+    else projectFiles.push(file);
   }
   for (const file of outside) {
     paths.add(file);
     packageFile(file);
   }
-  const stamps = [...paths].map(stampOf);
-  for (const [path, mtimeMs] of stamps)
-    if (mtimeMs >= 0 && /[\\/][jt]sconfig\.json$/.test(path))
-      for (const base of tsconfigChain(path)) paths.add(base);
+  const { dirs, configs } = takeStamps(root, projectFiles, []);
+  for (const path of [...Object.keys(dirs), ...Object.keys(configs)]) paths.add(path);
   return [...paths].sort().map(stampOf);
 }
 

@@ -75,7 +75,8 @@ function same(a: Stamp | null, st: Stats | null): boolean {
  * The stamps that make a graph valid: the folders of its modules and every folder above
  * them up to the project root (a file added to any of them can change what an import
  * resolves to: `../helpers/sub` to sub.ts instead of sub/index.ts), the resolution files in
- * every folder above them, and the tsconfig files those extend.
+ * every folder above them, and the tsconfig files those extend. Exported for the CLI's
+ * start-up image, which must go stale on the same changes as the fingerprints.
  */
 export function takeStamps(
   root: string,

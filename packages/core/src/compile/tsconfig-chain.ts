@@ -5,8 +5,8 @@ import { dirname, resolve } from "node:path";
 /**
  * The files a tsconfig.json (or jsconfig.json) extends, transitively: relative paths and
  * packages' configs. Their options change how TypeScript compiles the project's modules
- * (`useDefineForClassFields`, say), so whatever stamps a module's config stamps these too:
- * the module graph's fingerprints (stamps.ts) and the CLI's start-up image.
+ * (`useDefineForClassFields`, say), so whatever stamps a module's config stamps these too
+ * (stamps.ts, for the module graph's fingerprints and the CLI's start-up image).
  */
 export function tsconfigChain(config: string, seen = new Set<string>()): string[] {
   if (seen.has(config)) return [];
