@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { launch } from "../src/image/launch.ts";
+import { buildAfter, launch } from "../src/image/launch.ts";
 import {
   IMAGE_FORMAT,
   IMAGE_PROJECT,
@@ -131,5 +131,54 @@ describe("the start-up image's launcher", () => {
     } finally {
       delete process.env.PIPEWRIGHT_IMAGE;
     }
+  });
+});
+
+describe("building an image after an ordinary start (buildAfter)", () => {
+  /** A stand-in builder: records its arguments, then releases the lock it was given. */
+  function fakeBuilder(): { script: string; log: string } {
+    const script = join(root, "builder.mjs");
+    const log = join(root, "builder.log");
+    writeFileSync(
+      script,
+      `import { appendFileSync, readFileSync, rmSync } from "node:fs";
+const [rootDir, configFile, launcher, lock, token] = process.argv.slice(2);
+appendFileSync(${JSON.stringify(log)}, JSON.stringify({ rootDir, configFile, launcher, token }) + "\\n");
+if (readFileSync(lock, "utf8") === token) rmSync(lock);
+`,
+    );
+    return { script, log };
+  }
+  const lock = () => join(root, ".pipewright", "image", "build.lock");
+
+  test("one builder at a time: a fresh lock means a build is running; a stale one is taken over", async () => {
+    const { script, log } = fakeBuilder();
+    process.env.PIPEWRIGHT_IMAGE = "sync";
+    try {
+      writeFileSync(lock(), "someone-else");
+      await buildAfter({ root, configFile: config }, LAUNCHER, script);
+      expect(existsSync(log)).toBe(false);
+      const old = Date.now() / 1000 - 600;
+      utimesSync(lock(), old, old);
+      await buildAfter({ root, configFile: config }, LAUNCHER, script);
+      const runs = readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(runs).toEqual([
+        { rootDir: root, configFile: config, launcher: LAUNCHER, token: expect.any(String) },
+      ]);
+      // The builder released the lock it was given.
+      expect(existsSync(lock())).toBe(false);
+    } finally {
+      delete process.env.PIPEWRIGHT_IMAGE;
+    }
+  });
+
+  test("without sync, the builder is started detached, in the background", async () => {
+    const { script, log } = fakeBuilder();
+    await buildAfter({ root, configFile: config }, LAUNCHER, script);
+    for (let i = 0; i < 200 && !existsSync(log); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(JSON.parse(readFileSync(log, "utf8")).configFile).toBe(config);
   });
 });
