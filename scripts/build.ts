@@ -62,7 +62,16 @@ const BUNDLED: Record<string, string[]> = {
   "@pipewright/core": ["index.js"],
   "@pipewright/io": ["index.js"],
   "@pipewright/runner": ["index.js", "worker/main.js"],
-  pipewright: ["index.js", "main.js", "image/launch.js", "image/build-main.js"],
+  pipewright: ["index.js", "main.js", "image/build-main.js"],
+};
+
+/**
+ * Entry points (relative to dist/) also written as one CommonJS file each, every import
+ * but Node's built-ins inlined: the launcher the CommonJS bin requires before anything
+ * else (a CommonJS start never starts Node's ES module loader; see bin/pipewright.cjs).
+ */
+const COMMONJS: Record<string, Record<string, string>> = {
+  pipewright: { "image/launch.js": "image/launch.cjs" },
 };
 
 /**
@@ -96,10 +105,7 @@ function bundleDist(pkg: WorkspacePackage, dist: string, entries: string[]): voi
   const out = `${dist}.bundle`;
   const inlined = INLINED[pkg.name] ?? [];
   rmSync(out, { recursive: true, force: true });
-  const esbuild = createRequire(join(root, "packages", "core", "package.json"))(
-    "esbuild",
-  ) as typeof import("esbuild");
-  esbuild.buildSync({
+  loadEsbuild().buildSync({
     entryPoints: entries.map((e) => join(dist, e)),
     outbase: dist,
     outdir: out,
@@ -121,6 +127,27 @@ function bundleDist(pkg: WorkspacePackage, dist: string, entries: string[]): voi
   cpSync(out, dist, { recursive: true });
   rmSync(out, { recursive: true, force: true });
   process.stderr.write(`bundled ${pkg.name}: ${entries.join(", ")}\n`);
+}
+
+/** Writes each of the package's COMMONJS entries as one CommonJS file beside it in dist/. */
+function commonjsDist(dist: string, entries: Record<string, string>): void {
+  for (const [entry, out] of Object.entries(entries)) {
+    loadEsbuild().buildSync({
+      entryPoints: [join(dist, entry)],
+      outfile: join(dist, out),
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      logLevel: "error",
+    });
+  }
+}
+
+function loadEsbuild(): typeof import("esbuild") {
+  return createRequire(join(root, "packages", "core", "package.json"))(
+    "esbuild",
+  ) as typeof import("esbuild");
 }
 
 /** The newest modification time of the files a package's build reads. */
@@ -152,6 +179,9 @@ export function buildPackage(pkg: WorkspacePackage): void {
   });
   if (r.status !== 0) throw new Error(`${pkg.name}: tsc failed (exit ${r.status})`);
   const assets = copyAssets(join(pkg.dir, "src"), dist);
+  // Before bundleDist, which replaces the per-module files these are made from.
+  const commonjs = COMMONJS[pkg.name];
+  if (commonjs) commonjsDist(dist, commonjs);
   const bundled = BUNDLED[pkg.name];
   if (bundled) bundleDist(pkg, dist, bundled);
   if (!existsSync(join(dist, "index.js"))) throw new Error(`${pkg.name}: no dist/index.js`);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
 const project = join(root, "examples", "spaceflights");
-const bin = join(root, "packages", "cli", "bin", "pipewright.js");
+const bin = join(root, "packages", "cli", "bin", "pipewright.cjs");
 const bold = (s: string) =>
   process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[22m` : s;
 

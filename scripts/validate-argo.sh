@@ -10,7 +10,7 @@ if [ ! -f "$validator" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-bin="$PWD/packages/cli/bin/pipewright.js"
+bin="$PWD/packages/cli/bin/pipewright.cjs"
 for project in examples/spaceflights examples/iris-like examples/team-reuse/team-a examples/team-reuse/team-b examples/daily-events; do
   name=$(basename "$project")
   for kind in workflow template cron; do

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { basename, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const BIN = fileURLToPath(new URL("../../packages/cli/bin/pipewright.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../packages/cli/bin/pipewright.cjs", import.meta.url));
 
 /** Left behind by a run or not part of the project a user would start from. */
 const SKIP = new Set(["node_modules", "test", ".pipewright", "out"]);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { type BenchSection, fmtMs } from "./types.ts";
 
 const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "packages", "cli", "bin", "pipewright.js");
+const bin = join(root, "packages", "cli", "bin", "pipewright.cjs");
 const project = join(root, "examples", "spaceflights");
 
 function median(args: string[], runs: number): number {

@@ -207,7 +207,7 @@ export async function bench(): Promise<BenchSection> {
   process.env.PIPEWRIGHT_IMAGE = "sync";
   try {
     const project = install(work);
-    const bin = join(project, "node_modules", "pipewright", "bin", "pipewright.js");
+    const bin = join(project, "node_modules", "pipewright", "bin", "pipewright.cjs");
     // The start-up rows in turns (see medians), on a project that has run once, so that
     // `status` and a `run-node` find everything cached, as on a user's second command.
     run(process.execPath, [bin, "run"], project);

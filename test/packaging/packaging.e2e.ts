@@ -200,7 +200,7 @@ describe("pipewright outside the repository", () => {
   test("installed, the start-up commands load only what they use (Node's loader costs per module)", () => {
     // In the workspace tsx itself loads worker_threads and child_process, so only the
     // installed CLI can show what pipewright's own code pulls in.
-    const bin = join(project, "node_modules/pipewright/bin/pipewright.js");
+    const bin = join(project, "node_modules/pipewright/bin/pipewright.cjs");
     // The ordinary start, without the project's start-up image (see the next test).
     const loaded = (args: string[]) => {
       const r = modulesLoadedBy([bin, ...args], project, { PIPEWRIGHT_IMAGE: "off" });
@@ -219,7 +219,7 @@ describe("pipewright outside the repository", () => {
   });
 
   test("the start-up image: every command's output as without it, and a stale image is never used (random edits)", () => {
-    const bin = join(project, "node_modules/pipewright/bin/pipewright.js");
+    const bin = join(project, "node_modules/pipewright/bin/pipewright.cjs");
     const run = (args: string, mode: string) =>
       shell(`node ${bin} ${args}`, { cwd: project, env: { ...env, PIPEWRIGHT_IMAGE: mode } });
     /** The command from the image (built first if need be) and the ordinary way: same bytes. */
@@ -257,7 +257,7 @@ describe("pipewright outside the repository", () => {
     // From the image, zod and pipewright's packages are not loaded as ES modules.
     const urls = modulesLoadedBy([bin, "ls"], project, { PIPEWRIGHT_IMAGE: "" }).urls;
     expect(urls.filter((u) => /\/node_modules\/(zod|@pipewright)\//.test(u))).toEqual([]);
-    expect(urls.some((u) => u.endsWith("/pipewright/dist/image/launch.js"))).toBe(true);
+    expect(urls.some((u) => u.endsWith("/pipewright/dist/image/launch.cjs"))).toBe(true);
     expect(urls.some((u) => u.endsWith("/pipewright/dist/main.js"))).toBe(false);
 
     // Random edits of the project's code, each followed by a compile: the first after the

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { repoRoot } from "./example-plan.ts";
 
-export const BIN = join(repoRoot, "packages", "cli", "bin", "pipewright.js");
+export const BIN = join(repoRoot, "packages", "cli", "bin", "pipewright.cjs");
 
 export interface CliResult {
   code: number | null;

@@ -94,7 +94,7 @@ describe("Airflow dynamic task mapping of map nodes", () => {
 });
 
 describe("daily-events through the stand-in, executing every task", { timeout: 300_000 }, () => {
-  const BIN = join(import.meta.dirname, "../../cli/bin/pipewright.js");
+  const BIN = join(import.meta.dirname, "../../cli/bin/pipewright.cjs");
   const project = copyProject(join(import.meta.dirname, "../../../examples/daily-events"));
   afterAll(() => project.remove());
 

@@ -23,7 +23,7 @@ export async function serveAndWatch(
   const server = await serveViz({ html, ...(port !== undefined && { port }) });
   io.err(`${io.colours.green("✓")} serving ${server.url} — watching ${root} (Ctrl-C to stop)\n`);
   const scratch = mkdtempSync(join(tmpdir(), "pipewright-viz-"));
-  const bin = join(import.meta.dirname, "..", "bin", "pipewright.js");
+  const bin = join(import.meta.dirname, "..", "bin", "pipewright.cjs");
   let timer: NodeJS.Timeout | undefined;
   const rerender = () => {
     const out = join(scratch, "page.html");

@@ -25,7 +25,7 @@ import {
 
 // The launcher with a hand-written image (no esbuild): what it runs, what it writes, and
 // when it starts the ordinary way instead. The packaging e2e test runs real images.
-const LAUNCHER = "/installed/pipewright/bin/pipewright.js";
+const LAUNCHER = "/installed/pipewright/bin/pipewright.cjs";
 let root: string;
 let config: string;
 let image: string;

@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const expected = { launcher: "/bin/pipewright.js", configFile: "/p/pipewright.config.ts" };
+const expected = { launcher: "/bin/pipewright.cjs", configFile: "/p/pipewright.config.ts" };
 /** A file written with an mtime `ageMs` in the past. */
 function file(name: string, text: string, ageMs = 60_000): string {
   const path = join(dir, name);

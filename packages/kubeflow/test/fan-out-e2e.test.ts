@@ -10,7 +10,7 @@ import { copyProject } from "../../../examples/test-support/project.ts";
 import { runPipeline } from "./support/kfp-run.ts";
 
 const EXAMPLE = join(import.meta.dirname, "../../../examples/daily-events");
-const BIN = join(import.meta.dirname, "../../cli/bin/pipewright.js");
+const BIN = join(import.meta.dirname, "../../cli/bin/pipewright.cjs");
 
 /** Every output file of a run, by path relative to data/, with its bytes. */
 function outputs(dir: string): Record<string, string> {

@@ -58,7 +58,7 @@ export const ErrorCode = {
   UNKNOWN_CATALOG_ENTRY: "UNKNOWN_CATALOG_ENTRY",
   TYPECHECK_FAILED: "TYPECHECK_FAILED",
   USAGE: "USAGE",
-  /** Node.js older than pipewright needs (checked by bin/pipewright.js before anything loads). */
+  /** Node.js older than pipewright needs (checked by bin/pipewright.cjs before anything loads). */
   UNSUPPORTED_NODE: "UNSUPPORTED_NODE",
   /** Not one of ours: a bug, or an error from the system (permissions, disk full). */
   INTERNAL: "INTERNAL",
