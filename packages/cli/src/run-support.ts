@@ -2,6 +2,14 @@ import type { RunRecord } from "@pipewright/runner";
 import type { Io } from "./output.ts";
 import type { Project } from "./project.ts";
 
+/**
+ * Starts compiling the hash function (io's prepareHashing) for a command that will hash
+ * data, before it loads and compiles the project, so that the first hash does not wait.
+ */
+export async function prepareToHash(): Promise<void> {
+  (await import("@pipewright/io")).prepareHashing();
+}
+
 /** Where the cache store lives: PIPEWRIGHT_CACHE (set by the Argo/Airflow adapters) wins over the config. */
 export function cacheLocation(project: Project, env: NodeJS.ProcessEnv): { cacheDir?: string } {
   const dir = env.PIPEWRIGHT_CACHE || project.config.cache;

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
-import { open } from "node:fs/promises";
 import { createXXHash128, type IHasher } from "hash-wasm";
+import { fsp } from "./fs-promises.ts";
 
 // xxh3-128 in WASM hashes at several GB/s on one core, well above disk speed; BLAKE3 from
 // the same package is ~0.8 GB/s here. Content hashes detect change, they are not a
@@ -11,6 +11,18 @@ let shared: Promise<IHasher> | undefined;
 const CHUNK = 4 * 1024 * 1024;
 /** Files up to this size are hashed from one synchronous read (see hashFile). */
 const SMALL_FILE = 1024 * 1024;
+
+/**
+ * Starts compiling the hash function's WebAssembly, in the background, without waiting:
+ * a command that will hash calls it first thing, so the compile (~5 ms, resolved only
+ * when the event loop turns) overlaps loading and compiling the project instead of
+ * holding up the first hash.
+ */
+export function prepareHashing(): void {
+  shared ??= createXXHash128();
+  // Failures surface at the first hash, which awaits the same promise.
+  shared.catch(() => {});
+}
 
 /**
  * The content hash of some bytes: xxh3-128, as 32 hex digits.
@@ -52,7 +64,7 @@ export async function hashFile(path: string): Promise<string> {
   // loop waits for (a cached `status` hashes every input and output), and no 4 MiB
   // buffers, whose external memory makes V8 run a full garbage collection.
   if (statSync(path).size <= SMALL_FILE) return hashBytes(readFileSync(path));
-  const fh = await open(path, "r");
+  const fh = await fsp().open(path, "r");
   try {
     const h = await createXXHash128();
     h.init();

@@ -18,7 +18,7 @@ export {
   formatTypes,
   registerFormat,
 } from "./formats/registry.ts";
-export { hashBytes, hashFile, hashStream } from "./hash.ts";
+export { hashBytes, hashFile, hashStream, prepareHashing } from "./hash.ts";
 export { partitionNameProblem } from "./partitions/names.ts";
 export {
   collectionHash,

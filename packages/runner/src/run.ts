@@ -15,6 +15,7 @@ import { DataAccess } from "./exec/data.ts";
 import { recompute } from "./exec/execute.ts";
 import { Execution } from "./exec/execution.ts";
 import { materialize } from "./exec/inputs.ts";
+import { now } from "./exec/node-record.ts";
 import { schedule } from "./exec/schedule.ts";
 import { IdMap, indexPlan } from "./plan-index.ts";
 import { gitCommit } from "./records/git.ts";
@@ -135,7 +136,7 @@ async function execute(
     );
   }
   const started = new Date();
-  const t0 = performance.now();
+  const t0 = now();
   const runId =
     o.runId === undefined
       ? newRunId(started)
@@ -217,7 +218,7 @@ async function execute(
     params,
     ...(commit !== undefined && { gitCommit: commit }),
     nodes,
-    durationMs: Math.round(performance.now() - t0),
+    durationMs: Math.round(now() - t0),
     counts,
     ...(o.verifiedPlanHash !== undefined && { planHash: o.verifiedPlanHash }),
     kind,

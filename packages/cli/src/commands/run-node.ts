@@ -12,7 +12,7 @@ import { resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { json } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
-import { cacheLocation, exitCodeOf, interruptible } from "../run-support.ts";
+import { cacheLocation, exitCodeOf, interruptible, prepareToHash } from "../run-support.ts";
 
 /**
  * What each engine task runs. One attempt per node: the engine owns retries (Argo's
@@ -72,6 +72,7 @@ export const runNode: Command = {
   async run({ values }, io) {
     const nodes = strings(values.node);
     if (nodes.length === 0) throw new UsageError("run-node needs --node NAME.");
+    await prepareToHash();
     const project = await loadProject(io.cwd);
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),

@@ -14,7 +14,13 @@ import { UsageError } from "../errors.ts";
 import { duration, json, plural } from "../output.ts";
 import { Progress } from "../progress.ts";
 import { compileProject, loadProject, pipelineName } from "../project.ts";
-import { cacheLocation, countStatuses, exitCodeOf, interruptible } from "../run-support.ts";
+import {
+  cacheLocation,
+  countStatuses,
+  exitCodeOf,
+  interruptible,
+  prepareToHash,
+} from "../run-support.ts";
 
 export const run: Command = {
   name: "run",
@@ -52,6 +58,7 @@ export const run: Command = {
     const parallel = values.parallel === undefined ? 1 : Number(values.parallel);
     if (!Number.isInteger(parallel) || parallel < 1)
       throw new UsageError(`--parallel must be a whole number ≥ 1, got "${values.parallel}".`);
+    await prepareToHash();
     const project = await loadProject(io.cwd);
     const env = resolveEnvironment(project.root, str(values.env), io.env);
     const runner = await import("@pipewright/runner");

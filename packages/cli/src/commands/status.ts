@@ -12,7 +12,7 @@ import {
 import { resolveEnvironment } from "../environment.ts";
 import { json, plural } from "../output.ts";
 import { compileProject, loadProject } from "../project.ts";
-import { cacheLocation } from "../run-support.ts";
+import { cacheLocation, prepareToHash } from "../run-support.ts";
 
 export const status: Command = {
   name: "status",
@@ -31,6 +31,7 @@ export const status: Command = {
     "pipewright status --params active.model_options.test_size=0.3 --json",
   ],
   async run({ values }, io) {
+    await prepareToHash();
     const project = await loadProject(io.cwd);
     const filter = filterFrom(values);
     const compiled = await compileProject(project, {

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { ErrorCode, type Issue } from "@pipewright/core";
 import type { Document, LineCounter } from "yaml";
 import { isMiss, rememberedYaml, rememberYaml, yamlLibrary } from "./yaml-values.ts";
@@ -37,7 +37,8 @@ export class YamlSource {
   ): Promise<{ source: YamlSource; value: unknown; issues: Issue[] }> {
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      // Conf files are small: one synchronous read, not a thread-pool round trip per step.
+      text = readFileSync(file, "utf8");
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT" && missing === "empty")

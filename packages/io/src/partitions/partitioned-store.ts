@@ -1,9 +1,9 @@
 import type { Dirent } from "node:fs";
-import { readdir } from "node:fs/promises";
 import type { PlanDataset } from "@pipewright/core";
 import type { z } from "zod";
 import type { DataContext, DataStore } from "../datastore/datastore.ts";
 import { DataError, ErrorCode, StorageError } from "../errors.ts";
+import { fsp } from "../fs-promises.ts";
 import { hashBytes } from "../hash.ts";
 import { LocalStorage } from "../storage/local.ts";
 import { partitionNameProblem } from "./names.ts";
@@ -122,7 +122,7 @@ export class PartitionedStore {
     const dir = storage.pathOf(base);
     let entries: Dirent[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await fsp().readdir(dir, { withFileTypes: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return [];

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ErrorCode } from "@pipewright/core";
 import { StorageError } from "../errors.ts";
+import { fsp } from "../fs-promises.ts";
 import { hashFile } from "../hash.ts";
 import { notFound, type Storage } from "./storage.ts";
 import { LocationProblem, parseLocation, resolveInside } from "./uri.ts";
@@ -51,7 +51,7 @@ export class LocalStorage implements Storage {
       } finally {
         closeSync(fd);
       }
-      return await readFile(path);
+      return await fsp().readFile(path);
     } catch (e) {
       throw this.failure(e, uri, "read");
     }
@@ -66,8 +66,8 @@ export class LocalStorage implements Storage {
       `.pw-tmp-${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}`,
     );
     try {
-      await mkdir(dir, { recursive: true });
-      const fh = await open(temp, "wx");
+      await fsp().mkdir(dir, { recursive: true });
+      const fh = await fsp().open(temp, "wx");
       try {
         await fh.writeFile(data);
         // Flush before the rename, so a crash never leaves the new name on empty blocks.
@@ -75,16 +75,18 @@ export class LocalStorage implements Storage {
       } finally {
         await fh.close();
       }
-      await rename(temp, target);
+      await fsp().rename(temp, target);
     } catch (e) {
-      await unlink(temp).catch(() => {});
+      await fsp()
+        .unlink(temp)
+        .catch(() => {});
       throw this.failure(e, uri, "write");
     }
   }
 
   async exists(uri: string): Promise<boolean> {
     try {
-      return (await stat(this.pathOf(uri))).isFile();
+      return (await fsp().stat(this.pathOf(uri))).isFile();
     } catch (e) {
       if (
         (e as NodeJS.ErrnoException).code === "ENOENT" ||
@@ -97,7 +99,7 @@ export class LocalStorage implements Storage {
 
   async remove(uri: string): Promise<void> {
     try {
-      await rm(this.pathOf(uri), { force: true });
+      await fsp().rm(this.pathOf(uri), { force: true });
     } catch (e) {
       throw this.failure(e, uri, "remove");
     }
@@ -154,7 +156,7 @@ export class LocalStorage implements Storage {
 async function walk(dir: string, out: string[]): Promise<void> {
   let entries: import("node:fs").Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await fsp().readdir(dir, { withFileTypes: true });
   } catch (e) {
     if (
       (e as NodeJS.ErrnoException).code === "ENOENT" ||

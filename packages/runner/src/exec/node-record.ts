@@ -4,7 +4,12 @@ import type { NodeRecord } from "../types.ts";
 import { asError, errorRecord } from "../util/errors.ts";
 import type { Execution } from "./execution.ts";
 
-export const now = (): number => performance.now();
+/**
+ * Milliseconds from an arbitrary origin, for durations. Not `performance.now()`: the
+ * `performance` global loads Node's perf_hooks (eight modules, ~1 ms of a cached
+ * `run-node`) on first use.
+ */
+export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /** What is known of a node's attempt so far, for its record. */
 export interface Attempt {
