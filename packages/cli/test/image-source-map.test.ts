@@ -1,8 +1,12 @@
-import { SourceMap } from "node:module";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import Module, { findSourceMap, SourceMap } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { describe, expect, test } from "vitest";
 import { random } from "../../../test/support/random.ts";
-import { projectOnlyMap, type RawSourceMap } from "../src/image/source-map.ts";
+import { findEntry } from "../src/image/site-table.ts";
+import { projectOnlyMap, type RawSourceMap, siteTable } from "../src/image/source-map.ts";
 
 const SOURCES = [
   "../../src/pipeline.ts",
@@ -102,4 +106,80 @@ describe("the start-up image's source map (projectOnlyMap)", () => {
     // Only the names project segments use are kept.
     expect(cut.names.length).toBeLessThanOrEqual(full.names.length);
   });
+
+  test("the launcher's site table answers as Node's own map, registered from the map file as the launcher registers it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pw-site-table-"));
+    process.setSourceMapsEnabled(true);
+    try {
+      for (let seed = 1; seed <= 100; seed++) {
+        const next = random(seed);
+        // The cut map as the image has it, and the full one too: its runs of one source
+        // and a few mappings without a source (which the cut map drops) test the rest.
+        for (const [kind, map] of [
+          ["cut", projectOnlyMap(randomMap(next))],
+          ["full", withSourceless(randomMap(next), next)],
+        ] as const) {
+          const script = join(dir, `image-${seed}-${kind}.cjs`);
+          const mapFile = `${script}.map`;
+          writeFileSync(mapFile, JSON.stringify(map));
+          // As launch.ts registers the image's map: Node reads the file and resolves sources.
+          const stub = new Module(script) as Module & { _compile(code: string, f: string): void };
+          stub._compile(`//# sourceMappingURL=${script.slice(dir.length + 1)}.map\n`, script);
+          const node = findSourceMap(script)!;
+          const table = JSON.parse(JSON.stringify(siteTable(map, mapFile)));
+          for (let line = -1; line < 32; line++) {
+            for (let column = 0; column < 420; column += 3) {
+              const was = node.findEntry(line, column) as Record<string, unknown>;
+              const expected = {
+                originalSource: was.originalSource,
+                originalLine: was.originalLine,
+                originalColumn: was.originalColumn,
+              };
+              const got = findEntry(table, line, column);
+              expect(
+                {
+                  originalSource: undefined,
+                  originalLine: undefined,
+                  originalColumn: undefined,
+                  ...got,
+                },
+                `seed ${seed} ${kind} ${line}:${column}`,
+              ).toEqual(
+                was.originalSource === undefined
+                  ? {
+                      originalSource: undefined,
+                      originalLine: undefined,
+                      originalColumn: undefined,
+                    }
+                  : expected,
+              );
+            }
+          }
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/**
+ * `map` with some segments cut to their generated column only (no source), and some lines'
+ * segments out of column order (both sorted by their readers). Not the map's last segment:
+ * Node 20 reads past the end of the text after a sourceless one (a quirk the image's maps,
+ * which keep no such segments, never meet).
+ */
+function withSourceless(map: RawSourceMap, next: () => number): RawSourceMap {
+  const lines = decode(map.mappings);
+  const last = lines.findLastIndex((line) => line.length > 0);
+  const cut = lines.map((line, l) => {
+    const segments = line.map(
+      (s, i): SourceMapSegment =>
+        next() < 0.15 && !(l === last && i === line.length - 1) ? [s[0]] : s,
+    );
+    if (l === last || next() < 0.7) return segments;
+    const tail = segments.pop();
+    return tail ? [tail, ...segments] : segments;
+  });
+  return { ...map, mappings: encode(cut) };
+}

@@ -13,7 +13,8 @@ import {
   WRAPPER_START,
 } from "./manifest.ts";
 import { computedImports, fixedImportMeta, outsidePackages } from "./plugins.ts";
-import { projectOnlyMap, type RawSourceMap } from "./source-map.ts";
+import { siteTableFile } from "./site-table.ts";
+import { projectOnlyMap, type RawSourceMap, siteTable } from "./source-map.ts";
 import { inputStamps, sourceStamps } from "./stamps.ts";
 
 export interface ImageBuild {
@@ -133,7 +134,9 @@ async function esbuildImage(
     const file = join(dir, `image-${id}.cjs`);
     // The map is named after the image: rewrite the comment that points at it.
     const map = JSON.parse(readFileSync(`${tmp}.map`, "utf8")) as RawSourceMap;
-    writeFileAtomic(`${file}.map`, JSON.stringify(projectOnlyMap(map)));
+    const cut = projectOnlyMap(map);
+    writeFileAtomic(`${file}.map`, JSON.stringify(cut));
+    writeFileAtomic(siteTableFile(file), JSON.stringify(siteTable(cut, `${file}.map`)));
     writeFileAtomic(
       file,
       code.replace(

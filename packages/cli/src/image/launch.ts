@@ -13,6 +13,7 @@ import {
   readManifest,
   staleness,
 } from "./manifest.ts";
+import { imageSiteMap, SCRIPT_MAPS } from "./site-table.ts";
 
 /**
  * The commands a start-up image runs: those that load the project and work in this
@@ -144,6 +145,9 @@ async function runImage(
     projectBundle: m.projectBundle!,
   };
   (globalThis as Record<symbol, unknown>)[IMAGE_PROJECT] = project;
+  // node() reads its definition site through the image's map: from the table built with it.
+  (globalThis as Record<symbol, unknown>)[SCRIPT_MAPS] = (name: string) =>
+    name === file ? imageSiteMap(file) : undefined;
   if (imageMode("verbose")) process.stderr.write(`pipewright: started from ${file}\n`);
   const code = await image.main(argv);
   // Every function compiled so far, this run's among them.

@@ -1,4 +1,7 @@
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
+import type { SiteTable } from "./site-table.ts";
 
 /** The fields of a source map this module reads and writes. */
 export interface RawSourceMap {
@@ -60,4 +63,25 @@ export function projectOnlyMap(map: RawSourceMap): RawSourceMap {
     return out;
   });
   return { ...map, sources, names, mappings: encode(lines) };
+}
+
+/**
+ * `map` (the map file `mapFile` holds) decoded for the launcher's lookups (site-table.ts):
+ * its sources resolved against the map's URL and its mappings in generated line and column
+ * order, as Node's own SourceMap holds them (decode sorts a line's segments by column,
+ * stably, as Node sorts its mappings).
+ */
+export function siteTable(map: RawSourceMap, mapFile: string): SiteTable {
+  const base = pathToFileURL(mapFile);
+  const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
+  const sources = map.sources.map((s) => {
+    const source = root + s;
+    return isAbsolute(source) ? pathToFileURL(source).href : new URL(source, base).href;
+  });
+  const rows: number[][] = [];
+  decode(map.mappings).forEach((segments, line) => {
+    for (const s of segments)
+      rows.push(s.length === 1 ? [line, s[0], -1, 0, 0] : [line, s[0], s[1], s[2], s[3]]);
+  });
+  return { sources, mappings: rows.flat() };
 }

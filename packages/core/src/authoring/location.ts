@@ -244,8 +244,25 @@ export function nodeFormatsStacks(): boolean {
   );
 }
 
+/** What frameOf reads of a source map (Node's SourceMap, or a host's: see scriptMap). */
+type LocationMap = Pick<SourceMap, "findEntry">;
 // Per file name as the stack gives it: its source map (null: none).
-const sourceMaps = new Map<string, SourceMap | null>();
+const sourceMaps = new Map<string, LocationMap | null>();
+/**
+ * Where a host that compiles a script itself may hand core the script's map, decoded
+ * already: a function of the file name, as V8 gives it, returning the map or undefined
+ * (then Node's is used). The CLI's start-up image does (its image/site-table.ts): Node
+ * decodes a whole map on its first findSourceMap, a few milliseconds of every start.
+ * Its findEntry must answer as Node's SourceMap#findEntry does for the same map.
+ */
+const SCRIPT_MAPS = Symbol.for("pipewright.script-maps");
+
+function scriptMap(name: string): LocationMap | undefined {
+  const host = (globalThis as Record<symbol, unknown>)[SCRIPT_MAPS];
+  return typeof host === "function"
+    ? (host as (n: string) => LocationMap | undefined)(name)
+    : undefined;
+}
 const LOADER_NAME = /\bModuleJob\.|\bModule\._compile\b|ModuleRunner\.|ModuleEvaluator\./;
 
 /**
@@ -270,7 +287,7 @@ function frameOf(site: NodeJS.CallSite): Frame {
   if (process.sourceMapsEnabled) {
     let map = sourceMaps.get(name);
     if (map === undefined) {
-      map = findSourceMap(name) ?? null;
+      map = scriptMap(name) ?? findSourceMap(name) ?? null;
       sourceMaps.set(name, map);
     }
     const entry = map?.findEntry(line - 1, column - 1) as
