@@ -11,6 +11,19 @@ type Gen = (depth: number) => z.ZodType;
 function generator(next: () => number): Gen {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const name = () => pick(["a", "b", "id", "at", "x_1", "value", "__proto__", "constructor", "1"]);
+  // Hostile texts: quotes, escapes, non-ASCII, numeric keys (JavaScript orders them first).
+  const text = () =>
+    pick(["t", "f", "1", "10", 'a"b', "back\\slash", "ü", "😀", "", " ", "__proto__", "\n"]);
+  const pattern = () =>
+    new RegExp(
+      pick(["^\\d+$", "^\\$[\\d,]+\\.\\d+$", "a|b", '["/]', "ü+", "^(t|f)$", "x"]),
+      pick(["", "i", "u"]),
+    );
+  const enumValues = (): [string, ...string[]] => {
+    const values = new Set([text()]);
+    for (let i = Math.floor(next() * 4); i > 0; i--) values.add(text());
+    return [...values] as [string, ...string[]];
+  };
   const leaves: (() => z.ZodType)[] = [
     () => z.string(),
     () => z.number(),
@@ -26,6 +39,25 @@ function generator(next: () => number): Gen {
     () => z.null(),
     () => z.date(),
     () => z.any(),
+    // The checks and types the fast writer also writes, and their near misses (zod's).
+    () => z.number().int(),
+    () => z.int().nullable(),
+    () => z.number().int().min(0),
+    () => z.number().describe("n").int(),
+    // Metadata registered on the very schema a check is added to (no clone in between).
+    () => z.number().register(z.globalRegistry, { description: "r" }).int(),
+    () => z.number().int().meta({ title: "i" }),
+    () => z.int32(),
+    () => z.string().regex(pattern()),
+    () => z.string().regex(pattern()).regex(pattern()),
+    () => z.string().meta({ title: "s" }).regex(pattern()),
+    () => z.string().startsWith("a"),
+    () => z.enum(enumValues()),
+    () => z.enum({ A: 1, B: 2 }),
+    () => z.enum({ A: "a", 2: "two" }),
+    () => z.number().nullable(),
+    () => z.string().nullable().optional(),
+    () => z.boolean().optional().nullable(),
   ];
   const gen: Gen = (depth) => {
     // Plain leaves most of the time, so that many schemas are plain throughout.
@@ -136,5 +168,19 @@ describe("plainJsonSchema", () => {
       nested: z.strictObject({ x: z.number() }),
     });
     expect(plainJsonSchema(z.array(row))).toEqual(referenceJsonSchema(z.array(row)));
+    // Columns as spaceflights declares them: integers, patterns, flags, nullable numbers.
+    const company = z.object({
+      id: z.number().int(),
+      rating: z.string().regex(/^(\d+(\.\d+)?%)?$/),
+      approved: z.enum(["t", "f"]),
+      score: z.number().nullable(),
+      fleet: z.int().nullable(),
+    });
+    for (const schema of [company, z.array(company), company.nullable()]) {
+      const fast = plainJsonSchema(schema);
+      expect(fast).toBeDefined();
+      expect(JSON.stringify(fast)).toBe(JSON.stringify(referenceJsonSchema(schema)));
+      expect(schemaInfo(schema).hash).toBe(hashJson(referenceJsonSchema(schema)));
+    }
   });
 });

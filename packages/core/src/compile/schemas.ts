@@ -46,7 +46,8 @@ interface Plain {
 
 /**
  * z.toJSONSchema's output, written directly, for the plain schemas most datasets have:
- * objects, arrays, strings, numbers and booleans without checks, and optional fields, with
+ * objects, arrays, strings, numbers and booleans, optional and nullable fields, string
+ * enums, and the two checks most columns carry, `.int()` and `.regex()` (each alone), with
  * no metadata anywhere; undefined for anything else, which goes to zod's exporter. zod's
  * exporter sets up a context and walks the schema twice; per distinct schema it costs
  * more than the rest of compile. A test checks both give the same JSON, key order
@@ -72,19 +73,27 @@ function plainSchema(schema: z.ZodType): Plain | undefined {
 }
 
 interface Internals {
-  def: {
+  def: CheckDef & {
     type: string;
-    checks?: unknown[];
+    checks?: { _zod: { def: CheckDef } }[];
     shape?: Record<string, z.ZodType>;
     catchall?: z.ZodType;
     element?: z.ZodType;
     innerType?: z.ZodType;
+    entries?: Record<string, unknown>;
   };
   bag: Record<string, unknown>;
   traits: Set<string>;
-  parent?: unknown;
+  parent?: { _zod: Internals };
   toJSONSchema?: unknown;
   optout?: string;
+}
+
+/** What a check's definition says (a check's own, or z.int()'s, which is its own check). */
+interface CheckDef {
+  check?: string;
+  format?: string;
+  pattern?: RegExp;
 }
 
 /** The leaf types, by zod's name: their JSON Schema is `{ type }`. */
@@ -104,24 +113,26 @@ const LEAVES: Record<string, string> = {
 function plain(schema: z.ZodType, open: Set<z.ZodType>, top = false): Plain | undefined {
   const zod = (schema as unknown as { _zod: Internals })._zod;
   const def = zod.def;
-  // Anything that changes the export: checks and formats, a parent (metadata), a custom
-  // export, registered metadata (descriptions, ids).
+  // Anything that changes the export: a custom export, registered metadata (descriptions,
+  // ids), a schema inside itself; checks and formats, and a parent (a schema a check or
+  // metadata was added to), but for the checks `checked` writes.
   if (
-    (def.checks !== undefined && def.checks.length > 0) ||
-    zod.parent !== undefined ||
     zod.toJSONSchema !== undefined ||
-    zod.traits.has("$ZodCheck") ||
     hasKeys(zod.bag) ||
     z.globalRegistry.has(schema) ||
     open.has(schema)
   )
     return undefined;
+  if (zod.parent !== undefined || (def.checks?.length ?? 0) > 0 || zod.traits.has("$ZodCheck"))
+    return checked(zod, top);
   const leaf = LEAVES[def.type];
   if (leaf !== undefined)
     return { json: top ? { $schema: DRAFT, type: def.type } : { type: def.type }, canonical: leaf };
+  if (def.type === "enum") return stringEnum(def.entries!, top);
   open.add(schema);
   try {
     if (def.type === "optional") return plain(def.innerType!, open, top);
+    if (def.type === "nullable") return nullable(def.innerType!, open, top);
     if (def.type === "array") {
       const items = plain(def.element!, open);
       return (
@@ -137,6 +148,97 @@ function plain(schema: z.ZodType, open: Set<z.ZodType>, top = false): Plain | un
   } finally {
     open.delete(schema);
   }
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `.int()` on a number (or z.int(), which is its own check), or one `.regex()` on a string,
+ * added to a bare number or string: zod writes the check's bounds or pattern (the
+ * pattern's source: zod leaves its flags out). Undefined for any other check, or more.
+ */
+function checked(zod: Internals, top: boolean): Plain | undefined {
+  const def = zod.def;
+  let check: CheckDef;
+  if (zod.parent === undefined) {
+    if (!zod.traits.has("$ZodCheck") || (def.checks?.length ?? 0) > 0) return undefined;
+    check = def;
+  } else {
+    if (def.checks?.length !== 1 || !bare(zod.parent, def.type)) return undefined;
+    check = def.checks[0]!._zod.def;
+  }
+  if (def.type === "number" && check.check === "number_format" && check.format === "safeint")
+    return {
+      json: top
+        ? { $schema: DRAFT, type: "integer", minimum: -MAX_SAFE, maximum: MAX_SAFE }
+        : { type: "integer", minimum: -MAX_SAFE, maximum: MAX_SAFE },
+      canonical: `{"maximum":${MAX_SAFE},"minimum":${-MAX_SAFE},"type":"integer"}`,
+    };
+  const pattern = check.pattern;
+  if (
+    def.type === "string" &&
+    check.check === "string_format" &&
+    check.format === "regex" &&
+    pattern instanceof RegExp
+  )
+    return {
+      json: top
+        ? { $schema: DRAFT, type: "string", pattern: pattern.source }
+        : { type: "string", pattern: pattern.source },
+      canonical: `{"pattern":${JSON.stringify(pattern.source)},"type":"string"}`,
+    };
+  return undefined;
+}
+
+/** A `type` schema with nothing added: no checks, parent, metadata or custom export. */
+function bare(schema: { _zod: Internals }, type: string): boolean {
+  const zod = schema._zod;
+  return (
+    zod.def.type === type &&
+    !z.globalRegistry.has(schema as unknown as z.ZodType) &&
+    zod.parent === undefined &&
+    (zod.def.checks?.length ?? 0) === 0 &&
+    !zod.traits.has("$ZodCheck") &&
+    zod.toJSONSchema === undefined &&
+    !hasKeys(zod.bag)
+  );
+}
+
+/**
+ * z.enum of strings: zod writes `type` and the values in the entries' key order (numeric
+ * keys first, as JavaScript orders them). Enums with numbers (TypeScript's numeric enums)
+ * and the empty enum are left to zod.
+ */
+function stringEnum(entries: Record<string, unknown>, top: boolean): Plain | undefined {
+  const values = Object.values(entries);
+  if (values.length === 0 || !values.every((v) => typeof v === "string")) return undefined;
+  return {
+    json: top ? { $schema: DRAFT, type: "string", enum: values } : { type: "string", enum: values },
+    canonical: `{"enum":${JSON.stringify(values)},"type":"string"}`,
+  };
+}
+
+/**
+ * `.nullable()`: zod writes `anyOf` the inner schema and `{ type: "null" }`, and then folds
+ * that into a `type` pair when the inner schema is a bare type (`z.number().nullable()`).
+ * Nested optional or nullable inner schemas are left to zod.
+ */
+function nullable(inner: z.ZodType, open: Set<z.ZodType>, top: boolean): Plain | undefined {
+  const type = (inner as unknown as { _zod: Internals })._zod.def.type;
+  if (type === "nullable" || type === "optional") return undefined;
+  const body = plain(inner, open);
+  if (body === undefined) return undefined;
+  if (LEAVES[type] === body.canonical)
+    return {
+      json: top ? { $schema: DRAFT, type: [type, "null"] } : { type: [type, "null"] },
+      canonical: `{"type":[${JSON.stringify(type)},"null"]}`,
+    };
+  return {
+    json: top
+      ? { $schema: DRAFT, anyOf: [body.json, { type: "null" }] }
+      : { anyOf: [body.json, { type: "null" }] },
+    canonical: `{"anyOf":[${body.canonical},{"type":"null"}]}`,
+  };
 }
 
 function plainObject(def: Internals["def"], open: Set<z.ZodType>, top: boolean): Plain | undefined {
