@@ -5,8 +5,12 @@
  */
 import { optionChecks as shared } from "@pipewright/core";
 
-/** A Go duration as time.ParseDuration reads it (Argo's memoize maxAge). */
-const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+/**
+ * A Go duration as time.ParseDuration reads it (Argo's memoize maxAge). The µ is written
+ * \u00b5 so that the CLI's start-up image is all ASCII, which it reads without decoding
+ * UTF-8 (esbuild escapes non-ASCII text everywhere but in regular expressions).
+ */
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|\u00b5s|ms|s|m|h))+$/;
 const CRON_FIELD = /^[0-9A-Za-z*,/?#-]+$/;
 const CRON_DESCRIPTOR = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
 

@@ -45,6 +45,11 @@ describe("memoize", () => {
     expect(moved).toEqual(["featurize", "report", "science-train"]);
   });
 
+  it("takes every unit Go's time.ParseDuration takes, µs among them", () => {
+    for (const maxAge of ["300ms", "1.5h", "2h45m", "10us", "10µs", "10ns"])
+      expect(() => compileArgo(smallPlan(), { image: IMAGE, memoize: { maxAge } })).not.toThrow();
+  });
+
   it("rejects a maxAge Argo cannot parse", () => {
     expect(() => compileArgo(smallPlan(), { image: IMAGE, memoize: { maxAge: "1 day" } })).toThrow(
       /memoize\.maxAge "1 day" is not a Go duration/,
