@@ -9,6 +9,13 @@
 // starting its ES module loader (an ES entry costs every command ~5 ms before any code of
 // ours runs: the loader itself, a facade per built-in imported, asynchronous reads).
 "use strict";
+// A command allocates most of its objects in its first tenth of a second (zod's schemas,
+// the project, the plan), and V8 grows the young generation only by doubling, one
+// scavenge at a time, from its smallest size: grown eightfold instead, a cached `status`
+// makes four scavenges instead of seven (~4 ms of ~130). The largest size is V8's
+// default still, so a long run uses no more memory than before. Read by the heap each
+// time it grows: this is not a flag V8 fixes at start-up.
+require("node:v8").setFlagsFromString("--semi-space-growth-factor=8");
 const { existsSync } = require("node:fs");
 const { join } = require("node:path");
 const { pathToFileURL } = require("node:url");
