@@ -6,6 +6,7 @@
 //
 // Needs the npm registry for third-party dependencies (zod, tsx, yaml, ...). Run with
 // `pnpm test:packaging`; CI runs it from .ci/run.
+import { isAscii } from "node:buffer";
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import {
   chmodSync,
@@ -259,6 +260,12 @@ describe("pipewright outside the repository", () => {
     expect(urls.filter((u) => /\/node_modules\/(zod|@pipewright)\//.test(u))).toEqual([]);
     expect(urls.some((u) => u.endsWith("/pipewright/dist/image/launch.cjs"))).toBe(true);
     expect(urls.some((u) => u.endsWith("/pipewright/dist/main.js"))).toBe(false);
+    // Also its site table (node() definition sites, read instead of Node parsing the map),
+    // and ASCII text, which the launcher reads without decoding UTF-8.
+    const imageDir = join(project, ".pipewright", "image");
+    const imageFile = readdirSync(imageDir).find((f) => /^image-[0-9a-f]{20}\.cjs$/.test(f))!;
+    expect(existsSync(join(imageDir, `${imageFile}.sites.json`))).toBe(true);
+    expect(isAscii(readFileSync(join(imageDir, imageFile)))).toBe(true);
 
     // Random edits of the project's code, each followed by a compile: the first after the
     // edit must not start from the image built before it, and every plan (code hashes,
