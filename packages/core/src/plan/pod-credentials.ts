@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Issue } from "../errors/errors.ts";
+import { lazySchema } from "../util/lazy-schema.ts";
 import { optionIssues } from "./option-issues.ts";
 import type { PodSettings } from "./pod.ts";
 import type { Plan } from "./schema.ts";
@@ -19,22 +20,26 @@ export const CREDENTIALS_MOUNT_DIR = "/var/run/secrets/pipewright/credentials";
 
 const CREDENTIAL_NAME = /^[-._a-zA-Z0-9]+$/;
 
-export const CredentialSecretSchema = z
-  .object({
-    secret: z
-      .string()
-      .max(253)
-      .regex(
-        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-        "must be a Kubernetes Secret name (lowercase letters, digits, '-', '.')",
-      ),
-    mount: z.enum(["env", "file"]).optional(),
-  })
-  .strict();
+export const CredentialSecretSchema = lazySchema(() =>
+  z
+    .object({
+      secret: z
+        .string()
+        .max(253)
+        .regex(
+          /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+          "must be a Kubernetes Secret name (lowercase letters, digits, '-', '.')",
+        ),
+      mount: z.enum(["env", "file"]).optional(),
+    })
+    .strict(),
+);
 /** Credentials entry name -> the Secret that holds it in the cluster. */
-export const CredentialSecretsSchema = z.record(
-  z.string().regex(CREDENTIAL_NAME, "must use only letters, digits, '-', '_' and '.'"),
-  CredentialSecretSchema,
+export const CredentialSecretsSchema = lazySchema(() =>
+  z.record(
+    z.string().regex(CREDENTIAL_NAME, "must use only letters, digits, '-', '_' and '.'"),
+    CredentialSecretSchema,
+  ),
 );
 export type CredentialSecrets = z.infer<typeof CredentialSecretsSchema>;
 
