@@ -171,6 +171,8 @@ for (const build of Object.values(config.pipelines)) await build();
  * it (packages/cli/src/image/launch.ts), without the command.
  */
 const IMAGE_ONLY = `
+// The bin's V8 flag (bin/pipewright.cjs): V8 rejects a code cache made under other flags.
+(await import("node:v8")).setFlagsFromString("--semi-space-growth-factor=8");
 const { readFileSync } = await import("node:fs");
 const { Script } = await import("node:vm");
 const { createRequire } = await import("node:module");
