@@ -10,6 +10,20 @@ import type { Plugin } from "esbuild";
  * project throws is recognised by the CLI's). Other installed packages stay outside.
  */
 const INSIDE = /^(?:zod|pipewright|@pipewright\/[^/]+)(?:\/|$)/;
+/**
+ * Small CommonJS packages that pipewright's own packages load on most starts (the CLI's
+ * colours; object-hash, for every compile with params), also bundled: their code then comes
+ * from the image's code cache, where each cost ~1.5 ms from outside (resolve, read,
+ * compile, and first calls compiled lazily). pipewright loads object-hash through
+ * createRequire, which esbuild cannot follow: fixedImportMeta makes that call a require.
+ */
+const CACHED = ["picocolors", "object-hash"];
+const CACHED_PACKAGE = new RegExp(`^(?:${CACHED.join("|")})(?:/|$)`);
+/** `createRequire(import.meta.url)("<a CACHED package>")` as esbuild writes it in our dist. */
+const CREATE_REQUIRE_CACHED = new RegExp(
+  `\\bcreateRequire\\d*\\(import\\.meta\\.url\\)\\(("(?:${CACHED.join("|")})")\\)`,
+  "g",
+);
 const BUILTIN = new Set(builtinModules);
 /** Files Node's require loads as they are: an outside package must resolve to one. */
 const REQUIRABLE = /\.(?:c?js|json|node)$/;
@@ -32,7 +46,7 @@ export function outsidePackages(outside: Set<string>): Plugin {
         if (args.pluginData === "inner" || args.kind === "entry-point") return undefined;
         const bare = args.path.replace(/^node:/, "");
         if (BUILTIN.has(bare) || BUILTIN.has(bare.split("/")[0]!)) return { external: true };
-        if (INSIDE.test(args.path)) return undefined;
+        if (INSIDE.test(args.path) || CACHED_PACKAGE.test(args.path)) return undefined;
         const found = await b.resolve(args.path, {
           kind: "require-call",
           resolveDir: args.resolveDir,
@@ -71,15 +85,17 @@ function isEsm(file: string): boolean {
  * Gives installed modules their own `import.meta` (url, dirname, filename), which a
  * CommonJS bundle does not have: pipewright's packages find their package.json, the
  * runner's worker entry and viz's page assets through it. Project modules that use
- * `import.meta` have no image (bundleProject falls back first).
+ * `import.meta` have no image (bundleProject falls back first). In pipewright's own
+ * modules, a createRequire of a CACHED package becomes a require, which esbuild bundles.
  */
 export function fixedImportMeta(): Plugin {
   return {
     name: "pipewright-import-meta",
     setup(b) {
       b.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, (args) => {
-        const text = readFileSync(args.path, "utf8");
+        let text = readFileSync(args.path, "utf8");
         if (!text.includes("import.meta")) return undefined;
+        if (OURS.test(args.path)) text = text.replace(CREATE_REQUIRE_CACHED, "require($1)");
         return {
           contents: text
             .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
