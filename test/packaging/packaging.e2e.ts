@@ -429,6 +429,11 @@ describe("pipewright outside the repository", () => {
     expect(existsSync(join(app, "node_modules/.bin/pipewright"))).toBe(true);
     expect(existsSync(join(app, "node_modules/typescript"))).toBe(false); // --omit=dev
     expect(existsSync(join(app, "conf/local"))).toBe(false); // .dockerignore
+    // The build step left the code caches tasks start from: ls's, and compile's for run-node.
+    const shipped = readdirSync(join(app, ".pipewright", "image"));
+    expect(shipped.filter((f) => f.endsWith(".cache")).map((f) => f.split(".").at(-2))).toEqual(
+      expect.arrayContaining(["ls", "compile"]),
+    );
 
     // The first task of the workflow, its parameters filled in as Argo would.
     const task = manifest.spec.templates.find((t) => t.dag)!.dag!.tasks[0]!;

@@ -89,8 +89,12 @@ ENV PATH=/app/node_modules/.bin:$PATH
 # Loads the config once at build time: a config that fails fails the build, and the
 # project's bundle (.pipewright/build) and start-up image (.pipewright/image, built here
 # rather than in the background) ship in the image, so tasks start without esbuild; the
-# second command writes the image's code cache.
-RUN PIPEWRIGHT_IMAGE=sync pipewright ls > /dev/null && pipewright ls > /dev/null
+# second command writes the image's code cache, and compile (reading no data) the cache
+# every task's run-node starts from (~10 ms faster than ls's). A compile that needs what
+# only the cluster has (a runtime param, a secret) fails here harmlessly: tasks then
+# start from ls's cache.
+RUN PIPEWRIGHT_IMAGE=sync pipewright ls > /dev/null && pipewright ls > /dev/null && \
+  (pipewright compile > /dev/null 2>&1 || true)
 CMD ["pipewright", "--help"]
 `;
 }

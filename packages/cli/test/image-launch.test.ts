@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { buildAfter, launch } from "../src/image/launch.ts";
+import { buildAfter, cacheFiles, launch } from "../src/image/launch.ts";
 import {
   IMAGE_FORMAT,
   IMAGE_PROJECT,
@@ -75,6 +75,22 @@ describe("the start-up image's launcher", () => {
     expect(await launch(["status", "--cwd", root], LAUNCHER)).toEqual({ code: 7 });
     expect(existsSync(`${image}.status.cache`)).toBe(true);
     expect((globalThis as { __pwArgv?: string[] }).__pwArgv).toEqual(["status", "--cwd", root]);
+  });
+
+  test("a command without its own code cache starts from compile's, then ls's", () => {
+    expect(cacheFiles("/p/image-x.cjs", "run-node")).toEqual([
+      "/p/image-x.cjs.run-node.cache",
+      "/p/image-x.cjs.compile.cache",
+      "/p/image-x.cjs.ls.cache",
+    ]);
+    expect(cacheFiles("/p/image-x.cjs", "compile")).toEqual([
+      "/p/image-x.cjs.compile.cache",
+      "/p/image-x.cjs.ls.cache",
+    ]);
+    expect(cacheFiles("/p/image-x.cjs", "ls")).toEqual([
+      "/p/image-x.cjs.ls.cache",
+      "/p/image-x.cjs.compile.cache",
+    ]);
   });
 
   test("the last --cwd names the project, as main() reads it", async () => {
