@@ -114,14 +114,11 @@ async function runImage(
   const file = m.image!;
   // One cache per command, holding what that command compiles: V8 restores a whole cache
   // on every start, and `ls` has no use for the runner's functions.
-  const [cacheFile = "", ...others] = cacheFiles(file, command);
-  let own = true;
+  const files = cacheFiles(file, command);
+  const cacheFile = files[0]!;
   let cachedData = readOrUndefined(cacheFile);
-  for (const other of others) {
-    if (cachedData !== undefined) break;
-    own = false;
-    cachedData = readOrUndefined(other);
-  }
+  const own = cachedData !== undefined;
+  for (const other of files.slice(1)) cachedData ??= readOrUndefined(other);
   let script: Script;
   let image: ImageExports;
   try {
