@@ -58,6 +58,29 @@ describe("lazySchema", () => {
     );
   });
 
+  it("its keys, and properties written or removed through it, are the built schema's", () => {
+    const built = row();
+    const lazy = lazySchema(() => built);
+    expect("safeParse" in lazy).toBe(true);
+    expect(Reflect.ownKeys(lazy)).toEqual(Reflect.ownKeys(built));
+    expect(Object.getOwnPropertyDescriptor(lazy, "_zod")?.value).toBe(built._zod);
+    (lazy as unknown as { note: string }).note = "set";
+    expect((built as unknown as { note: string }).note).toBe("set");
+    Object.defineProperty(lazy, "defined", { value: 1, configurable: true });
+    expect((built as unknown as { defined: number }).defined).toBe(1);
+    delete (lazy as unknown as { note?: string }).note;
+    expect("note" in built).toBe(false);
+    // An assignment runs the schema's own setters (zod binds methods through some).
+    const seen: unknown[] = [];
+    const withSetter = Object.create({
+      set value(v: unknown) {
+        seen.push(v);
+      },
+    }) as { value: unknown };
+    lazySchema(() => withSetter).value = 3;
+    expect(seen).toEqual([3]);
+  });
+
   it("a lazy schema inside another lazy one, as core's plan schemas nest", () => {
     const id = lazySchema(() => z.string().min(1));
     const node = lazySchema(() => z.object({ id, after: z.array(id), parent: id.nullable() }));
