@@ -164,7 +164,8 @@ function checked(zod: Internals, top: boolean): Plain | undefined {
     if (!zod.traits.has("$ZodCheck") || (def.checks?.length ?? 0) > 0) return undefined;
     check = def;
   } else {
-    if (def.checks?.length !== 1 || !bare(zod.parent, def.type)) return undefined;
+    if (def.checks?.length !== 1 || !bare(zod.parent as unknown as z.ZodType, def.type))
+      return undefined;
     check = def.checks[0]!._zod.def;
   }
   if (def.type === "number" && check.check === "number_format" && check.format === "safeint")
@@ -190,18 +191,14 @@ function checked(zod: Internals, top: boolean): Plain | undefined {
   return undefined;
 }
 
-/** A `type` schema with nothing added: no checks, parent, metadata or custom export. */
-function bare(schema: { _zod: Internals }, type: string): boolean {
-  const zod = schema._zod;
-  return (
-    zod.def.type === type &&
-    !z.globalRegistry.has(schema as unknown as z.ZodType) &&
-    zod.parent === undefined &&
-    (zod.def.checks?.length ?? 0) === 0 &&
-    !zod.traits.has("$ZodCheck") &&
-    zod.toJSONSchema === undefined &&
-    !hasKeys(zod.bag)
-  );
+/**
+ * Whether `schema` is a bare `type` (string, number, boolean) with nothing added: no
+ * checks, parent, metadata or custom export. plain() says so: it writes such a schema as
+ * the leaf itself.
+ */
+function bare(schema: z.ZodType, type: string): boolean {
+  const leaf = LEAVES[type];
+  return leaf !== undefined && plain(schema, new Set())?.canonical === leaf;
 }
 
 /**
@@ -228,7 +225,7 @@ function nullable(inner: z.ZodType, open: Set<z.ZodType>, top: boolean): Plain |
   if (type === "nullable" || type === "optional") return undefined;
   const body = plain(inner, open);
   if (body === undefined) return undefined;
-  if (LEAVES[type] === body.canonical)
+  if (body.canonical === LEAVES[type])
     return {
       json: top ? { $schema: DRAFT, type: [type, "null"] } : { type: [type, "null"] },
       canonical: `{"type":[${JSON.stringify(type)},"null"]}`,
