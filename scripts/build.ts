@@ -129,18 +129,28 @@ function bundleDist(pkg: WorkspacePackage, dist: string, entries: string[]): voi
   process.stderr.write(`bundled ${pkg.name}: ${entries.join(", ")}\n`);
 }
 
-/** Writes each of the package's COMMONJS entries as one CommonJS file beside it in dist/. */
+/**
+ * Writes each of the package's COMMONJS entries as one CommonJS file beside it in dist/.
+ * Such an entry must import no package: inlined, a package (core, zod) would be loaded
+ * again by the code that follows, which is what the launcher exists to avoid.
+ */
 function commonjsDist(dist: string, entries: Record<string, string>): void {
   for (const [entry, out] of Object.entries(entries)) {
-    loadEsbuild().buildSync({
+    const { metafile } = loadEsbuild().buildSync({
       entryPoints: [join(dist, entry)],
       outfile: join(dist, out),
       bundle: true,
       format: "cjs",
       platform: "node",
       target: "node20",
+      metafile: true,
       logLevel: "error",
     });
+    const packages = Object.keys(metafile.inputs).filter((i) => i.includes("node_modules/"));
+    if (packages.length > 0)
+      throw new Error(
+        `${entry} must import only Node's built-ins and its own package's modules, but ${out} would hold ${packages.join(", ")}`,
+      );
   }
 }
 
