@@ -146,7 +146,13 @@ function commonjsDist(dist: string, entries: Record<string, string>): void {
       metafile: true,
       logLevel: "error",
     });
-    const packages = Object.keys(metafile.inputs).filter((i) => i.includes("node_modules/"));
+    const packages = [
+      ...new Set(
+        Object.keys(metafile.inputs)
+          .map((i) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1])
+          .filter((name) => name !== undefined),
+      ),
+    ];
     if (packages.length > 0)
       throw new Error(
         `${entry} must import only Node's built-ins and its own package's modules, but ${out} would hold ${packages.join(", ")}`,
