@@ -12,6 +12,7 @@ import {
   WRAPPER_END,
   WRAPPER_START,
 } from "./manifest.ts";
+import { blankRedundantNames } from "./names.ts";
 import { computedImports, fixedImportMeta, outsidePackages } from "./plugins.ts";
 import { siteTableFile } from "./site-table.ts";
 import { projectOnlyMap, type RawSourceMap, siteTable } from "./source-map.ts";
@@ -129,7 +130,7 @@ async function esbuildImage(
       throw new Error(
         `${computed.join(", ")}: import() of a specifier computed at run time, which an image cannot hold`,
       );
-    const code = readFileSync(tmp, "utf8");
+    const code = blankRedundantNames(readFileSync(tmp, "utf8"));
     const id = hashJson({ v: IMAGE_FORMAT, code: hashJson(code) }).slice(0, 20);
     const file = join(dir, `image-${id}.cjs`);
     // The map is named after the image: rewrite the comment that points at it.
