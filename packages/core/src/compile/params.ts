@@ -1,7 +1,7 @@
-import { createRequire } from "node:module";
 import type { Pipeline } from "../authoring/pipeline.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import type { Issue } from "../errors/errors.ts";
+import { valueHash } from "./value-hash.ts";
 
 /** The value at a dotted name: a flat key "a.b" wins over the nested path a -> b. */
 export function lookupParam(params: Record<string, unknown>, name: string): unknown {
@@ -12,14 +12,6 @@ export function lookupParam(params: Record<string, unknown>, name: string): unkn
     current = (current as Record<string, unknown>)[part];
   }
   return current;
-}
-
-// object-hash is CommonJS: loading it costs every command about 12 ms, and only a compile
-// of a pipeline that reads params needs it, so it is required on first use.
-let hashValue: typeof import("object-hash") | undefined;
-function valueHash(value: unknown): string {
-  hashValue ??= createRequire(import.meta.url)("object-hash") as typeof import("object-hash");
-  return hashValue(value ?? null, { unorderedObjects: true });
 }
 
 export interface ResolvedParam {
