@@ -93,5 +93,6 @@ export { mergeSettings, nodeSettings, type TaskSettings } from "./plan/task-sett
 export { inFolderOf, writeFileAtomic } from "./util/atomic.ts";
 export { canonicalJson, hashJson, sha256 } from "./util/canonical.ts";
 export { keyedObject } from "./util/keyed-object.ts";
+export { lazySchema } from "./util/lazy-schema.ts";
 export { closest, didYouMean } from "./util/names.ts";
 export { STATE_DIR_ENV, stateDir } from "./util/state-dir.ts";

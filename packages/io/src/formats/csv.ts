@@ -1,3 +1,4 @@
+import { lazySchema } from "@pipewright/core";
 import { z } from "zod";
 import { coerceCell, EMPTY } from "./coerce.ts";
 import { preview } from "./data-path.ts";
@@ -7,34 +8,38 @@ import { jsonValue } from "./json-value.ts";
 import { lazyModule } from "./lazy-module.ts";
 import { type FieldShape, rowShape } from "./shape.ts";
 
-const Char = z.string().min(1);
+const Char = lazySchema(() => z.string().min(1));
 /** csv-parse options that make sense for a typed table (it silently ignores unknown ones, so we check). */
-const CsvLoadArgs = z
-  .object({
-    delimiter: Char.optional(),
-    quote: Char.optional(),
-    escape: Char.optional(),
-    comment: Char.optional(),
-    bom: z.boolean().optional(),
-    trim: z.boolean().optional(),
-    skip_empty_lines: z.boolean().optional(),
-    relax_quotes: z.boolean().optional(),
-    relax_column_count: z.boolean().optional(),
-    from_line: z.int().min(1).optional(),
-    to_line: z.int().min(1).optional(),
-  })
-  .strict();
-const CsvSaveArgs = z
-  .object({
-    delimiter: Char.optional(),
-    quote: Char.optional(),
-    escape: Char.optional(),
-    record_delimiter: z
-      .union([z.enum(["unix", "windows", "mac", "ascii", "unicode"]), Char])
-      .optional(),
-    bom: z.boolean().optional(),
-  })
-  .strict();
+const CsvLoadArgs = lazySchema(() =>
+  z
+    .object({
+      delimiter: Char.optional(),
+      quote: Char.optional(),
+      escape: Char.optional(),
+      comment: Char.optional(),
+      bom: z.boolean().optional(),
+      trim: z.boolean().optional(),
+      skip_empty_lines: z.boolean().optional(),
+      relax_quotes: z.boolean().optional(),
+      relax_column_count: z.boolean().optional(),
+      from_line: z.int().min(1).optional(),
+      to_line: z.int().min(1).optional(),
+    })
+    .strict(),
+);
+const CsvSaveArgs = lazySchema(() =>
+  z
+    .object({
+      delimiter: Char.optional(),
+      quote: Char.optional(),
+      escape: Char.optional(),
+      record_delimiter: z
+        .union([z.enum(["unix", "windows", "mac", "ascii", "unicode"]), Char])
+        .optional(),
+      bom: z.boolean().optional(),
+    })
+    .strict(),
+);
 
 /**
  * A table: an array of flat objects. Cells are typed by the dataset's schema,

@@ -1,5 +1,5 @@
-import { closest, ErrorCode } from "@pipewright/core";
-import type { z } from "zod";
+import { closest, ErrorCode, lazySchema } from "@pipewright/core";
+import { z } from "zod";
 import { DataError, type DataLocation } from "../errors.ts";
 import { preview } from "./data-path.ts";
 
@@ -51,6 +51,13 @@ export interface Format {
   /** The value stored in `bytes`, before schema validation; throw MALFORMED_DATA for bad input. */
   decode(bytes: Uint8Array, ctx: DecodeContext): unknown;
 }
+
+/**
+ * The load_args or save_args of a format that takes none. Format options are built on
+ * first use (lazySchema): a catalog entry gives args rarely, and every command's start
+ * would otherwise build them, ~1 ms of zod constructors.
+ */
+export const NO_ARGS = lazySchema(() => z.object({}).strict());
 
 const registry = new Map<string, Format>();
 

@@ -1,18 +1,23 @@
+import { lazySchema } from "@pipewright/core";
 import { z } from "zod";
-import { ErrorCode, type Format, formatError } from "./format.ts";
+import { ErrorCode, type Format, formatError, NO_ARGS } from "./format.ts";
 import { jsonValue } from "./json-value.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-const JsonSaveArgs = z
-  .object({
-    /** Spaces of indentation; 0 writes one line (default 2). */
-    indent: z.int().min(0).max(10).optional(),
-    /** Sort object keys (default true): keeps the bytes, and so the hash, stable. */
-    sort_keys: z.boolean().optional(),
-  })
-  .strict();
+const JsonSaveArgs = lazySchema(() =>
+  z
+    .object({
+      /** Spaces of indentation; 0 writes one line (default 2). */
+      indent: z.int().min(0).max(10).optional(),
+      /** Sort object keys (default true): keeps the bytes, and so the hash, stable. */
+      sort_keys: z.boolean().optional(),
+    })
+    .strict(),
+);
+
+const JsonlSaveArgs = lazySchema(() => z.object({ sort_keys: z.boolean().optional() }).strict());
 
 /** Decodes UTF-8 text, reporting invalid bytes as MALFORMED_DATA. */
 export function utf8(bytes: Uint8Array, ctx: Parameters<Format["decode"]>[1]): string {
@@ -27,7 +32,7 @@ export function utf8(bytes: Uint8Array, ctx: Parameters<Format["decode"]>[1]): s
 export const jsonFormat: Format = {
   type: "json",
   description: "one JSON document (any JSON value)",
-  loadArgs: z.object({}).strict(),
+  loadArgs: NO_ARGS,
   saveArgs: JsonSaveArgs,
   encode(value, ctx) {
     const { indent = 2, sort_keys = true } = ctx.options as z.infer<typeof JsonSaveArgs>;
@@ -65,8 +70,8 @@ function lineOf(text: string, message: string): number | undefined {
 export const jsonlFormat: Format = {
   type: "jsonl",
   description: "JSON Lines: an array, one element per line",
-  loadArgs: z.object({}).strict(),
-  saveArgs: z.object({ sort_keys: z.boolean().optional() }).strict(),
+  loadArgs: NO_ARGS,
+  saveArgs: JsonlSaveArgs,
   encode(value, ctx) {
     if (!Array.isArray(value)) {
       throw formatError(

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { preview, rowAndField } from "./data-path.ts";
-import { ErrorCode, type Format, type FormatContext, formatError } from "./format.ts";
+import { ErrorCode, type Format, type FormatContext, formatError, NO_ARGS } from "./format.ts";
 
 /**
  * The canonical text of an in-memory value: JSON with sorted keys, plus tags for what
@@ -198,8 +197,8 @@ function reviveObject(o: Record<string, unknown>): Record<string, unknown> {
 export const memoryFormat: Format = {
   type: "memory",
   description: "kept in the process; the default for datasets the catalog does not list",
-  loadArgs: z.object({}).strict(),
-  saveArgs: z.object({}).strict(),
+  loadArgs: NO_ARGS,
+  saveArgs: NO_ARGS,
   encode: (value, ctx) => new TextEncoder().encode(canonicalText(value, ctx, true)),
   decode(bytes, ctx) {
     try {

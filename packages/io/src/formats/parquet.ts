@@ -1,20 +1,30 @@
+import { lazySchema } from "@pipewright/core";
 import { z } from "zod";
 import { preview } from "./data-path.ts";
-import { ErrorCode, type Format, type FormatContext, formatError, requireRows } from "./format.ts";
+import {
+  ErrorCode,
+  type Format,
+  type FormatContext,
+  formatError,
+  NO_ARGS,
+  requireRows,
+} from "./format.ts";
 import { jsonValue } from "./json-value.ts";
 import { lazyModule } from "./lazy-module.ts";
 import { type FieldShape, rowShape } from "./shape.ts";
 
-const ParquetSaveArgs = z
-  .object({
-    /** Compression; hyparquet-writer ships SNAPPY (default) and UNCOMPRESSED. */
-    codec: z.enum(["SNAPPY", "UNCOMPRESSED"]).optional(),
-    /** Rows per row group (default: 1000 for the first, then 100000). */
-    row_group_size: z.int().positive().optional(),
-    /** Column min/max statistics (default true). */
-    statistics: z.boolean().optional(),
-  })
-  .strict();
+const ParquetSaveArgs = lazySchema(() =>
+  z
+    .object({
+      /** Compression; hyparquet-writer ships SNAPPY (default) and UNCOMPRESSED. */
+      codec: z.enum(["SNAPPY", "UNCOMPRESSED"]).optional(),
+      /** Rows per row group (default: 1000 for the first, then 100000). */
+      row_group_size: z.int().positive().optional(),
+      /** Column min/max statistics (default true). */
+      statistics: z.boolean().optional(),
+    })
+    .strict(),
+);
 
 type ParquetType = "STRING" | "DOUBLE" | "INT32" | "INT64" | "BOOLEAN" | "TIMESTAMP" | "JSON";
 
@@ -44,7 +54,7 @@ const writer = lazyModule(() => import("hyparquet-writer"));
 export const parquetFormat: Format = {
   type: "parquet",
   description: "a table in Apache Parquet, z.array(z.object(...)); columns typed by the schema",
-  loadArgs: z.object({}).strict(),
+  loadArgs: NO_ARGS,
   saveArgs: ParquetSaveArgs,
   async encode(value, ctx) {
     requireRows(value, ctx, "parquet");

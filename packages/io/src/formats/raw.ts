@@ -1,14 +1,13 @@
-import { z } from "zod";
 import { preview } from "./data-path.ts";
-import { ErrorCode, type Format, formatError } from "./format.ts";
+import { ErrorCode, type Format, formatError, NO_ARGS } from "./format.ts";
 import { utf8 } from "./json.ts";
 
 /** A string, stored as UTF-8. */
 export const textFormat: Format = {
   type: "text",
   description: "a string, stored as UTF-8",
-  loadArgs: z.object({}).strict(),
-  saveArgs: z.object({}).strict(),
+  loadArgs: NO_ARGS,
+  saveArgs: NO_ARGS,
   encode(value, ctx) {
     if (typeof value !== "string") {
       throw formatError(
@@ -26,8 +25,8 @@ export const textFormat: Format = {
 export const bytesFormat: Format = {
   type: "bytes",
   description: "a Uint8Array, stored as is (models, images, archives)",
-  loadArgs: z.object({}).strict(),
-  saveArgs: z.object({}).strict(),
+  loadArgs: NO_ARGS,
+  saveArgs: NO_ARGS,
   encode(value, ctx) {
     if (!(value instanceof Uint8Array)) {
       throw formatError(
