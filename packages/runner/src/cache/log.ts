@@ -13,8 +13,8 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import { writeFileAtomic } from "@pipewright/core";
+import { crc32 } from "./crc32.ts";
 
 /** What a log item holds (its first byte). */
 export const Kind = {
