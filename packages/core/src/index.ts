@@ -90,7 +90,7 @@ export {
 } from "./plan/schema.ts";
 export { parsePlan, planHash, serializePlan } from "./plan/serialize.ts";
 export { mergeSettings, nodeSettings, type TaskSettings } from "./plan/task-settings.ts";
-export { inFolderOf, writeFileAtomic } from "./util/atomic.ts";
+export { inFolderOf, writeFileAtomic, writeFileAtomicParts } from "./util/atomic.ts";
 export { canonicalJson, hashJson, sha256 } from "./util/canonical.ts";
 export { keyedObject } from "./util/keyed-object.ts";
 export { lazySchema } from "./util/lazy-schema.ts";

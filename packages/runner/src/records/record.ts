@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { ErrorCode, keyedObject, PipewrightError, writeFileAtomic } from "@pipewright/core";
+import { ErrorCode, keyedObject, PipewrightError, writeFileAtomicParts } from "@pipewright/core";
 import { stateDir } from "../state.ts";
 import type { NodeRecord, RunCounts, RunRecord } from "../types.ts";
+import { jsonParts } from "./json-parts.ts";
 import { storedRecord } from "./partition-columns.ts";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -65,7 +66,8 @@ export function runsDir(root: string): string {
 /** Writes `<state dir>/runs/<id>.json` atomically (format 2, see storedRecord). */
 export function writeRunRecord(root: string, record: RunRecord): string {
   const file = join(runsDir(root), `${record.id}.json`);
-  // Compact: a 10k-node record is several MB pretty-printed; `runs show` formats it.
-  writeFileAtomic(file, `${JSON.stringify(storedRecord(record))}\n`);
+  // Compact: a 10k-node record is several MB pretty-printed; `runs show` formats it. In
+  // parts: a 100k-node one is ~33 MB even so.
+  writeFileAtomicParts(file, jsonParts(storedRecord(record) as Record<string, unknown>, "nodes"));
   return file;
 }
