@@ -2,6 +2,7 @@
 // value: written by hand for the kinds YAML gives, by object-hash itself for the others.
 import { createRequire } from "node:module";
 import { describe, expect, test } from "vitest";
+import { AWKWARD_NUMBERS } from "../../../test/support/awkward-numbers.ts";
 import { random } from "../../../test/support/random.ts";
 import { seededText } from "../../../test/support/random-text.ts";
 import { valueHash } from "../src/compile/value-hash.ts";
@@ -89,13 +90,7 @@ function randomValue(next: () => number, shared: object[], depth = 0): unknown {
     ]);
   }
   return pick<unknown>([
-    0,
-    -0,
-    1.5,
-    -7,
-    1e21,
-    Number.POSITIVE_INFINITY,
-    Number.NaN,
+    ...AWKWARD_NUMBERS,
     10n,
     true,
     false,

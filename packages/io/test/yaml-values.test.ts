@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { stateDir } from "@pipewright/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { AWKWARD_NUMBERS } from "../../../test/support/awkward-numbers.ts";
 import { random } from "../../../test/support/random.ts";
 import { YamlSource } from "../src/conf/yaml-source.ts";
 import { jsonExact, yamlValue } from "../src/conf/yaml-values.ts";
@@ -39,13 +40,7 @@ function randomValue(next: () => number, depth = 0): unknown {
     );
   }
   return pick<unknown>([
-    0,
-    -0,
-    1.5,
-    -7,
-    1e21,
-    Number.POSITIVE_INFINITY,
-    Number.NaN,
+    ...AWKWARD_NUMBERS,
     true,
     null,
     "",
