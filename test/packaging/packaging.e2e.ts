@@ -411,6 +411,36 @@ describe("pipewright outside the repository", () => {
     }
   });
 
+  test("a cached status or run-node from the image finds its hashes in the project's hash memo, and loads neither node:crypto nor node:zlib", () => {
+    const bin = join(project, "node_modules/pipewright/bin/pipewright.cjs");
+    const list = join(work, "builtins.txt");
+    const preload = join(work, "builtins.cjs");
+    writeFileSync(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));\n`,
+    );
+    const builtins = (args: string) => {
+      const r = shell(`node -r ${preload} ${bin} ${args}`, {
+        cwd: project,
+        env: { ...env, PIPEWRIGHT_IMAGE: "verbose" },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^pipewright: started from /);
+      return readFileSync(list, "utf8").split("\n");
+    };
+    pw("run");
+    for (const args of ["status", "run-node --node keep_valid"]) {
+      builtins(args); // the image's code cache for the command, and its hashes remembered
+      const loaded = builtins(args);
+      expect(loaded, args).not.toContain("NativeModule crypto");
+      expect(loaded, args).not.toContain("NativeModule zlib");
+    }
+    // Without the memo the same command hashes with node:crypto (so the check can fail).
+    rmSync(join(project, ".pipewright", "hashes.json"));
+    expect(builtins("status")).toContain("NativeModule crypto");
+    expect(existsSync(join(project, ".pipewright", "hashes.json"))).toBe(true);
+  });
+
   test("the generated Dockerfile, followed in a clean folder, runs an emitted Argo task", () => {
     const manifest = YAML.parse(pw("compile --target argo").stdout) as ArgoWorkflow;
     const root = join(work, "image");

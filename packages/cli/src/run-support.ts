@@ -1,13 +1,21 @@
+import { dirname, join } from "node:path";
+import { stateDir, useHashMemo } from "@pipewright/core";
 import type { RunRecord } from "@pipewright/runner";
+import { findConfig } from "./config-file.ts";
 import type { Io } from "./output.ts";
 import type { Project } from "./project.ts";
 
 /**
- * Starts compiling the hash function (io's prepareHashing) for a command that will hash
- * data, before it loads and compiles the project, so that the first hash does not wait.
+ * For a command that will hash, before it loads and compiles the project in `cwd`: the
+ * project's hash memo (core's useHashMemo: the texts its last commands hashed, so that a
+ * cached command of a small project need not load node:crypto) and, unless `data` is
+ * false, the data hash's WebAssembly compiling (io's prepareHashing), so that the first
+ * file hashed does not wait for it.
  */
-export async function prepareToHash(): Promise<void> {
-  (await import("@pipewright/io")).prepareHashing();
+export async function prepareToHash(cwd: string, data = true): Promise<void> {
+  const config = findConfig(cwd);
+  if (config) useHashMemo(join(stateDir(dirname(config)), "hashes.json"));
+  if (data) (await import("@pipewright/io")).prepareHashing();
 }
 
 /** Where the cache store lives: PIPEWRIGHT_CACHE (set by the Argo/Airflow adapters) wins over the config. */

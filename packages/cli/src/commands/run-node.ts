@@ -72,7 +72,7 @@ export const runNode: Command = {
   async run({ values }, io) {
     const nodes = strings(values.node);
     if (nodes.length === 0) throw new UsageError("run-node needs --node NAME.");
-    await prepareToHash();
+    await prepareToHash(io.cwd);
     const project = await loadProject(io.cwd);
     const compiled = await compileProject(project, {
       pipeline: str(values.pipeline),

@@ -58,7 +58,7 @@ export const run: Command = {
     const parallel = values.parallel === undefined ? 1 : Number(values.parallel);
     if (!Number.isInteger(parallel) || parallel < 1)
       throw new UsageError(`--parallel must be a whole number ≥ 1, got "${values.parallel}".`);
-    await prepareToHash();
+    await prepareToHash(io.cwd);
     const project = await loadProject(io.cwd);
     const env = resolveEnvironment(project.root, str(values.env), io.env);
     const runner = await import("@pipewright/runner");

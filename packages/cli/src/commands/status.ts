@@ -31,7 +31,7 @@ export const status: Command = {
     "pipewright status --params active.model_options.test_size=0.3 --json",
   ],
   async run({ values }, io) {
-    await prepareToHash();
+    await prepareToHash(io.cwd);
     const project = await loadProject(io.cwd);
     const filter = filterFrom(values);
     const compiled = await compileProject(project, {

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Node } from "../authoring/node.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import type { Issue } from "../errors/errors.ts";
+import { nodeCrypto } from "../util/node-crypto.ts";
 
 /** Each `codeFiles` entry must name a readable file under the project. */
 export function extraFileIssues(nodes: readonly Node[], root: string): Issue[] {
@@ -33,7 +33,7 @@ export function hashExtraFiles(files: readonly string[], root: string): Record<s
   for (const f of [...files].sort()) {
     const bytes = readFileSync(resolve(root, f));
     // Hashed as bytes, not as code: these are data the code reads.
-    out[`file:${f}`] = createHash("sha256").update(bytes).digest("hex");
+    out[`file:${f}`] = nodeCrypto().createHash("sha256").update(bytes).digest("hex");
   }
   return out;
 }

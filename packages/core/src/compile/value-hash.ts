@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
+import { memoHash } from "../util/hash-memo.ts";
 
 /**
  * The hash of a param's validated value, as in plans and cache keys: object-hash 3's
@@ -19,7 +19,7 @@ export function valueHash(value: unknown): string {
     if (error !== UNSUPPORTED) throw error;
     return objectHash()(value ?? null, { unorderedObjects: true });
   }
-  return createHash("sha1").update(pieces.join(""), "utf8").digest("hex");
+  return memoHash("sha1", pieces.join(""));
 }
 
 // object-hash is CommonJS: loading it costs a command several milliseconds, and only a

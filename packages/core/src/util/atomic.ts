@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   closeSync,
   mkdirSync,
@@ -9,11 +8,12 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
+import { randomTag } from "./node-crypto.ts";
 
 // Unique per process (pid plus random, since pids are reused across machines sharing a
 // store) and per call (a counter): cheaper than random bytes for every write, which a
 // 10k-node run makes 30k of.
-const TMP_PREFIX = `${process.pid}-${randomBytes(4).toString("hex")}`;
+const TMP_PREFIX = `${process.pid}-${randomTag(8)}`;
 let tmpCount = 0;
 
 /**

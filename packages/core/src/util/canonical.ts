@@ -1,4 +1,4 @@
-import * as crypto from "node:crypto";
+import { memoHash } from "./hash-memo.ts";
 
 /**
  * JSON with object keys sorted at every level, so equal values always give equal text.
@@ -20,19 +20,14 @@ export function canonicalJson(value: unknown): string {
   return `{${parts.join(",")}}`;
 }
 
-// crypto.hash (Node ≥ 20.12) hashes in one call without a Hash object: compile computes
-// one key per node, so the saving adds up.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string })
-  .hash;
-
-/** sha256 hex of a string. */
+/**
+ * The sha256 of `text` (as UTF-8), in hex: from the hash memo when a command keeps one
+ * (see hash-memo.ts), else node:crypto's one-shot hash.
+ */
 export function sha256(text: string): string {
-  return oneShot
-    ? oneShot("sha256", text, "hex")
-    : crypto.createHash("sha256").update(text).digest("hex");
+  return memoHash("sha256", text);
 }
 
-/** sha256 hex of the canonical JSON of a value. */
 export function hashJson(value: unknown): string {
   return sha256(canonicalJson(value));
 }

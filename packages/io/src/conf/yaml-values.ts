@@ -1,8 +1,7 @@
-import { hash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { stateDir, writeFileAtomic } from "@pipewright/core";
+import { sha256, stateDir, writeFileAtomic } from "@pipewright/core";
 
 /** The yaml library, loaded on first use (see rememberedYaml for why it often is not). */
 export function yamlLibrary(): typeof import("yaml") {
@@ -15,7 +14,7 @@ export type YamlFlavour = "catalog" | "params";
 const MISS = Symbol("miss");
 
 function fileOf(root: string, flavour: YamlFlavour, text: string): string {
-  return join(stateDir(root), "yaml", `${flavour}-${hash("sha256", text)}.json`);
+  return join(stateDir(root), "yaml", `${flavour}-${sha256(text)}.json`);
 }
 
 /**

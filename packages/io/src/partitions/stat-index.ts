@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import {
   appendFileSync,
   type BigIntStats,
@@ -13,7 +12,7 @@ import {
   statSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "@pipewright/core";
+import { nodeCrypto, writeFileAtomic } from "@pipewright/core";
 import { hashBytes } from "../hash.ts";
 
 /**
@@ -99,7 +98,11 @@ export class StatIndex {
 
   /** The index of `dir` in `stateDir` (empty when absent, unreadable or not its own). */
   static open(stateDir: string, dir: string, suffix: string): StatIndex {
-    const id = createHash("sha256").update(`${dir}\0${suffix}`).digest("hex").slice(0, 32);
+    const id = nodeCrypto()
+      .createHash("sha256")
+      .update(`${dir}\0${suffix}`)
+      .digest("hex")
+      .slice(0, 32);
     const index = new StatIndex(join(stateDir, `${id}.tsv`), dir, suffix);
     let text: string;
     try {
@@ -114,7 +117,7 @@ export class StatIndex {
       nl < 0 ||
       head[0] !== HEADER ||
       head[1] !== JSON.stringify([dir, suffix]) ||
-      head[2] !== createHash("sha256").update(body).digest("hex")
+      head[2] !== nodeCrypto().createHash("sha256").update(body).digest("hex")
     )
       return index;
     // Read in place (no array of 10,000 lines first).
@@ -233,8 +236,8 @@ export class StatIndex {
       }
       let body = "";
       for (const [name, rec] of this.known) body += `${name}\t${rec}\n`;
-      const gen = randomBytes(8).toString("hex");
-      const head = `${HEADER}\t${JSON.stringify([this.dir, this.suffix])}\t${createHash("sha256").update(body).digest("hex")}\t${gen}\n`;
+      const gen = nodeCrypto().randomBytes(8).toString("hex");
+      const head = `${HEADER}\t${JSON.stringify([this.dir, this.suffix])}\t${nodeCrypto().createHash("sha256").update(body).digest("hex")}\t${gen}\n`;
       writeFileAtomic(this.file, head + body);
       this.changes = [];
       this.gen = gen;
@@ -318,7 +321,7 @@ function msOf(s: string, from: number, to: number): number {
 
 /** A log line's checksum: the first 16 hex digits of the sha256 of the rest of the line. */
 function lineSum(rest: string): string {
-  return createHash("sha256").update(rest).digest("hex").slice(0, 16);
+  return nodeCrypto().createHash("sha256").update(rest).digest("hex").slice(0, 16);
 }
 
 /**

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ErrorCode } from "@pipewright/core";
+import { ErrorCode, randomTag } from "@pipewright/core";
 import { StorageError } from "../errors.ts";
 import { fsp } from "../fs-promises.ts";
 import { hashFile } from "../hash.ts";
@@ -61,10 +60,7 @@ export class LocalStorage implements Storage {
     const target = this.pathOf(uri);
     const dir = dirname(target);
     // Same directory as the target, so rename() is atomic (no cross-device move).
-    const temp = join(
-      dir,
-      `.pw-tmp-${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}`,
-    );
+    const temp = join(dir, `.pw-tmp-${basename(target)}.${process.pid}.${randomTag(12)}`);
     try {
       await fsp().mkdir(dir, { recursive: true });
       const fh = await fsp().open(temp, "wx");

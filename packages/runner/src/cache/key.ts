@@ -1,5 +1,4 @@
-import { hash } from "node:crypto";
-import { type CodeFingerprint, canonicalJson, type PlanNode } from "@pipewright/core";
+import { type CodeFingerprint, canonicalJson, type PlanNode, sha256 } from "@pipewright/core";
 import type { PlanIndex } from "../plan-index.ts";
 
 /** What was true of an input when a node ran: its content, schema and producer. */
@@ -52,7 +51,7 @@ export function fullKey(
     if (p.runtime) text += `\0param\0${key}\0${p.id}\0${p.valueHash}`;
   }
   // One-shot hashing: ~3x cheaper than a Hash object for a string this small.
-  return hash("sha256", text);
+  return sha256(text);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -13,7 +12,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "@pipewright/core";
+import { randomTag, writeFileAtomic } from "@pipewright/core";
 import { crc32 } from "./crc32.ts";
 
 /** What a log item holds (its first byte). */
@@ -169,7 +168,7 @@ export class CacheLog {
       // Names sort by creation (time, then this process's count), which orders pointers.
       const stamp = Date.now().toString(36).padStart(9, "0");
       const count = (logCount++).toString(36).padStart(4, "0");
-      this.own = `${stamp}-${count}-${process.pid}-${randomBytes(4).toString("hex")}.log`;
+      this.own = `${stamp}-${count}-${process.pid}-${randomTag(8)}.log`;
       this.fd = openSync(join(this.dir, LOGS, this.own), "a");
       this.logs.set(this.own, { size: 0, sealed: false, inSnapshot: 0 });
     }

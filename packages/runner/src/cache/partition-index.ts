@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readdirSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { nodeCrypto } from "@pipewright/core";
 import { hashBytes } from "@pipewright/io";
 import type { CacheBackend } from "./backend.ts";
 import type { KeyParts } from "./key.ts";
@@ -431,7 +431,7 @@ export class PartitionIndex {
         const input = usedInputs.get(name);
         if (input !== undefined) inputs.set(name, input);
       }
-    const gen = randomBytes(8).toString("hex");
+    const gen = nodeCrypto().randomBytes(8).toString("hex");
     const bytes = await encodeSnapshot({
       node: this.node,
       static: staticKey,

@@ -1,10 +1,10 @@
-import { hash as sha } from "node:crypto";
 import {
   canonicalJson,
   ErrorCode,
   PipewrightError,
   type PlanDataset,
   type PlanNode,
+  sha256,
 } from "@pipewright/core";
 import { collectionHash, hashBytes, partitionNameProblem } from "@pipewright/io";
 import { keyParts } from "../cache/key.ts";
@@ -281,12 +281,12 @@ export function partitionsKey(partitions: readonly PartitionRecord[]): string {
     parts[4 * i + 1] = "\0";
     parts[4 * i + 2] = p.cacheKey ?? "";
   }
-  return sha("sha256", parts.join(""));
+  return sha256(parts.join(""));
 }
 
 /** A short hash of the partition names, so a batch can tell that the listing changed. */
 export function listingHash(names: readonly string[]): string {
-  return sha("sha256", names.join("\n")).slice(0, 16);
+  return sha256(names.join("\n")).slice(0, 16);
 }
 
 /** The items of one batch (positions p with floor(p * of / count) = index). */
@@ -415,12 +415,12 @@ export function partitionKeyPrefix(
  * key but the partition's name and input hash (see KeyMemo).
  */
 export function keyMemoPrefix(prefix: string, schema: string): string {
-  return sha("sha256", `${prefix}\0memo\0${schema}`);
+  return sha256(`${prefix}\0memo\0${schema}`);
 }
 
 /** A partition's key: the node's prefix, and the partition's name, content and schema. */
 export function partitionKey(prefix: string, name: string, hash: string, schema: string): string {
-  return sha("sha256", `${prefix}\0partition\0${name}\0${hash}\0${schema}`);
+  return sha256(`${prefix}\0partition\0${name}\0${hash}\0${schema}`);
 }
 
 interface PartitionContext {

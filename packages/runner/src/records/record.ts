@@ -1,12 +1,16 @@
-import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { ErrorCode, keyedObject, PipewrightError, writeFileAtomicParts } from "@pipewright/core";
+import {
+  ErrorCode,
+  keyedObject,
+  PipewrightError,
+  randomTag,
+  sha256,
+  writeFileAtomicParts,
+} from "@pipewright/core";
 import { stateDir } from "../state.ts";
 import type { NodeRecord, RunCounts, RunRecord } from "../types.ts";
 import { jsonParts } from "./json-parts.ts";
 import { storedRecord } from "./partition-columns.ts";
-
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /**
  * A run id that sorts by start time: the ISO time with ":" and "." made file-safe, plus
@@ -16,7 +20,7 @@ const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
  * newRunId(new Date("2026-11-27T12:00:00Z")) // "2026-11-27T12-00-00-000Z-k3v9"
  */
 export function newRunId(at: Date): string {
-  const suffix = [...randomBytes(4)].map((b) => ALPHABET[b % ALPHABET.length]).join("");
+  const suffix = randomTag(4);
   return `${at.toISOString().replace(/[:.]/g, "-")}-${suffix}`;
 }
 
@@ -40,7 +44,7 @@ export function givenRunId(runId: string, nodes: readonly string[] | undefined):
   if (!nodes) return runId;
   const joined = `${runId}-${nodes.join("+")}`;
   if (joined.length <= MAX_ID) return joined;
-  const digest = createHash("sha256").update(nodes.join("\0")).digest("hex").slice(0, 12);
+  const digest = sha256(nodes.join("\0")).slice(0, 12);
   const first = nodes[0]!.slice(0, 60);
   return `${runId}-${first}+${nodes.length - 1}-more-${digest}`;
 }

@@ -1,0 +1,151 @@
+import { readFileSync, rmSync } from "node:fs";
+import { writeFileAtomic } from "./atomic.ts";
+import { nodeCrypto } from "./node-crypto.ts";
+
+type Algorithm = "sha256" | "sha1";
+
+/**
+ * Hashes of texts a command hashed before, by the text itself: a pure function's memo, so
+ * an entry can never be stale. A cached `status` or `run-node` of a small project hashes
+ * the same few dozen texts every time (schemas, each node's key, conf files); found here,
+ * they spare loading node:crypto (~4 ms, see node-crypto.ts). Used only once a command
+ * has named its file (useHashMemo), and only while a process hashes few texts: a large
+ * project's compile hashes tens of thousands, and goes straight to node:crypto.
+ */
+const memos: Record<Algorithm, Map<string, string>> = { sha256: new Map(), sha1: new Map() };
+/** Entries this process looked up or computed (the next file starts with them), in order. */
+const used: [Algorithm, string][] = [];
+const usedKeys = { sha256: new Set<string>(), sha1: new Set<string>() };
+let fresh = false;
+let active = false;
+
+/** Texts longer than this are not remembered: the file would hold them whole. */
+const MAX_TEXT = 8 * 1024;
+/** More texts than this in one process: a large project, whose memo file would cost more to read than node:crypto to load. */
+const MAX_ENTRIES = 512;
+const FORMAT = "pipewright-hash-memo 1";
+
+/** The hex digest of `text` (as UTF-8) under `algorithm`, from the memo when it holds it. */
+export function memoHash(algorithm: Algorithm, text: string): string {
+  if (!active || text.length > MAX_TEXT) return compute(algorithm, text);
+  const memo = memos[algorithm];
+  let hex = memo.get(text);
+  if (hex === undefined) {
+    hex = compute(algorithm, text);
+    memo.set(text, hex);
+    fresh = true;
+  }
+  if (!usedKeys[algorithm].has(text)) {
+    usedKeys[algorithm].add(text);
+    used.push([algorithm, text]);
+    // Too many for a memo: stop keeping one (saveHashMemo then removes the file).
+    if (used.length > MAX_ENTRIES) active = false;
+  }
+  return hex;
+}
+
+function compute(algorithm: Algorithm, text: string): string {
+  const crypto = nodeCrypto();
+  return crypto.hash
+    ? crypto.hash(algorithm, text, "hex")
+    : crypto.createHash(algorithm).update(text).digest("hex");
+}
+
+let memoFile: string | undefined;
+
+/**
+ * Reads the memo kept in `file`, and writes it back when the process exits if this process
+ * hashed a text that was not in it. A file that is not whole and ours (its checksum line
+ * must hold) is ignored: the hashes are computed.
+ */
+export function useHashMemo(file: string): void {
+  if (memoFile !== undefined) return;
+  memoFile = file;
+  active = true;
+  for (const [algorithm, text, hex] of readHashMemo(file)) memos[algorithm].set(text, hex);
+  process.once("exit", () => {
+    if (memoFile === file) saveHashMemo(file);
+  });
+}
+
+/** @internal Forgets the memo and its file, as in a new process (for tests). */
+export function resetHashMemo(): void {
+  for (const memo of Object.values(memos)) memo.clear();
+  for (const keys of Object.values(usedKeys)) keys.clear();
+  used.length = 0;
+  fresh = false;
+  active = false;
+  memoFile = undefined;
+}
+
+/** @internal The entries of a memo file; none when it is missing, torn or not ours. */
+export function readHashMemo(file: string): [Algorithm, string, string][] {
+  let content: string;
+  try {
+    content = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  const nl = content.indexOf("\n");
+  try {
+    const entries = JSON.parse(content.slice(nl + 1)) as unknown;
+    return nl > 0 &&
+      Array.isArray(entries) &&
+      entries.every(isEntry) &&
+      content.slice(0, nl) === `${FORMAT} ${checksum(entries)}`
+      ? entries
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+const HEX = { sha256: /^[0-9a-f]{64}$/, sha1: /^[0-9a-f]{40}$/ };
+function isEntry(e: unknown): e is [Algorithm, string, string] {
+  return (
+    Array.isArray(e) &&
+    e.length === 3 &&
+    (e[0] === "sha256" || e[0] === "sha1") &&
+    typeof e[1] === "string" &&
+    typeof e[2] === "string" &&
+    HEX[e[0] as Algorithm].test(e[2])
+  );
+}
+
+/**
+ * @internal Writes the memo when this process hashed something new: its own entries first,
+ * then the file's others, up to MAX_ENTRIES. A process that hashed more than that
+ * removes the file.
+ */
+export function saveHashMemo(file: string): void {
+  if (!fresh) return;
+  fresh = false;
+  try {
+    if (used.length > MAX_ENTRIES) {
+      rmSync(file, { force: true });
+      return;
+    }
+    const entries: [Algorithm, string, string][] = used.map(([a, t]) => [a, t, memos[a].get(t)!]);
+    for (const algorithm of ["sha256", "sha1"] as const) {
+      for (const [text, hex] of memos[algorithm]) {
+        if (entries.length >= MAX_ENTRIES) break;
+        if (!usedKeys[algorithm].has(text)) entries.push([algorithm, text, hex]);
+      }
+    }
+    writeFileAtomic(file, `${FORMAT} ${checksum(entries)}\n${JSON.stringify(entries)}`);
+  } catch {
+    // A memo that cannot be written only costs the next command the load of node:crypto.
+  }
+}
+
+/**
+ * A check that the file was written whole by saveHashMemo, over what a reader trusts: the
+ * digests (a changed text only misses). The entry count and a 32-bit FNV-1a over the
+ * digests' characters, in hex: not node:crypto, whose load the memo exists to avoid.
+ */
+function checksum(entries: readonly [Algorithm, string, string][]): string {
+  let h = 0x811c9dc5;
+  for (const [, , hex] of entries)
+    for (let i = 0; i < hex.length; i++) h = Math.imul(h ^ hex.charCodeAt(i), 0x01000193);
+  return `${entries.length}-${(h >>> 0).toString(16)}`;
+}
