@@ -117,6 +117,16 @@ describe("the hash memo", () => {
     for (let i = 0; i < 600; i++) memoHash("sha256", `text ${i}`);
     saveHashMemo(file);
     expect(existsSync(file)).toBe(false);
+    // Or more text than it keeps (256 KiB): 40 texts of 8 KiB, half of them remembered.
+    const big = Array.from({ length: 40 }, (_, i) => `${i}`.padEnd(8 * 1024, "x"));
+    reopen();
+    for (const t of big.slice(0, 20)) memoHash("sha256", t);
+    saveHashMemo(file);
+    expect(readHashMemo(file)).toHaveLength(20);
+    reopen();
+    for (const t of big) memoHash("sha256", t);
+    saveHashMemo(file);
+    expect(existsSync(file)).toBe(false);
   });
 
   test("without a memo file (a library's compile, the benchmarks) nothing is kept", () => {

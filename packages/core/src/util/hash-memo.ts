@@ -16,13 +16,21 @@ const memos: Record<Algorithm, Map<string, string>> = { sha256: new Map(), sha1:
 /** Entries this process looked up or computed (the next file starts with them), in order. */
 const used: [Algorithm, string][] = [];
 const usedKeys = { sha256: new Set<string>(), sha1: new Set<string>() };
+let usedChars = 0;
 let fresh = false;
 let active = false;
+/** This process hashed more than a memo keeps: its file is removed rather than written. */
+let overflowed = false;
 
 /** Texts longer than this are not remembered: the file would hold them whole. */
 const MAX_TEXT = 8 * 1024;
-/** More texts than this in one process: a large project, whose memo file would cost more to read than node:crypto to load. */
+/**
+ * More texts than this in one process, or more characters: a large project, whose memo
+ * file would cost more to read than node:crypto to load (spaceflights' status: 40 texts,
+ * 23 kB).
+ */
 const MAX_ENTRIES = 512;
+const MAX_CHARS = 256 * 1024;
 const FORMAT = "pipewright-hash-memo 1";
 
 /** The hex digest of `text` (as UTF-8) under `algorithm`, from the memo when it holds it. */
@@ -38,8 +46,12 @@ export function memoHash(algorithm: Algorithm, text: string): string {
   if (!usedKeys[algorithm].has(text)) {
     usedKeys[algorithm].add(text);
     used.push([algorithm, text]);
-    // Too many for a memo: stop keeping one (saveHashMemo then removes the file).
-    if (used.length > MAX_ENTRIES) active = false;
+    usedChars += text.length;
+    // Too much for a memo: stop keeping one (saveHashMemo then removes the file).
+    if (used.length > MAX_ENTRIES || usedChars > MAX_CHARS) {
+      active = false;
+      overflowed = true;
+    }
   }
   return hex;
 }
@@ -73,8 +85,10 @@ export function resetHashMemo(): void {
   for (const memo of Object.values(memos)) memo.clear();
   for (const keys of Object.values(usedKeys)) keys.clear();
   used.length = 0;
+  usedChars = 0;
   fresh = false;
   active = false;
+  overflowed = false;
   memoFile = undefined;
 }
 
@@ -114,22 +128,25 @@ function isEntry(e: unknown): e is [Algorithm, string, string] {
 
 /**
  * @internal Writes the memo when this process hashed something new: its own entries first,
- * then the file's others, up to MAX_ENTRIES. A process that hashed more than that
- * removes the file.
+ * then the file's others, up to MAX_ENTRIES and MAX_CHARS. A process that hashed more
+ * than that removes the file.
  */
 export function saveHashMemo(file: string): void {
-  if (!fresh) return;
+  if (!fresh && !overflowed) return;
   fresh = false;
   try {
-    if (used.length > MAX_ENTRIES) {
+    if (overflowed) {
       rmSync(file, { force: true });
       return;
     }
     const entries: [Algorithm, string, string][] = used.map(([a, t]) => [a, t, memos[a].get(t)!]);
+    let chars = usedChars;
     for (const algorithm of ["sha256", "sha1"] as const) {
       for (const [text, hex] of memos[algorithm]) {
-        if (entries.length >= MAX_ENTRIES) break;
-        if (!usedKeys[algorithm].has(text)) entries.push([algorithm, text, hex]);
+        if (entries.length >= MAX_ENTRIES || chars + text.length > MAX_CHARS) break;
+        if (usedKeys[algorithm].has(text)) continue;
+        entries.push([algorithm, text, hex]);
+        chars += text.length;
       }
     }
     writeFileAtomic(file, `${FORMAT} ${checksum(entries)}\n${JSON.stringify(entries)}`);
