@@ -11,11 +11,12 @@ import type { Plugin } from "esbuild";
  */
 const INSIDE = /^(?:zod|pipewright|@pipewright\/[^/]+)(?:\/|$)/;
 /**
- * Small CommonJS packages that pipewright's own packages load on most starts (the CLI's
- * colours; object-hash, for every compile with params), also bundled: their code then comes
- * from the image's code cache, where each cost ~1.5 ms from outside (resolve, read,
- * compile, and first calls compiled lazily). pipewright loads object-hash through
- * createRequire, which esbuild cannot follow: fixedImportMeta makes that call a require.
+ * Small CommonJS packages that pipewright's own packages load (the CLI's colours, on most
+ * starts; object-hash, for a param value of a kind YAML cannot give), also bundled: their
+ * code then comes from the image's code cache, where each cost ~1.5 ms from outside
+ * (resolve, read, compile, and first calls compiled lazily). pipewright loads object-hash
+ * through createRequire, which esbuild cannot follow: fixedImportMeta makes that call a
+ * require.
  */
 const CACHED = ["picocolors", "object-hash"];
 const CACHED_PACKAGE = new RegExp(`^(?:${CACHED.join("|")})(?:/|$)`);
