@@ -96,5 +96,6 @@ export { useHashMemo } from "./util/hash-memo.ts";
 export { keyedObject } from "./util/keyed-object.ts";
 export { lazySchema } from "./util/lazy-schema.ts";
 export { closest, didYouMean } from "./util/names.ts";
-export { nodeCrypto, randomTag } from "./util/node-crypto.ts";
+export { nodeCrypto } from "./util/node-crypto.ts";
+export { randomTag } from "./util/random-tag.ts";
 export { STATE_DIR_ENV, stateDir } from "./util/state-dir.ts";

@@ -8,7 +8,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
-import { randomTag } from "./node-crypto.ts";
+import { randomTag } from "./random-tag.ts";
 
 // Unique per process (pid plus random, since pids are reused across machines sharing a
 // store) and per call (a counter): cheaper than random bytes for every write, which a

@@ -13,14 +13,14 @@ type Algorithm = "sha256" | "sha1";
  * project's compile hashes tens of thousands, and goes straight to node:crypto.
  */
 const memos: Record<Algorithm, Map<string, string>> = { sha256: new Map(), sha1: new Map() };
-/** Entries this process looked up or computed (the next file starts with them), in order. */
-const used: [Algorithm, string][] = [];
-const usedKeys = { sha256: new Set<string>(), sha1: new Set<string>() };
+/** Texts this process looked up or computed: the next file starts with them. */
+const used: Record<Algorithm, Set<string>> = { sha256: new Set(), sha1: new Set() };
 let usedChars = 0;
+/** This process hashed a text the file did not hold: the file is written at exit. */
 let fresh = false;
-let active = false;
 /** This process hashed more than a memo keeps: its file is removed rather than written. */
 let overflowed = false;
+let memoFile: string | undefined;
 
 /** Texts longer than this are not remembered: the file would hold them whole. */
 const MAX_TEXT = 8 * 1024;
@@ -35,35 +35,24 @@ const FORMAT = "pipewright-hash-memo 1";
 
 /** The hex digest of `text` (as UTF-8) under `algorithm`, from the memo when it holds it. */
 export function memoHash(algorithm: Algorithm, text: string): string {
-  if (!active || text.length > MAX_TEXT) return compute(algorithm, text);
+  if (memoFile === undefined || overflowed || text.length > MAX_TEXT) {
+    return nodeCrypto().hash(algorithm, text, "hex");
+  }
   const memo = memos[algorithm];
   let hex = memo.get(text);
   if (hex === undefined) {
-    hex = compute(algorithm, text);
+    hex = nodeCrypto().hash(algorithm, text, "hex");
     memo.set(text, hex);
     fresh = true;
   }
-  if (!usedKeys[algorithm].has(text)) {
-    usedKeys[algorithm].add(text);
-    used.push([algorithm, text]);
+  if (!used[algorithm].has(text)) {
+    used[algorithm].add(text);
     usedChars += text.length;
     // Too much for a memo: stop keeping one (saveHashMemo then removes the file).
-    if (used.length > MAX_ENTRIES || usedChars > MAX_CHARS) {
-      active = false;
-      overflowed = true;
-    }
+    overflowed = used.sha256.size + used.sha1.size > MAX_ENTRIES || usedChars > MAX_CHARS;
   }
   return hex;
 }
-
-function compute(algorithm: Algorithm, text: string): string {
-  const crypto = nodeCrypto();
-  return crypto.hash
-    ? crypto.hash(algorithm, text, "hex")
-    : crypto.createHash(algorithm).update(text).digest("hex");
-}
-
-let memoFile: string | undefined;
 
 /**
  * Reads the memo kept in `file`, and writes it back when the process exits if this process
@@ -73,7 +62,6 @@ let memoFile: string | undefined;
 export function useHashMemo(file: string): void {
   if (memoFile !== undefined) return;
   memoFile = file;
-  active = true;
   for (const [algorithm, text, hex] of readHashMemo(file)) memos[algorithm].set(text, hex);
   process.once("exit", () => {
     if (memoFile === file) saveHashMemo(file);
@@ -82,12 +70,12 @@ export function useHashMemo(file: string): void {
 
 /** @internal Forgets the memo and its file, as in a new process (for tests). */
 export function resetHashMemo(): void {
-  for (const memo of Object.values(memos)) memo.clear();
-  for (const keys of Object.values(usedKeys)) keys.clear();
-  used.length = 0;
+  for (const algorithm of ["sha256", "sha1"] as const) {
+    memos[algorithm].clear();
+    used[algorithm].clear();
+  }
   usedChars = 0;
   fresh = false;
-  active = false;
   overflowed = false;
   memoFile = undefined;
 }
@@ -139,12 +127,15 @@ export function saveHashMemo(file: string): void {
       rmSync(file, { force: true });
       return;
     }
-    const entries: [Algorithm, string, string][] = used.map(([a, t]) => [a, t, memos[a].get(t)!]);
+    const entries: [Algorithm, string, string][] = [];
+    for (const algorithm of ["sha256", "sha1"] as const)
+      for (const text of used[algorithm])
+        entries.push([algorithm, text, memos[algorithm].get(text)!]);
     let chars = usedChars;
     for (const algorithm of ["sha256", "sha1"] as const) {
       for (const [text, hex] of memos[algorithm]) {
         if (entries.length >= MAX_ENTRIES || chars + text.length > MAX_CHARS) break;
-        if (usedKeys[algorithm].has(text)) continue;
+        if (used[algorithm].has(text)) continue;
         entries.push([algorithm, text, hex]);
         chars += text.length;
       }
