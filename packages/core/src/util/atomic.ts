@@ -15,6 +15,7 @@ import { randomTag } from "./random-tag.ts";
 // 10k-node run makes 30k of.
 const TMP_PREFIX = `${process.pid}-${randomTag(8)}`;
 let tmpCount = 0;
+const tmpName = (path: string): string => `${path}.tmp-${TMP_PREFIX}${(tmpCount++).toString(16)}`;
 
 /**
  * Writes a file so that readers see the old content or the new, never a torn mix: the
@@ -25,7 +26,7 @@ let tmpCount = 0;
  * writeFileAtomic("/p/.pipewright/runs/x.json", JSON.stringify(record));
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${TMP_PREFIX}${(tmpCount++).toString(16)}`;
+  const tmp = tmpName(path);
   inFolderOf(path, () => writeFileSync(tmp, data));
   try {
     renameSync(tmp, path);
@@ -45,7 +46,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
  * writeFileAtomicParts("/p/.pipewright/runs/x.json", ["{\"nodes\":[", "1,2", "]}\n"]);
  */
 export function writeFileAtomicParts(path: string, parts: Iterable<string>): void {
-  const tmp = `${path}.tmp-${TMP_PREFIX}${(tmpCount++).toString(16)}`;
+  const tmp = tmpName(path);
   let fd: number | undefined;
   try {
     inFolderOf(path, () => {

@@ -98,11 +98,7 @@ export class StatIndex {
 
   /** The index of `dir` in `stateDir` (empty when absent, unreadable or not its own). */
   static open(stateDir: string, dir: string, suffix: string): StatIndex {
-    const id = nodeCrypto()
-      .createHash("sha256")
-      .update(`${dir}\0${suffix}`)
-      .digest("hex")
-      .slice(0, 32);
+    const id = sha256Hex(`${dir}\0${suffix}`).slice(0, 32);
     const index = new StatIndex(join(stateDir, `${id}.tsv`), dir, suffix);
     let text: string;
     try {
@@ -117,7 +113,7 @@ export class StatIndex {
       nl < 0 ||
       head[0] !== HEADER ||
       head[1] !== JSON.stringify([dir, suffix]) ||
-      head[2] !== nodeCrypto().createHash("sha256").update(body).digest("hex")
+      head[2] !== sha256Hex(body)
     )
       return index;
     // Read in place (no array of 10,000 lines first).
@@ -237,7 +233,7 @@ export class StatIndex {
       let body = "";
       for (const [name, rec] of this.known) body += `${name}\t${rec}\n`;
       const gen = nodeCrypto().randomBytes(8).toString("hex");
-      const head = `${HEADER}\t${JSON.stringify([this.dir, this.suffix])}\t${nodeCrypto().createHash("sha256").update(body).digest("hex")}\t${gen}\n`;
+      const head = `${HEADER}\t${JSON.stringify([this.dir, this.suffix])}\t${sha256Hex(body)}\t${gen}\n`;
       writeFileAtomic(this.file, head + body);
       this.changes = [];
       this.gen = gen;
@@ -321,7 +317,15 @@ function msOf(s: string, from: number, to: number): number {
 
 /** A log line's checksum: the first 16 hex digits of the sha256 of the rest of the line. */
 function lineSum(rest: string): string {
-  return nodeCrypto().createHash("sha256").update(rest).digest("hex").slice(0, 16);
+  return sha256Hex(rest).slice(0, 16);
+}
+
+/**
+ * sha256 in hex, straight from node:crypto: not core's sha256, whose memo is for the texts
+ * a command hashes every time, not one line per partition.
+ */
+function sha256Hex(text: string): string {
+  return nodeCrypto().hash("sha256", text, "hex");
 }
 
 /**
