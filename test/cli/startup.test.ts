@@ -5,7 +5,7 @@
 // graphlib (only a cycle's message needs it) or node:child_process (only `check` and
 // `viz --serve` spawn).
 // Node's own modules that tsx loads too are checked on the installed CLI (test/packaging).
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import { BIN, cli } from "../support/cli.ts";
@@ -59,4 +59,16 @@ test("ls loads neither object-hash (only a param value of a kind YAML cannot giv
   const datedStatus = modulesLoadedBy([BIN, "status"], dated);
   expect(datedStatus.status, datedStatus.stderr).toBe(0);
   expect(datedStatus.urls.some((u) => /\/object-hash\//.test(u))).toBe(true);
+});
+
+test("the commands that compile keep the project's hash memo (ls, which hashes nothing, does not)", () => {
+  const memo = (dir: string) => join(dir, ".pipewright", "hashes.json");
+  const dir = tinyProject();
+  expect(cli(["ls", "--pipeline", "__default__"], { cwd: dir }).code).toBe(0);
+  expect(existsSync(memo(dir))).toBe(false);
+  for (const args of [["compile"], ["status"], ["run"], ["run-node", "--node", "clean_rows"]]) {
+    const fresh = tinyProject();
+    expect(cli(args, { cwd: fresh }).code, args[0]).toBe(0);
+    expect(readFileSync(memo(fresh), "utf8"), args[0]).toMatch(/^pipewright-hash-memo 1 \d+-/);
+  }
 });

@@ -6,16 +6,22 @@ import type { Io } from "./output.ts";
 import type { Project } from "./project.ts";
 
 /**
- * For a command that will hash, before it loads and compiles the project in `cwd`: the
- * project's hash memo (core's useHashMemo: the texts its last commands hashed, so that a
- * cached command of a small project need not load node:crypto) and, unless `data` is
- * false, the data hash's WebAssembly compiling (io's prepareHashing), so that the first
- * file hashed does not wait for it.
+ * For a command that compiles, before it loads the project in `cwd`: the project's hash
+ * memo (core's useHashMemo: the texts its last commands hashed, so that a cached command
+ * of a small project need not load node:crypto).
  */
-export async function prepareToHash(cwd: string, data = true): Promise<void> {
+export function useProjectHashMemo(cwd: string): void {
   const config = findConfig(cwd);
   if (config) useHashMemo(join(stateDir(dirname(config)), "hashes.json"));
-  if (data) (await import("@pipewright/io")).prepareHashing();
+}
+
+/**
+ * For a command that will also hash data: the hash memo, and the data hash's WebAssembly
+ * compiling started (io's prepareHashing), so that the first file hashed does not wait.
+ */
+export async function prepareToHash(cwd: string): Promise<void> {
+  useProjectHashMemo(cwd);
+  (await import("@pipewright/io")).prepareHashing();
 }
 
 /** Where the cache store lives: PIPEWRIGHT_CACHE (set by the Argo/Airflow adapters) wins over the config. */

@@ -23,7 +23,7 @@ import { type Environment, resolveEnvironment } from "../environment.ts";
 import { UsageError } from "../errors.ts";
 import { type Io, json, plural, writeFileAtomic } from "../output.ts";
 import { type Compiled, compileProject, loadProject, type Project } from "../project.ts";
-import { prepareToHash } from "../run-support.ts";
+import { useProjectHashMemo } from "../run-support.ts";
 
 const TARGETS = ["local", "argo", "airflow", "kubeflow"] as const;
 
@@ -227,7 +227,7 @@ export const compileCommand: Command = {
       );
     }
     // Compile hashes schemas and node keys, but no data.
-    await prepareToHash(io.cwd, false);
+    useProjectHashMemo(io.cwd);
     const project = await loadProject(io.cwd);
     const overrides = strings(values.params);
     // Engine tasks run in an image that should not carry conf/local: unless an environment
